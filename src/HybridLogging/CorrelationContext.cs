@@ -1,0 +1,68 @@
+namespace HybridLogging;
+
+/// <summary>
+/// The ambient correlation ids of the current logical operation. Flows across <c>await</c> and to work started from
+/// the current execution context (via <see cref="AsyncLocal{T}"/>); contexts nest, and disposing the handle returned
+/// by <see cref="Begin"/> restores the context that was current when it began.
+/// </summary>
+/// <remarks>
+/// Instances are immutable so a log call captures the current one by reference, with no copy and no allocation.
+/// </remarks>
+public sealed class CorrelationContext
+{
+    private static readonly AsyncLocal<CorrelationContext?> CurrentContext = new();
+
+    private CorrelationContext(string correlationId, string? requestId, string? userId, string? sessionId, string? operationType, CorrelationContext? parent)
+    {
+        CorrelationId = correlationId;
+        RequestId = requestId;
+        UserId = userId;
+        SessionId = sessionId;
+        OperationType = operationType;
+        Parent = parent;
+    }
+
+    /// <summary>The correlation id: given, inherited from the enclosing context, or generated (32 hex digits).</summary>
+    public string CorrelationId { get; }
+
+    /// <summary>Request id, or the enclosing context's.</summary>
+    public string? RequestId { get; }
+
+    /// <summary>User id, or the enclosing context's.</summary>
+    public string? UserId { get; }
+
+    /// <summary>Session id, or the enclosing context's.</summary>
+    public string? SessionId { get; }
+
+    /// <summary>Operation type, or the enclosing context's.</summary>
+    public string? OperationType { get; }
+
+    /// <summary>The enclosing context, if any.</summary>
+    public CorrelationContext? Parent { get; }
+
+    /// <summary>The context of the current logical operation, or null outside any.</summary>
+    public static CorrelationContext? Current => CurrentContext.Value;
+
+    /// <summary>
+    /// Begins a correlation context. Ids left null are inherited from the enclosing context; a missing correlation id
+    /// is generated. Dispose the returned handle (typically with <c>using</c>) to restore the previous context.
+    /// </summary>
+    public static CorrelationScope Begin(string? correlationId = null, string? requestId = null, string? userId = null, string? sessionId = null, string? operationType = null)
+    {
+        var parent = CurrentContext.Value;
+        var context = new CorrelationContext(
+            correlationId ?? parent?.CorrelationId ?? Guid.NewGuid().ToString("N"),
+            requestId ?? parent?.RequestId,
+            userId ?? parent?.UserId,
+            sessionId ?? parent?.SessionId,
+            operationType ?? parent?.OperationType,
+            parent);
+        CurrentContext.Value = context;
+        return new CorrelationScope(context, parent);
+    }
+
+    internal static void Restore(CorrelationContext? previous) => CurrentContext.Value = previous;
+
+    /// <inheritdoc />
+    public override string ToString() => $"CorrelationId={CorrelationId}, RequestId={RequestId}, UserId={UserId}, SessionId={SessionId}";
+}

@@ -1,0 +1,38 @@
+using HybridLogging;
+using HybridLogging.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Logging;
+
+/// <summary>Registers HybridLogging with Microsoft.Extensions.Logging.</summary>
+public static class HybridLoggingBuilderExtensions
+{
+    /// <summary>
+    /// Adds the HybridLogging provider. Options bind from <c>Logging:HybridLogging</c> and reload live. Calling it more
+    /// than once is harmless. The pipeline is drained when the host stops and when the logger factory is disposed.
+    /// </summary>
+    public static ILoggingBuilder AddHybridLogging(this ILoggingBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddConfiguration();
+        builder.Services.TryAddSingleton<HybridLoggerProvider>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, HybridLoggerProvider>(static sp => sp.GetRequiredService<HybridLoggerProvider>()));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HybridLoggingOptions>, HybridLoggingConfigureOptions>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<HybridLoggingOptions>, LoggerProviderOptionsChangeTokenSource<HybridLoggingOptions, HybridLoggerProvider>>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HybridLoggingHostedService>());
+        return builder;
+    }
+
+    /// <summary>Adds the HybridLogging provider and configures it in code (applied after configuration binding).</summary>
+    public static ILoggingBuilder AddHybridLogging(this ILoggingBuilder builder, Action<HybridLoggingOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.AddHybridLogging();
+        builder.Services.Configure(configure);
+        return builder;
+    }
+}

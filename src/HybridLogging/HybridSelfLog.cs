@@ -1,0 +1,18 @@
+namespace HybridLogging;
+
+/// <summary>
+/// The library's own diagnostics (sink failures, drop reports, invalid configuration). Also published on the
+/// <c>HybridLogging</c> EventSource. Output never goes through the logging pipeline, so it cannot loop.
+/// </summary>
+public static class HybridSelfLog
+{
+    /// <summary>Sends self-diagnostics to <paramref name="output"/> (for example <c>Console.Error.WriteLine</c>).</summary>
+    public static void Enable(Action<string> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        Internal.SelfLog.SetOutput(output);
+    }
+
+    /// <summary>Stops sending self-diagnostics to the callback.</summary>
+    public static void Disable() => Internal.SelfLog.SetOutput(null);
+}

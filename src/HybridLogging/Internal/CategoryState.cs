@@ -1,0 +1,12 @@
+namespace HybridLogging.Internal;
+
+/// <summary>Per-category filter result, computed once per category and replaced wholesale on reload.</summary>
+internal sealed class CategoryState(string category, string source, int minimumLevel)
+{
+    public string Category { get; } = category;
+
+    public string Source { get; } = source;
+
+    /// <summary>Lowest enabled level as an int; 6 (None) disables the category.</summary>
+    public int MinimumLevel { get; } = minimumLevel;
+}

@@ -1,0 +1,336 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace HybridLogging.Internal;
+
+/// <summary>
+/// Turns captured calls into <see cref="LogEntry"/> on the dispatcher thread: renders the message, snapshots and
+/// redacts properties, lifts well-known names into typed fields. Single-threaded (reuses its scratch lists); never throws.
+/// </summary>
+internal sealed class EntryBuilder
+{
+    private const string OriginalFormatKey = "{OriginalFormat}";
+
+    private readonly List<KeyValuePair<string, object?>> _properties = new(16);
+    private readonly List<object?> _plainScopes = new(4);
+    private Fields _fields;
+
+    public LogEntry Build(PendingEntry pending, PipelineSettings settings)
+    {
+        if (pending.Ready is { } ready)
+        {
+            return Sanitize(ready, settings);
+        }
+
+        _properties.Clear();
+        _plainScopes.Clear();
+        _fields = default;
+
+        string message;
+        try
+        {
+            message = pending.RenderMessage() ?? string.Empty;
+        }
+        catch (Exception ex)
+        {
+            message = $"[message formatting failed: {ex.GetType().Name}]";
+        }
+
+        string? template = null;
+        try
+        {
+            if (pending.GetStateValues() is { } values)
+            {
+                foreach (var pair in values)
+                {
+                    if (pair.Key == OriginalFormatKey)
+                    {
+                        template = pair.Value as string;
+                        continue;
+                    }
+
+                    Apply(pair.Key, pair.Value, settings);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            Add("stateError", $"[state enumeration failed: {ex.GetType().Name}]", settings);
+        }
+
+        if (pending.Correlation is { } correlation)
+        {
+            _fields.CorrelationId ??= correlation.CorrelationId;
+            _fields.RequestId ??= correlation.RequestId;
+            _fields.UserId ??= correlation.UserId;
+            _fields.SessionId ??= correlation.SessionId;
+            _fields.OperationType ??= correlation.OperationType;
+        }
+
+        var scopes = pending.Scopes;
+        for (var i = scopes.Length - 1; i >= 0; i--)
+        {
+            // Innermost scope first, so it wins over outer ones; message properties win over all scopes.
+            var scope = scopes[i];
+            try
+            {
+                if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
+                {
+                    foreach (var pair in pairs)
+                    {
+                        if (pair.Key != OriginalFormatKey)
+                        {
+                            Apply(pair.Key, pair.Value, settings);
+                        }
+                    }
+                }
+                else if (scope is not null)
+                {
+                    _plainScopes.Add(ValueSnapshot.SafeToString(scope, settings.Limits.MaxStringLength));
+                }
+            }
+            catch (Exception ex)
+            {
+                _plainScopes.Add($"[scope enumeration failed: {ex.GetType().Name}]");
+            }
+        }
+
+        if (_plainScopes.Count > 0)
+        {
+            _plainScopes.Reverse();
+            Add("scope", _plainScopes.ToArray(), settings);
+        }
+
+        string? traceId = null;
+        string? spanId = null;
+        if (pending.HasActivity)
+        {
+            traceId = pending.TraceId.ToHexString();
+            spanId = pending.SpanId.ToHexString();
+        }
+        else
+        {
+            traceId = _fields.ScopeTraceId;
+            spanId = _fields.ScopeSpanId;
+        }
+
+        LogError? error = null;
+        if (pending.Exception is { } exception)
+        {
+            error = ErrorCapture.Capture(exception, 4, _fields.ErrorCode);
+        }
+
+        return new LogEntry
+        {
+            Timestamp = new DateTimeOffset(pending.TimestampTicks, TimeSpan.Zero),
+            Level = pending.Level,
+            Category = pending.Category.Category,
+            Source = pending.Category.Source,
+            EventId = pending.EventId,
+            Message = ValueSnapshot.Sanitize(message, settings.MaxMessageLength),
+            MessageTemplate = template is null ? null : ValueSnapshot.Sanitize(template, settings.MaxMessageLength),
+            Properties = _properties.Count == 0 ? [] : _properties.ToArray(),
+            CorrelationId = _fields.CorrelationId ?? traceId,
+            RequestId = _fields.RequestId,
+            UserId = _fields.UserId,
+            SessionId = _fields.SessionId,
+            TraceId = traceId,
+            SpanId = spanId,
+            OperationType = _fields.OperationType,
+            Duration = _fields.Duration,
+            Error = error,
+            Performance = _fields.HasPerformance
+                ? new PerformanceInfo { LatencyMs = _fields.Latency, Throughput = _fields.Throughput, ErrorRate = _fields.ErrorRate }
+                : null,
+            Routing = _fields.HasRouting
+                ? new RoutingInfo { Provider = _fields.Provider, Fallback = _fields.Fallback, Reason = _fields.Reason }
+                : null,
+            Metadata = settings.Metadata,
+        };
+    }
+
+    /// <summary>Applies redaction and limits to an entry written directly, so sinks never see unredacted values.</summary>
+    private LogEntry Sanitize(LogEntry entry, PipelineSettings settings)
+    {
+        _properties.Clear();
+        foreach (var pair in entry.Properties)
+        {
+            Add(pair.Key, pair.Value, settings);
+        }
+
+        return new LogEntry
+        {
+            Timestamp = entry.Timestamp,
+            Level = entry.Level,
+            Category = entry.Category,
+            Source = entry.Source,
+            EventId = entry.EventId,
+            Message = ValueSnapshot.Sanitize(entry.Message ?? string.Empty, settings.MaxMessageLength),
+            MessageTemplate = entry.MessageTemplate,
+            Properties = _properties.Count == 0 ? [] : _properties.ToArray(),
+            CorrelationId = entry.CorrelationId,
+            RequestId = entry.RequestId,
+            UserId = entry.UserId,
+            SessionId = entry.SessionId,
+            TraceId = entry.TraceId,
+            SpanId = entry.SpanId,
+            OperationType = entry.OperationType,
+            Duration = entry.Duration,
+            Error = entry.Error,
+            Performance = entry.Performance,
+            Routing = entry.Routing,
+            Metadata = entry.Metadata ?? settings.Metadata,
+        };
+    }
+
+    private void Apply(string? key, object? value, PipelineSettings settings)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            return;
+        }
+
+        switch (key.ToUpperInvariant())
+        {
+            case "CORRELATIONID":
+                _fields.CorrelationId ??= AsString(value);
+                return;
+            case "REQUESTID":
+                _fields.RequestId ??= AsString(value);
+                return;
+            case "USERID":
+                _fields.UserId ??= AsString(value);
+                return;
+            case "SESSIONID":
+                _fields.SessionId ??= AsString(value);
+                return;
+            case "OPERATIONTYPE":
+                _fields.OperationType ??= AsString(value);
+                return;
+            case "TRACEID":
+                _fields.ScopeTraceId ??= AsString(value);
+                return;
+            case "SPANID":
+                _fields.ScopeSpanId ??= AsString(value);
+                return;
+            case "DURATION" or "DURATIONMS" or "ELAPSEDMS" or "ELAPSEDMILLISECONDS":
+                _fields.Duration ??= AsDuration(value);
+                return;
+            case "LATENCY" or "LATENCYMS":
+                _fields.Latency ??= AsDouble(value);
+                _fields.HasPerformance |= _fields.Latency is not null;
+                return;
+            case "THROUGHPUT":
+                _fields.Throughput ??= AsDouble(value);
+                _fields.HasPerformance |= _fields.Throughput is not null;
+                return;
+            case "ERRORRATE":
+                _fields.ErrorRate ??= AsDouble(value);
+                _fields.HasPerformance |= _fields.ErrorRate is not null;
+                return;
+            case "PROVIDER" or "ROUTINGPROVIDER":
+                _fields.Provider ??= AsString(value);
+                _fields.HasRouting = true;
+                return;
+            case "FALLBACK" or "FALLBACKPROVIDER":
+                _fields.Fallback ??= AsString(value);
+                _fields.HasRouting = true;
+                return;
+            case "ROUTINGREASON" or "FALLBACKREASON":
+                _fields.Reason ??= AsString(value);
+                _fields.HasRouting = true;
+                return;
+            case "ERRORCODE":
+                _fields.ErrorCode ??= AsString(value);
+                Add(key, value, settings);
+                return;
+        }
+
+        Add(key, value, settings);
+    }
+
+    private void Add(string key, object? value, PipelineSettings settings)
+    {
+        if (_properties.Count >= settings.MaxProperties)
+        {
+            return;
+        }
+
+        foreach (var existing in _properties)
+        {
+            if (string.Equals(existing.Key, key, StringComparison.Ordinal))
+            {
+                return; // the first (most specific) value wins
+            }
+        }
+
+        var safeKey = ValueSnapshot.Sanitize(key, 256);
+        var safeValue = settings.IsRedacted(safeKey) ? "***" : ValueSnapshot.Take(value, settings.Limits);
+        _properties.Add(new(safeKey, safeValue));
+    }
+
+    private static string? AsString(object? value) => value switch
+    {
+        null => null,
+        string s => ValueSnapshot.Sanitize(s, 256),
+        _ => ValueSnapshot.SafeToString(value, 256),
+    };
+
+    private static double? AsDouble(object? value)
+    {
+        switch (value)
+        {
+            case double d: return d;
+            case float f: return f;
+            case int i: return i;
+            case long l: return l;
+            case decimal m: return (double)m;
+            case TimeSpan t: return t.TotalMilliseconds;
+            case string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed): return parsed;
+            case IConvertible c:
+                try
+                {
+                    return c.ToDouble(CultureInfo.InvariantCulture);
+                }
+                catch (Exception)
+                {
+                    return null;
+                }
+
+            default: return null;
+        }
+    }
+
+    private static TimeSpan? AsDuration(object? value)
+    {
+        if (value is TimeSpan span)
+        {
+            return span;
+        }
+
+        return AsDouble(value) is { } ms && double.IsFinite(ms) && Math.Abs(ms) < TimeSpan.MaxValue.TotalMilliseconds
+            ? TimeSpan.FromMilliseconds(ms)
+            : null;
+    }
+
+    private struct Fields
+    {
+        public string? CorrelationId;
+        public string? RequestId;
+        public string? UserId;
+        public string? SessionId;
+        public string? OperationType;
+        public string? ScopeTraceId;
+        public string? ScopeSpanId;
+        public TimeSpan? Duration;
+        public double? Latency;
+        public double? Throughput;
+        public double? ErrorRate;
+        public bool HasPerformance;
+        public string? Provider;
+        public string? Fallback;
+        public string? Reason;
+        public bool HasRouting;
+        public string? ErrorCode;
+    }
+}

@@ -1,0 +1,413 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace HybridLogging.Internal;
+
+/// <summary>
+/// The engine: a bounded lock-free multi-producer queue of captured calls, one dispatcher thread that renders,
+/// redacts, counts and routes entries to destinations, and the flush/shutdown protocol.
+/// </summary>
+/// <remarks>
+/// Accounting: Produced = DroppedAtQueue + DroppedAtShutdown + Dispatched + Queued, at every moment. Each destination
+/// then accounts for what it received (see <see cref="SinkWorker"/>).
+/// </remarks>
+internal sealed class LogPipeline : IAsyncDisposable
+{
+    private readonly BoundedRing<PendingEntry> _ring;
+    private readonly QueueFullMode _fullMode;
+    private readonly long _blockTimeoutTicks;
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly ConcurrentQueue<(long Target, TaskCompletionSource Done)> _flushRequests = new();
+    private readonly EntryBuilder _builder = new();
+    private readonly Thread _thread;
+    private readonly long[] _byLevel = new long[7];
+    private readonly ConcurrentDictionary<string, StrongBox> _bySource = new(StringComparer.Ordinal);
+
+    private volatile PipelineSettings _settings;
+    private volatile IEntryRoute[] _routes = [];
+    private long _droppedNewest;
+    private long _droppedOldest;
+    private long _droppedShutdown;
+    private long _droppedStragglers;
+    private long _dispatched;
+    private long _latencyCount;
+    private double _latencySumMs;
+    private long _lastReportedDrops;
+    private long _lastReportTimestamp;
+    private int _sleeping;
+    private volatile bool _accepting = true;
+    private volatile bool _stopping;
+    private int _disposed;
+
+    public LogPipeline(HybridLoggingOptions options)
+    {
+        _settings = new PipelineSettings(options);
+        _ring = new BoundedRing<PendingEntry>(options.QueueCapacity);
+        _fullMode = options.FullMode;
+        _blockTimeoutTicks = (long)(options.BlockTimeout.TotalSeconds * Stopwatch.Frequency);
+        ShutdownTimeout = options.ShutdownTimeout;
+        _thread = new Thread(Run) { IsBackground = true, Name = "HybridLogging dispatcher" };
+        using (ExecutionContext.SuppressFlow())
+        {
+            _thread.Start();
+        }
+    }
+
+    public PipelineSettings Settings
+    {
+        get => _settings;
+        set => _settings = value;
+    }
+
+    public TimeSpan ShutdownTimeout { get; set; }
+
+    public int QueueCapacity => _ring.Capacity;
+
+    public int QueueLength => _ring.Count;
+
+    public void SetRoutes(IEntryRoute[] routes) => _routes = routes;
+
+    public IEntryRoute[] Routes => _routes;
+
+    /// <summary>Adds a captured call. Never throws, never blocks except under <see cref="QueueFullMode.Block"/> (bounded).</summary>
+    public void Enqueue(PendingEntry entry)
+    {
+        if (!_accepting)
+        {
+            Interlocked.Increment(ref _droppedShutdown);
+            entry.Return();
+            return;
+        }
+
+        if (!_ring.TryEnqueue(entry) && !EnqueueWhenFull(entry))
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _sleeping) != 0 && Interlocked.Exchange(ref _sleeping, 0) != 0)
+        {
+            _wake.Release();
+        }
+    }
+
+    private bool EnqueueWhenFull(PendingEntry entry)
+    {
+        switch (_fullMode)
+        {
+            case QueueFullMode.DropOldest:
+                for (var attempt = 0; attempt < 4; attempt++)
+                {
+                    if (_ring.TryDequeue(out var oldest))
+                    {
+                        Interlocked.Increment(ref _droppedOldest);
+                        oldest.Return();
+                    }
+
+                    if (_ring.TryEnqueue(entry))
+                    {
+                        return true;
+                    }
+                }
+
+                break;
+            case QueueFullMode.Block:
+                var deadline = Stopwatch.GetTimestamp() + _blockTimeoutTicks;
+                var spinner = default(SpinWait);
+                while (Stopwatch.GetTimestamp() < deadline && _accepting)
+                {
+                    if (Volatile.Read(ref _sleeping) != 0 && Interlocked.Exchange(ref _sleeping, 0) != 0)
+                    {
+                        _wake.Release();
+                    }
+
+                    spinner.SpinOnce(sleep1Threshold: 20);
+                    if (_ring.TryEnqueue(entry))
+                    {
+                        return true;
+                    }
+                }
+
+                break;
+        }
+
+        Interlocked.Increment(ref _droppedNewest);
+        entry.Return();
+        return false;
+    }
+
+    /// <summary>Completes when every entry enqueued before the call has been written, dropped or failed at every destination.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var target = _ring.EnqueuedCount;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _flushRequests.Enqueue((target, done));
+        _wake.Release();
+        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        var workers = new List<SinkWorker>();
+        foreach (var route in _routes)
+        {
+            route.CollectWorkers(workers);
+        }
+
+        var flushes = new Task[workers.Count];
+        for (var i = 0; i < workers.Count; i++)
+        {
+            flushes[i] = workers[i].FlushAsync(cancellationToken);
+        }
+
+        await Task.WhenAll(flushes).ConfigureAwait(false);
+    }
+
+    public HybridLoggingStats GetStats()
+    {
+        var workers = new List<SinkWorker>();
+        foreach (var route in _routes)
+        {
+            route.CollectWorkers(workers);
+        }
+
+        var sinks = new SinkStats[workers.Count];
+        for (var i = 0; i < sinks.Length; i++)
+        {
+            sinks[i] = workers[i].GetStats();
+        }
+
+        var byLevel = new Dictionary<LogLevel, long>();
+        for (var i = 0; i < _byLevel.Length; i++)
+        {
+            var count = Volatile.Read(ref _byLevel[i]);
+            if (count > 0)
+            {
+                byLevel[(LogLevel)i] = count;
+            }
+        }
+
+        var bySource = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (source, box) in _bySource)
+        {
+            bySource[source] = Volatile.Read(ref box.Value);
+        }
+
+        var dispatched = Volatile.Read(ref _dispatched);
+        var errors = byLevel.GetValueOrDefault(LogLevel.Error) + byLevel.GetValueOrDefault(LogLevel.Critical);
+        var latencyCount = Volatile.Read(ref _latencyCount);
+        var droppedNewest = Volatile.Read(ref _droppedNewest);
+        var droppedShutdown = Volatile.Read(ref _droppedShutdown);
+        return new HybridLoggingStats
+        {
+            Produced = _ring.EnqueuedCount + droppedNewest + droppedShutdown,
+            Dispatched = dispatched,
+            DroppedQueueFull = droppedNewest + Volatile.Read(ref _droppedOldest),
+            DroppedShutdown = droppedShutdown + Volatile.Read(ref _droppedStragglers),
+            QueueLength = _ring.Count,
+            QueueCapacity = _ring.Capacity,
+            ByLevel = byLevel,
+            BySource = bySource,
+            ErrorRate = dispatched == 0 ? 0 : (double)errors / dispatched,
+            AverageLatencyMs = latencyCount == 0 ? 0 : Volatile.Read(ref _latencySumMs) / latencyCount,
+            Sinks = sinks,
+        };
+    }
+
+    private void Run()
+    {
+        SuppressionScope.Enter();
+        _lastReportTimestamp = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var processed = 0;
+            try
+            {
+                while (processed < 4096 && _ring.TryDequeue(out var pending))
+                {
+                    Dispatch(pending);
+                    processed++;
+                }
+
+                var flushPending = CompleteFlushRequests();
+                ReportDrops(force: false);
+                if (processed > 0)
+                {
+                    continue;
+                }
+
+                if (_stopping && _ring.Count == 0)
+                {
+                    return;
+                }
+
+                if (flushPending || _ring.Count > 0)
+                {
+                    // A producer has claimed a slot but not yet published it: it will within nanoseconds.
+                    Thread.Yield();
+                    continue;
+                }
+
+                Interlocked.Exchange(ref _sleeping, 1);
+                if (_ring.Count > 0 || !_flushRequests.IsEmpty || _stopping)
+                {
+                    Interlocked.Exchange(ref _sleeping, 0);
+                    continue;
+                }
+
+                _wake.Wait(1000);
+                Interlocked.Exchange(ref _sleeping, 0);
+            }
+            catch (Exception ex)
+            {
+                SelfLog.Report($"Dispatcher error: {ex}");
+            }
+        }
+    }
+
+    private void Dispatch(PendingEntry pending)
+    {
+        LogEntry entry;
+        try
+        {
+            entry = _builder.Build(pending, _settings);
+        }
+        finally
+        {
+            pending.Return();
+        }
+
+        Volatile.Write(ref _dispatched, _dispatched + 1);
+        var level = (int)entry.Level;
+        if ((uint)level < (uint)_byLevel.Length)
+        {
+            Volatile.Write(ref _byLevel[level], _byLevel[level] + 1);
+        }
+
+        if (!_bySource.TryGetValue(entry.Source, out var box))
+        {
+            box = _bySource.GetOrAdd(entry.Source, static _ => new StrongBox());
+        }
+
+        Volatile.Write(ref box.Value, box.Value + 1);
+        var latency = entry.Performance?.LatencyMs ?? entry.Duration?.TotalMilliseconds;
+        if (latency is { } ms && double.IsFinite(ms))
+        {
+            Volatile.Write(ref _latencySumMs, _latencySumMs + ms);
+            Volatile.Write(ref _latencyCount, _latencyCount + 1);
+        }
+
+        foreach (var route in _routes)
+        {
+            try
+            {
+                route.Route(entry);
+            }
+            catch (Exception ex)
+            {
+                SelfLog.Report($"Routing error: {ex}");
+            }
+        }
+    }
+
+    private bool CompleteFlushRequests()
+    {
+        if (_flushRequests.IsEmpty)
+        {
+            return false;
+        }
+
+        // Every item below the dequeue position has been dispatched (or dropped by a producer) once we get here,
+        // because this thread is the only one that dispatches and it has finished the items it took.
+        var watermark = _ring.DequeuedCount;
+        var remaining = 0;
+        var count = _flushRequests.Count;
+        for (var i = 0; i < count && _flushRequests.TryDequeue(out var request); i++)
+        {
+            if (request.Target <= watermark || _stopping)
+            {
+                request.Done.TrySetResult();
+            }
+            else
+            {
+                _flushRequests.Enqueue(request);
+                remaining++;
+            }
+        }
+
+        return remaining > 0;
+    }
+
+    private void ReportDrops(bool force)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (!force && now - _lastReportTimestamp < Stopwatch.Frequency * 10)
+        {
+            return;
+        }
+
+        _lastReportTimestamp = now;
+        var dropped = Volatile.Read(ref _droppedNewest) + Volatile.Read(ref _droppedOldest) + Volatile.Read(ref _droppedShutdown) + Volatile.Read(ref _droppedStragglers);
+        if (dropped != _lastReportedDrops)
+        {
+            SelfLog.Report($"{dropped - _lastReportedDrops} log entries dropped since the last report ({dropped} in total): the queue of {_ring.Capacity} was full or the pipeline was shutting down.");
+            _lastReportedDrops = dropped;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        var timeout = ShutdownTimeout;
+        var started = Stopwatch.GetTimestamp();
+        using (var cts = new CancellationTokenSource(timeout))
+        {
+            try
+            {
+                await FlushAsync(cts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                SelfLog.Report($"Shutdown flush did not finish within {timeout}; what is left is counted as dropped.");
+            }
+        }
+
+        _accepting = false;
+        _stopping = true;
+        _wake.Release();
+        var left = timeout - Stopwatch.GetElapsedTime(started);
+        if (!_thread.Join(left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1)))
+        {
+            SelfLog.Report("The dispatcher did not stop in time.");
+        }
+
+        // Producers that raced with shutdown may have left entries behind: count them, never lose them silently.
+        while (_ring.TryDequeue(out var straggler))
+        {
+            Interlocked.Increment(ref _droppedStragglers);
+            straggler.Return();
+        }
+
+        var workers = new List<SinkWorker>();
+        foreach (var route in _routes)
+        {
+            route.CollectWorkers(workers);
+        }
+
+        left = timeout - Stopwatch.GetElapsedTime(started);
+        var stops = new Task[workers.Count];
+        for (var i = 0; i < workers.Count; i++)
+        {
+            stops[i] = workers[i].StopAsync(left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1)).AsTask();
+        }
+
+        await Task.WhenAll(stops).ConfigureAwait(false);
+        ReportDrops(force: true);
+    }
+
+    private sealed class StrongBox
+    {
+        public long Value;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace HybridLogging.Internal;
+
+/// <summary>
+/// What a log call captures on the app thread: the raw state, never rendered there. Rendering and property
+/// extraction happen on the dispatcher thread. Instances are pooled per state type so an enabled call does not
+/// allocate in steady state.
+/// </summary>
+internal abstract class PendingEntry
+{
+    private object?[] _scopes = new object?[4];
+
+    public long TimestampTicks;
+    public LogLevel Level;
+    public EventId EventId;
+    public Exception? Exception;
+    public CategoryState Category = null!;
+    public CorrelationContext? Correlation;
+    public ActivityTraceId TraceId;
+    public ActivitySpanId SpanId;
+    public bool HasActivity;
+    public int ScopeCount;
+
+    /// <summary>Set for entries written directly as <see cref="LogEntry"/> (not through ILogger).</summary>
+    public LogEntry? Ready;
+
+    public ReadOnlySpan<object?> Scopes => _scopes.AsSpan(0, ScopeCount);
+
+    public void AddScope(object? scope)
+    {
+        if (ScopeCount == _scopes.Length)
+        {
+            if (ScopeCount >= 64)
+            {
+                return; // bounded: pathological scope nesting keeps the outermost 64
+            }
+
+            Array.Resize(ref _scopes, _scopes.Length * 2);
+        }
+
+        _scopes[ScopeCount++] = scope;
+    }
+
+    /// <summary>Renders the message (on the dispatcher thread); never throws.</summary>
+    public abstract string RenderMessage();
+
+    /// <summary>Returns the structured state values, or null when the state is not key/value shaped.</summary>
+    public abstract IEnumerable<KeyValuePair<string, object?>>? GetStateValues();
+
+    /// <summary>Clears references and returns the instance to its pool.</summary>
+    public void Return()
+    {
+        Exception = null;
+        Correlation = null;
+        Ready = null;
+        Array.Clear(_scopes, 0, ScopeCount);
+        ScopeCount = 0;
+        ReturnCore();
+    }
+
+    protected abstract void ReturnCore();
+}
+
+internal sealed class PendingEntry<TState> : PendingEntry
+{
+    // One pool per state type: pooled holders keep TState unboxed (ZLogger's per-type entry idea).
+    private static readonly BoundedRing<PendingEntry<TState>> Pool = new(1024);
+
+    private TState _state = default!;
+    private Func<TState, Exception?, string>? _formatter;
+
+    public static PendingEntry<TState> Rent(TState state, Func<TState, Exception?, string>? formatter)
+    {
+        if (!Pool.TryDequeue(out var entry))
+        {
+            entry = new PendingEntry<TState>();
+        }
+
+        entry._state = state;
+        entry._formatter = formatter;
+        return entry;
+    }
+
+    public override string RenderMessage()
+    {
+        var formatter = _formatter;
+        if (formatter is null)
+        {
+            return _state?.ToString() ?? string.Empty;
+        }
+
+        return formatter(_state, Exception);
+    }
+
+    public override IEnumerable<KeyValuePair<string, object?>>? GetStateValues() =>
+        _state as IEnumerable<KeyValuePair<string, object?>>;
+
+    protected override void ReturnCore()
+    {
+        _state = default!;
+        _formatter = null;
+        Pool.TryEnqueue(this);
+    }
+}
+
+/// <summary>Carrier for entries written directly as <see cref="LogEntry"/>.</summary>
+internal sealed class ReadyEntry : PendingEntry
+{
+    public override string RenderMessage() => Ready?.Message ?? string.Empty;
+
+    public override IEnumerable<KeyValuePair<string, object?>>? GetStateValues() => null;
+
+    protected override void ReturnCore()
+    {
+        // Not pooled: direct writes are rare (tests, bridges).
+    }
+}

@@ -1,0 +1,436 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace HybridLogging.Internal;
+
+/// <summary>
+/// One destination: its own bounded queue, batching by size and time, write timeout, retries with backoff, and exact
+/// accounting (received = written + dropped + failed + pending). Fed by the dispatcher only; written by its own
+/// async loop, so a slow or hung sink never delays another destination or the app.
+/// </summary>
+internal sealed class SinkWorker : IAsyncDisposable
+{
+    private readonly BoundedRing<LogEntry> _queue;
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly CancellationTokenSource _abort = new();
+    private readonly ResiliencePipeline _resilience;
+    private readonly int _batchSize;
+    private readonly TimeSpan _flushInterval;
+    private readonly TimeSpan _writeTimeout;
+    private readonly QueueFullMode _fullMode;
+    private readonly int _minimumLevel;
+    private readonly List<FlushWaiter> _waiters = [];
+    private readonly Task _loop;
+
+    private long _received;
+    private long _written;
+    private long _dropped;
+    private long _failed;
+    private long _retried;
+    private long _batches;
+    private long _lastFlushTicks;
+    private string? _lastError;
+    private int _sleeping;
+    private long _flushTarget;
+    private volatile bool _closed;
+    private volatile bool _stopping;
+    private Task? _hungWrite;
+
+    public SinkWorker(string name, ILogSink sink, SinkOptions options, HybridLoggingOptions defaults, string? stream = null)
+    {
+        Name = name;
+        Stream = stream;
+        Sink = sink;
+        _batchSize = options.BatchSize ?? defaults.BatchSize;
+        _flushInterval = options.FlushInterval ?? defaults.FlushInterval;
+        _writeTimeout = options.WriteTimeout;
+        _fullMode = options.FullMode == QueueFullMode.DropNewest ? QueueFullMode.DropNewest : QueueFullMode.DropOldest;
+        _minimumLevel = (int)options.MinimumLevel;
+        _queue = new BoundedRing<LogEntry>(options.QueueCapacity);
+        _resilience = BuildResilience(options);
+
+        // The loop must not capture the caller's ExecutionContext (its AsyncLocals, e.g. a correlation context).
+        using (ExecutionContext.SuppressFlow())
+        {
+            _loop = Task.Run(RunAsync);
+        }
+    }
+
+    public string Name { get; }
+
+    public string? Stream { get; }
+
+    public ILogSink Sink { get; }
+
+    public int QueueCapacity => _queue.Capacity;
+
+    public int QueueLength => _queue.Count;
+
+    /// <summary>Entries that reached a final state: written, dropped or failed.</summary>
+    public long Completed => Volatile.Read(ref _written) + Volatile.Read(ref _dropped) + Volatile.Read(ref _failed);
+
+    public long Received => Volatile.Read(ref _received);
+
+    /// <summary>Offers an entry (dispatcher thread only). Never blocks; a full queue drops and counts.</summary>
+    public void Post(LogEntry entry)
+    {
+        if ((int)entry.Level < _minimumLevel)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _received);
+        if (_closed)
+        {
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+
+        if (!_queue.TryEnqueue(entry))
+        {
+            if (_fullMode == QueueFullMode.DropOldest && _queue.TryDequeue(out _))
+            {
+                Interlocked.Increment(ref _dropped);
+                if (!_queue.TryEnqueue(entry))
+                {
+                    Interlocked.Increment(ref _dropped);
+                }
+            }
+            else
+            {
+                Interlocked.Increment(ref _dropped);
+            }
+        }
+
+        Wake();
+    }
+
+    /// <summary>Completes when every entry received before the call is written, dropped or failed, and the sink has flushed.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var target = Received;
+        if (Completed >= target && _flushTarget >= target)
+        {
+            return Task.CompletedTask;
+        }
+
+        var waiter = new FlushWaiter(target);
+        lock (_waiters)
+        {
+            _waiters.Add(waiter);
+        }
+
+        InterlockedMax(ref _flushTarget, target);
+        Wake(force: true);
+        return cancellationToken.CanBeCanceled ? waiter.Completion.Task.WaitAsync(cancellationToken) : waiter.Completion.Task;
+    }
+
+    public SinkStats GetStats() => new()
+    {
+        Name = Name,
+        Stream = Stream,
+        Received = Received,
+        Written = Volatile.Read(ref _written),
+        Dropped = Volatile.Read(ref _dropped),
+        Failed = Volatile.Read(ref _failed),
+        Retried = Volatile.Read(ref _retried),
+        Batches = Volatile.Read(ref _batches),
+        QueueLength = QueueLength,
+        QueueCapacity = QueueCapacity,
+        BytesWritten = Sink is IReportsBytes bytes ? bytes.BytesWritten : 0,
+        LastFlush = Volatile.Read(ref _lastFlushTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null,
+        LastError = Volatile.Read(ref _lastError),
+    };
+
+    /// <summary>Stops accepting, writes what is queued (until <paramref name="timeout"/>), counts the rest as dropped, disposes the sink.</summary>
+    public async ValueTask StopAsync(TimeSpan timeout)
+    {
+        _closed = true;
+        _stopping = true;
+        Wake(force: true);
+        try
+        {
+            await _loop.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            SelfLog.Report($"Destination '{Name}' did not drain within {timeout}; the rest of its queue is dropped.");
+            await _abort.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await _loop.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // The sink ignores cancellation; its batch stays counted as pending and is reported below.
+            }
+        }
+
+        while (_queue.TryDequeue(out _))
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+
+        CompleteWaiters(force: true);
+        try
+        {
+            if (_hungWrite is null or { IsCompleted: true })
+            {
+                await Sink.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            SelfLog.Report($"Destination '{Name}': disposing the sink failed: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        _abort.Dispose();
+    }
+
+    private void Wake(bool force = false)
+    {
+        if (force || Volatile.Read(ref _sleeping) != 0)
+        {
+            if (Interlocked.Exchange(ref _sleeping, 0) != 0 || force)
+            {
+                _wake.Release();
+            }
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        SuppressionScope.Enter();
+        var batch = new List<LogEntry>(_batchSize);
+        var deadline = 0L;
+        while (true)
+        {
+            try
+            {
+                while (batch.Count < _batchSize && _queue.TryDequeue(out var entry))
+                {
+                    if (batch.Count == 0)
+                    {
+                        deadline = Stopwatch.GetTimestamp() + (long)(_flushInterval.TotalSeconds * Stopwatch.Frequency);
+                    }
+
+                    batch.Add(entry);
+                }
+
+                var flushWanted = Volatile.Read(ref _flushTarget) > Completed;
+                if (batch.Count > 0 &&
+                    (batch.Count >= _batchSize || flushWanted || _stopping || Stopwatch.GetTimestamp() >= deadline))
+                {
+                    batch = await WriteAsync(batch).ConfigureAwait(false);
+                    await CompleteWaitersAsync().ConfigureAwait(false);
+                    continue;
+                }
+
+                if (batch.Count == 0 && _queue.Count == 0)
+                {
+                    await CompleteWaitersAsync().ConfigureAwait(false);
+                    if (_stopping)
+                    {
+                        return;
+                    }
+                }
+
+                // Announce sleep, then re-check, so a Post between the check and the wait is not missed.
+                Interlocked.Exchange(ref _sleeping, 1);
+                if (_queue.Count > 0 && batch.Count < _batchSize)
+                {
+                    Interlocked.Exchange(ref _sleeping, 0);
+                    continue;
+                }
+
+                var wait = batch.Count == 0
+                    ? Timeout.InfiniteTimeSpan
+                    : TimeSpan.FromSeconds(Math.Max(0, (deadline - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
+                await _wake.WaitAsync(wait, _abort.Token).ConfigureAwait(false);
+                Interlocked.Exchange(ref _sleeping, 0);
+            }
+            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+            {
+                Interlocked.Add(ref _dropped, batch.Count);
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Never let the loop die: report and go on.
+                SelfLog.Report($"Destination '{Name}' loop error: {ex}");
+            }
+        }
+    }
+
+    /// <summary>Writes one batch; returns the list to reuse (a new one if a hung sink may still read the old).</summary>
+    private async Task<List<LogEntry>> WriteAsync(List<LogEntry> batch)
+    {
+        var count = batch.Count;
+        Interlocked.Increment(ref _batches);
+        if (_hungWrite is { IsCompleted: false })
+        {
+            Fail(batch, "the sink is still busy with an earlier write that timed out");
+            batch.Clear();
+            return batch;
+        }
+
+        var abandoned = false;
+        try
+        {
+            await _resilience.ExecuteAsync(
+                async (state, token) =>
+                {
+                    var write = state.Worker.Sink.WriteBatchAsync(state.Batch, token).AsTask();
+                    try
+                    {
+                        await write.WaitAsync(state.Worker._writeTimeout, token).ConfigureAwait(false);
+                    }
+                    catch (TimeoutException)
+                    {
+                        state.Worker._hungWrite = write;
+                        throw new SinkTimeoutException();
+                    }
+                },
+                (Worker: this, Batch: (IReadOnlyList<LogEntry>)batch),
+                _abort.Token).ConfigureAwait(false);
+            Interlocked.Add(ref _written, count);
+            Volatile.Write(ref _lastFlushTicks, DateTime.UtcNow.Ticks);
+        }
+        catch (SinkTimeoutException)
+        {
+            abandoned = true;
+            Fail(batch, $"write did not complete within {_writeTimeout}");
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            Interlocked.Add(ref _dropped, count);
+        }
+        catch (Exception ex)
+        {
+            Fail(batch, $"{ex.GetType().Name}: {ex.Message}");
+        }
+
+        if (abandoned)
+        {
+            return new List<LogEntry>(_batchSize);
+        }
+
+        batch.Clear();
+        return batch;
+    }
+
+    private void Fail(List<LogEntry> batch, string reason)
+    {
+        Interlocked.Add(ref _failed, batch.Count);
+        Volatile.Write(ref _lastError, reason);
+        SelfLog.Report($"Destination '{Name}': {batch.Count} entries failed: {reason}");
+    }
+
+    private async Task CompleteWaitersAsync()
+    {
+        var completed = Completed;
+        var any = false;
+        lock (_waiters)
+        {
+            foreach (var waiter in _waiters)
+            {
+                any |= waiter.Target <= completed;
+            }
+        }
+
+        if (!any)
+        {
+            return;
+        }
+
+        if (_hungWrite is null or { IsCompleted: true })
+        {
+            try
+            {
+                await Sink.FlushAsync(_abort.Token).AsTask().WaitAsync(_writeTimeout).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !_abort.IsCancellationRequested)
+            {
+                Volatile.Write(ref _lastError, $"flush failed: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+
+        CompleteWaiters(force: false);
+    }
+
+    private void CompleteWaiters(bool force)
+    {
+        var completed = Completed;
+        lock (_waiters)
+        {
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (force || _waiters[i].Target <= completed)
+                {
+                    _waiters[i].Completion.TrySetResult();
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    private ResiliencePipeline BuildResilience(SinkOptions options)
+    {
+        var builder = new ResiliencePipelineBuilder();
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                Delay = options.RetryBaseDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                // A timed-out write may still be running: calling the sink again would overlap calls.
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not SinkTimeoutException and not OperationCanceledException),
+                OnRetry = args =>
+                {
+                    Interlocked.Increment(ref _retried);
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+
+        return builder.Build();
+    }
+
+    private static void InterlockedMax(ref long location, long value)
+    {
+        var current = Volatile.Read(ref location);
+        while (current < value)
+        {
+            var observed = Interlocked.CompareExchange(ref location, value, current);
+            if (observed == current)
+            {
+                return;
+            }
+
+            current = observed;
+        }
+    }
+
+    private sealed class FlushWaiter(long target)
+    {
+        public long Target { get; } = target;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class SinkTimeoutException : Exception
+    {
+        public SinkTimeoutException()
+            : base("The sink write timed out.")
+        {
+        }
+    }
+}

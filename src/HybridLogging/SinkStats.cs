@@ -1,0 +1,47 @@
+namespace HybridLogging;
+
+/// <summary>Counters of one destination. Received = Written + Dropped + Failed + Pending at every moment.</summary>
+public sealed class SinkStats
+{
+    /// <summary>Destination name.</summary>
+    public string Name { get; init; } = string.Empty;
+
+    /// <summary>Stream the destination belongs to, if any.</summary>
+    public string? Stream { get; init; }
+
+    /// <summary>Entries routed to this destination.</summary>
+    public long Received { get; init; }
+
+    /// <summary>Entries the sink wrote successfully.</summary>
+    public long Written { get; init; }
+
+    /// <summary>Entries dropped (destination queue full, shutdown, removal).</summary>
+    public long Dropped { get; init; }
+
+    /// <summary>Entries whose batch failed after all retries (or timed out).</summary>
+    public long Failed { get; init; }
+
+    /// <summary>Retry attempts made (per batch).</summary>
+    public long Retried { get; init; }
+
+    /// <summary>Batches attempted.</summary>
+    public long Batches { get; init; }
+
+    /// <summary>Bytes written, when the sink reports them (<see cref="IReportsBytes"/>).</summary>
+    public long BytesWritten { get; init; }
+
+    /// <summary>Entries queued or in a batch being written.</summary>
+    public long Pending => Math.Max(0, Received - Written - Dropped - Failed);
+
+    /// <summary>Entries in the destination queue now.</summary>
+    public int QueueLength { get; init; }
+
+    /// <summary>Capacity of the destination queue.</summary>
+    public int QueueCapacity { get; init; }
+
+    /// <summary>Time of the last successful batch.</summary>
+    public DateTimeOffset? LastFlush { get; init; }
+
+    /// <summary>The last error, if any.</summary>
+    public string? LastError { get; init; }
+}
