@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace HybridLogging.Internal;
 
@@ -114,13 +112,5 @@ internal sealed class BoundedRing<T>
     {
         public T? Item;
         public long Sequence;
-    }
-
-    /// <summary>A counter alone on its cache line, so producers and the consumer do not false-share.</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 128)]
-    private struct PaddedLong
-    {
-        [FieldOffset(64)]
-        public long Value;
     }
 }

@@ -1,0 +1,2 @@
+// Placeholder: the hybrid-router sample is being written.
+return 0;
