@@ -70,11 +70,17 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
 
         _codeSinks = new SinkSet([.. codeWorkers]);
         ApplyConfigSinks(_options);
+        Streams = new LogStreamManager(this);
+        AddRoute(Streams);
+        Streams.ApplyConfiguration(_options.Streams);
         _metrics = new HybridLoggingMetrics(this);
         _reloadSubscription = options.OnChange(Reload);
     }
 
     internal LogPipeline Pipeline { get; }
+
+    /// <summary>The stream manager: named streams with filters and destinations, queries and live subscriptions.</summary>
+    public LogStreamManager Streams { get; }
 
     internal IExternalScopeProvider? ScopeProvider { get; private set; }
 
@@ -129,6 +135,7 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
 
         _reloadSubscription?.Dispose();
         await Pipeline.DisposeAsync().ConfigureAwait(false);
+        await Streams.DisposeAsync().ConfigureAwait(false);
         _metrics.Dispose();
     }
 
@@ -160,6 +167,7 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
             }
 
             ApplyConfigSinks(options);
+            Streams.ApplyConfiguration(options.Streams);
         }
         catch (Exception ex)
         {
@@ -190,7 +198,7 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
 
                 try
                 {
-                    var sink = CreateSink(name, sinkOptions.Type!, section);
+                    var sink = CreateSink(name, sinkOptions.Type!, section, compression: false);
                     next[name] = (fingerprint, new SinkWorker(name, sink, sinkOptions.Clone(), options));
                 }
                 catch (Exception ex)
@@ -231,10 +239,10 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
 
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Convention lookup of sink assemblies; AOT apps register sinks in code or through ILogSinkFactory services.")]
     [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "The attribute's type carries DynamicallyAccessedMembers.")]
-    private ILogSink CreateSink(string name, string type, IConfiguration section)
+    internal ILogSink CreateSink(string name, string type, IConfiguration section, bool compression)
     {
-        var context = new LogSinkContext(name, section, _services);
-        foreach (var factory in _factories)
+        var context = new LogSinkContext(name, section, _services) { CompressionEnabled = compression };
+        foreach (var factory in _factories.Concat(_options.GetSinkFactories()))
         {
             if (string.Equals(factory.Type, type, StringComparison.OrdinalIgnoreCase))
             {

@@ -21,6 +21,7 @@ public static class HybridLoggingBuilderExtensions
         builder.AddConfiguration();
         builder.Services.TryAddSingleton<HybridLoggerProvider>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, HybridLoggerProvider>(static sp => sp.GetRequiredService<HybridLoggerProvider>()));
+        builder.Services.TryAddSingleton(static sp => sp.GetRequiredService<HybridLoggerProvider>().Streams);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HybridLoggingOptions>, HybridLoggingConfigureOptions>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<HybridLoggingOptions>, LoggerProviderOptionsChangeTokenSource<HybridLoggingOptions, HybridLoggerProvider>>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HybridLoggingHostedService>());

@@ -9,6 +9,7 @@ namespace HybridLogging;
 public sealed class HybridLoggingOptions
 {
     private readonly List<SinkRegistration> _codeSinks = [];
+    private readonly List<ILogSinkFactory> _sinkFactories = [];
 
     /// <summary>
     /// Lowest level the provider accepts. Default <see cref="LogLevel.Trace"/>: whatever the Microsoft.Extensions.Logging
@@ -79,6 +80,31 @@ public sealed class HybridLoggingOptions
 
     /// <summary>Destinations declared in configuration, keyed by name; <see cref="SinkOptions.Type"/> names the sink type.</summary>
     public Dictionary<string, SinkOptions> Sinks { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Named streams (filters plus destinations), keyed by id; applied at start and on every reload. Streams created at
+    /// run time through <see cref="LogStreamManager"/> are not affected by reloads. Default empty.
+    /// </summary>
+    public Dictionary<string, LogStreamConfig> Streams { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Declares a stream in code (same as an entry under <c>Streams</c> in configuration).</summary>
+    public HybridLoggingOptions AddStream(LogStreamConfig stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrWhiteSpace(stream.Id);
+        Streams[stream.Id] = stream;
+        return this;
+    }
+
+    /// <summary>Registers a sink factory for a destination type (in addition to factories registered as services).</summary>
+    public HybridLoggingOptions AddSinkFactory(ILogSinkFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        _sinkFactories.Add(factory);
+        return this;
+    }
+
+    internal IReadOnlyList<ILogSinkFactory> GetSinkFactories() => _sinkFactories;
 
     // Sinks added in code; not bindable from configuration.
     internal IReadOnlyList<SinkRegistration> GetCodeSinks() => _codeSinks;
@@ -172,6 +198,17 @@ public sealed class HybridLoggingOptions
             }
 
             errors.AddRange(sink.Validate(name));
+        }
+
+        foreach (var (id, stream) in Streams)
+        {
+            var probe = stream.Clone();
+            if (string.IsNullOrWhiteSpace(probe.Id))
+            {
+                probe.Id = id;
+            }
+
+            errors.AddRange(probe.Validate());
         }
 
         foreach (var registration in _codeSinks)

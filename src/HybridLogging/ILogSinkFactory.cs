@@ -16,7 +16,11 @@ public interface ILogSinkFactory
 /// <param name="Name">The destination name.</param>
 /// <param name="Configuration">The destination's configuration section (sink-specific settings live here).</param>
 /// <param name="Services">The application's services.</param>
-public sealed record LogSinkContext(string Name, IConfiguration Configuration, IServiceProvider Services);
+public sealed record LogSinkContext(string Name, IConfiguration Configuration, IServiceProvider Services)
+{
+    /// <summary>The destination's stream asks for compressed payloads (gzip) where the sink supports it.</summary>
+    public bool CompressionEnabled { get; init; }
+}
 
 /// <summary>
 /// Marks the sink factory of a sink package, so a destination declared in configuration with <c>Type</c> "X" finds the

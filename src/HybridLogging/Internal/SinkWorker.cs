@@ -36,6 +36,7 @@ internal sealed class SinkWorker : IAsyncDisposable
     private long _flushTarget;
     private volatile bool _closed;
     private volatile bool _stopping;
+    private int _sinkDisposed;
     private Task? _hungWrite;
 
     public SinkWorker(string name, ILogSink sink, SinkOptions options, HybridLoggingOptions defaults, string? stream = null)
@@ -63,6 +64,9 @@ internal sealed class SinkWorker : IAsyncDisposable
     public string? Stream { get; }
 
     public ILogSink Sink { get; }
+
+    /// <summary>Called on the worker after each successful batch with its size (the stream manager raises StreamFlushed).</summary>
+    public Action<int>? BatchWritten { get; set; }
 
     public int QueueCapacity => _queue.Capacity;
 
@@ -176,7 +180,7 @@ internal sealed class SinkWorker : IAsyncDisposable
         CompleteWaiters(force: true);
         try
         {
-            if (_hungWrite is null or { IsCompleted: true })
+            if (_hungWrite is null or { IsCompleted: true } && Interlocked.Exchange(ref _sinkDisposed, 1) == 0)
             {
                 await Sink.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             }
@@ -301,6 +305,7 @@ internal sealed class SinkWorker : IAsyncDisposable
                 _abort.Token).ConfigureAwait(false);
             Interlocked.Add(ref _written, count);
             Volatile.Write(ref _lastFlushTicks, DateTime.UtcNow.Ticks);
+            BatchWritten?.Invoke(count);
         }
         catch (SinkTimeoutException)
         {

@@ -1,0 +1,553 @@
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using HybridLogging.Internal;
+using Microsoft.Extensions.Configuration;
+
+namespace HybridLogging;
+
+/// <summary>
+/// Named streams over the one logging pipeline: each stream selects entries with its filters and sends them to its
+/// destinations, each destination with its own queue, batching and retries. Streams can be created, changed and
+/// removed while the app logs; recent entries can be queried; subscribers get entries as they are dispatched.
+/// </summary>
+/// <remarks>
+/// The dispatcher thread reads an immutable snapshot of the streams; changes build a new snapshot under a lock and
+/// publish it with one reference write, so logging never waits for a change and a change never sees half a stream.
+/// </remarks>
+public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
+{
+    private readonly HybridLoggerProvider _provider;
+    private readonly Lock _gate = new();
+    private readonly Channel<object> _events;
+    private readonly Task _eventPump;
+    private readonly Meter _meter;
+    private readonly HashSet<string> _configuredIds = new(StringComparer.Ordinal);
+    private volatile StreamRuntime[] _streams = [];
+    private volatile LogSubscription[] _subscribers = [];
+    private volatile bool _running = true;
+    private long _eventsDropped;
+    private int _disposed;
+
+    internal LogStreamManager(HybridLoggerProvider provider)
+    {
+        _provider = provider;
+        _events = Channel.CreateBounded<object>(
+            new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            _ => Interlocked.Increment(ref _eventsDropped));
+        using (ExecutionContext.SuppressFlow())
+        {
+            _eventPump = Task.Run(PumpEventsAsync);
+        }
+
+        _meter = new Meter(HybridLoggingMetrics.MeterName);
+        _meter.CreateObservableCounter("hybridlogging.stream.received", () => PerStream(s => s.Received), "{entry}", "Entries offered to a stream.");
+        _meter.CreateObservableCounter("hybridlogging.stream.matched", () => PerStream(s => s.Matched), "{entry}", "Entries a stream's filters passed.");
+    }
+
+    /// <summary>Raised (off the logging path) for each entry matched by a stream with <see cref="LogStreamConfig.RealTimeEnabled"/>.</summary>
+    public event EventHandler<RealTimeLogEventArgs>? RealTimeLog;
+
+    /// <summary>Raised (off the logging path) each time a stream's destination writes a batch.</summary>
+    public event EventHandler<StreamFlushedEventArgs>? StreamFlushed;
+
+    /// <summary>Whether streams receive entries (see <see cref="Start"/> and <see cref="StopAsync"/>).</summary>
+    public bool IsRunning => _running;
+
+    /// <summary>Events dropped because handlers could not keep up (bounded event queue of 10,000).</summary>
+    public long EventsDropped => Volatile.Read(ref _eventsDropped);
+
+    /// <summary>Resumes routing entries to streams.</summary>
+    public void Start() => _running = true;
+
+    /// <summary>Stops routing entries to streams, then waits until their destinations have written what they accepted.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        _running = false;
+        var workers = new List<SinkWorker>();
+        CollectWorkers(workers);
+        await Task.WhenAll(workers.Select(w => w.FlushAsync(cancellationToken))).ConfigureAwait(false);
+    }
+
+    /// <summary>The current stream configurations (copies).</summary>
+    public IReadOnlyList<LogStreamConfig> GetStreams() => [.. _streams.Select(s => s.Config.Clone())];
+
+    /// <summary>The configuration of one stream (a copy), or null.</summary>
+    public LogStreamConfig? GetStream(string id) => Find(id)?.Config.Clone();
+
+    /// <summary>Creates a stream and starts routing to it. Throws <see cref="ArgumentException"/> for invalid or duplicate configuration.</summary>
+    public void CreateStream(LogStreamConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var copy = Normalize(config);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            if (Find(copy.Id) is not null)
+            {
+                throw new ArgumentException($"A stream with id '{copy.Id}' already exists.", nameof(config));
+            }
+
+            var runtime = Build(copy, previous: null, out _);
+            _streams = [.. _streams, runtime];
+        }
+    }
+
+    /// <summary>
+    /// Replaces a stream's filters, destinations and settings. Destinations whose type, settings and queue settings are
+    /// unchanged keep running (nothing they accepted is lost); replaced or removed ones write what they accepted, then close.
+    /// </summary>
+    public void UpdateStream(LogStreamConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var copy = Normalize(config);
+        List<(SinkWorker Worker, StreamCounters Counters)> retired;
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var previous = Find(copy.Id) ?? throw new KeyNotFoundException($"No stream with id '{copy.Id}'.");
+            var runtime = Build(copy, previous, out retired);
+            _streams = [.. _streams.Select(s => ReferenceEquals(s, previous) ? runtime : s)];
+        }
+
+        Retire(retired);
+    }
+
+    /// <summary>Removes a stream: stops routing to it, lets its destinations write what they accepted, then disposes them.</summary>
+    public async Task<bool> RemoveStreamAsync(string id, CancellationToken cancellationToken = default)
+    {
+        StreamRuntime? removed;
+        lock (_gate)
+        {
+            removed = Find(id);
+            if (removed is null)
+            {
+                return false;
+            }
+
+            _streams = [.. _streams.Where(s => !ReferenceEquals(s, removed))];
+            _configuredIds.Remove(id);
+        }
+
+        foreach (var subscriber in _subscribers)
+        {
+            if (subscriber.StreamId == id)
+            {
+                subscriber.Complete();
+            }
+        }
+
+        await Task.WhenAll(Retire([.. removed.Destinations.Select(d => (d.Worker, removed.Counters))])).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Adds (or replaces, by id) a filter of a stream.</summary>
+    public void AddFilter(string streamId, LogFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        lock (_gate)
+        {
+            var config = (Find(streamId) ?? throw new KeyNotFoundException($"No stream with id '{streamId}'.")).Config.Clone();
+            config.Filters.RemoveAll(f => f.Id == filter.Id);
+            config.Filters.Add(filter.Clone());
+            UpdateStream(config);
+        }
+    }
+
+    /// <summary>Removes a filter from a stream (and from its destinations' filter ids). Returns false if it was not there.</summary>
+    public bool RemoveFilter(string streamId, string filterId)
+    {
+        lock (_gate)
+        {
+            var config = (Find(streamId) ?? throw new KeyNotFoundException($"No stream with id '{streamId}'.")).Config.Clone();
+            if (config.Filters.RemoveAll(f => f.Id == filterId) == 0)
+            {
+                return false;
+            }
+
+            foreach (var destination in config.Destinations)
+            {
+                destination.FilterIds.Remove(filterId);
+            }
+
+            UpdateStream(config);
+            return true;
+        }
+    }
+
+    /// <summary>Recent entries (each stream keeps its last <see cref="LogStreamConfig.BufferSize"/>), newest last.</summary>
+    public IReadOnlyList<LogEntry> QueryLogs(LogQuery? query = null)
+    {
+        var streams = _streams;
+        var collected = new List<LogEntry>();
+        foreach (var stream in streams)
+        {
+            if (query?.StreamId is null || stream.Id == query.StreamId)
+            {
+                stream.Recent.CopyTo(collected);
+            }
+        }
+
+        IEnumerable<LogEntry> result = collected;
+        if (query?.StreamId is null && streams.Length > 1)
+        {
+            // An entry matched by several streams is returned once; order by time (stable for equal times).
+            result = collected.Distinct(ReferenceEqualityComparer.Instance).Cast<LogEntry>().OrderBy(e => e.Timestamp);
+        }
+
+        if (query?.Filter is { } filter)
+        {
+            var compiled = new CompiledFilter(filter);
+            result = result.Where(compiled.Matches);
+        }
+
+        var list = result.ToList();
+        if (query?.Limit is { } limit && limit >= 0 && list.Count > limit)
+        {
+            list.RemoveRange(0, list.Count - limit);
+        }
+
+        return list;
+    }
+
+    /// <summary>Subscribes to every dispatched entry (buffer of 1,000).</summary>
+    public LogSubscription Subscribe() => Subscribe(null, 1_000);
+
+    /// <summary>Subscribes to every dispatched entry that <paramref name="filter"/> passes, with a buffer of <paramref name="capacity"/> entries.</summary>
+    public LogSubscription Subscribe(LogFilter? filter, int capacity) => AddSubscriber(null, filter, capacity);
+
+    /// <summary>Subscribes to the entries a stream matches (the stream must have <see cref="LogStreamConfig.RealTimeEnabled"/>).</summary>
+    public LogSubscription SubscribeToStream(string streamId, LogFilter? filter, int capacity)
+    {
+        var stream = Find(streamId) ?? throw new KeyNotFoundException($"No stream with id '{streamId}'.");
+        if (!stream.Config.RealTimeEnabled)
+        {
+            throw new InvalidOperationException($"Stream '{streamId}' does not have RealTimeEnabled set.");
+        }
+
+        return AddSubscriber(streamId, filter, capacity);
+    }
+
+    /// <summary>Counters of one stream, or null if there is no such stream.</summary>
+    public LogStreamStats? GetStreamStats(string id) => Find(id) is { } stream ? StatsOf(stream) : null;
+
+    /// <summary>Counters of every stream.</summary>
+    public IReadOnlyList<LogStreamStats> GetAllStreamStats() => [.. _streams.Select(StatsOf)];
+
+    /// <summary>Ends subscriptions and the event pump. Destinations are stopped by the provider's shutdown.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _running = false;
+        foreach (var subscriber in _subscribers)
+        {
+            subscriber.Complete();
+        }
+
+        _events.Writer.TryComplete();
+        await _eventPump.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        _meter.Dispose();
+    }
+
+    void IEntryRoute.Route(LogEntry entry)
+    {
+        if (!_running)
+        {
+            return;
+        }
+
+        var subscribers = _subscribers;
+        foreach (var stream in _streams)
+        {
+            var counters = stream.Counters;
+            Volatile.Write(ref counters.Received, counters.Received + 1);
+            if (!stream.Config.Enabled || !stream.Gate.Matches(entry))
+            {
+                continue;
+            }
+
+            Volatile.Write(ref counters.Matched, counters.Matched + 1);
+            stream.Recent.Add(entry);
+            if (stream.Config.RealTimeEnabled)
+            {
+                if (RealTimeLog is not null)
+                {
+                    _events.Writer.TryWrite(new RealTimeLogEventArgs(stream.Id, entry));
+                }
+
+                foreach (var subscriber in subscribers)
+                {
+                    if (subscriber.StreamId == stream.Id)
+                    {
+                        subscriber.Offer(entry);
+                    }
+                }
+            }
+
+            foreach (var destination in stream.Destinations)
+            {
+                if (destination.Gate.Matches(entry))
+                {
+                    destination.Worker.Post(entry);
+                }
+            }
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            if (subscriber.StreamId is null)
+            {
+                subscriber.Offer(entry);
+            }
+        }
+    }
+
+    void IEntryRoute.CollectWorkers(List<SinkWorker> workers) => CollectWorkers(workers);
+
+    internal void CollectWorkers(List<SinkWorker> workers)
+    {
+        foreach (var stream in _streams)
+        {
+            foreach (var destination in stream.Destinations)
+            {
+                workers.Add(destination.Worker);
+            }
+
+            workers.AddRange(stream.Counters.Snapshot().Retiring);
+        }
+    }
+
+    /// <summary>Applies the streams declared in options (configuration or code): creates, updates and removes those streams only.</summary>
+    internal void ApplyConfiguration(IReadOnlyDictionary<string, LogStreamConfig> declared)
+    {
+        lock (_gate)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (key, config) in declared)
+            {
+                var copy = config.Clone();
+                if (string.IsNullOrWhiteSpace(copy.Id))
+                {
+                    copy.Id = key;
+                }
+
+                seen.Add(copy.Id);
+                try
+                {
+                    if (Find(copy.Id) is null)
+                    {
+                        CreateStream(copy);
+                    }
+                    else
+                    {
+                        UpdateStream(copy);
+                    }
+
+                    _configuredIds.Add(copy.Id);
+                }
+                catch (Exception ex)
+                {
+                    SelfLog.Report($"Stream '{copy.Id}' from configuration was not applied: {ex.Message}");
+                }
+            }
+
+            foreach (var id in _configuredIds.Where(id => !seen.Contains(id)).ToList())
+            {
+                _ = RemoveStreamAsync(id);
+            }
+        }
+    }
+
+    private LogSubscription AddSubscriber(string? streamId, LogFilter? filter, int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        var subscription = new LogSubscription(streamId, filter, capacity, RemoveSubscriber);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            _subscribers = [.. _subscribers, subscription];
+        }
+
+        return subscription;
+    }
+
+    private void RemoveSubscriber(LogSubscription subscription)
+    {
+        lock (_gate)
+        {
+            _subscribers = [.. _subscribers.Where(s => !ReferenceEquals(s, subscription))];
+        }
+    }
+
+    private StreamRuntime? Find(string id)
+    {
+        foreach (var stream in _streams)
+        {
+            if (string.Equals(stream.Id, id, StringComparison.Ordinal))
+            {
+                return stream;
+            }
+        }
+
+        return null;
+    }
+
+    private static LogStreamConfig Normalize(LogStreamConfig config)
+    {
+        var copy = config.Clone();
+        copy.Name ??= copy.Id;
+        var errors = copy.Validate().ToList();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(config));
+        }
+
+        return copy;
+    }
+
+    /// <summary>Builds a stream runtime, reusing the previous version's destinations whose fingerprint is unchanged.</summary>
+    private StreamRuntime Build(LogStreamConfig config, StreamRuntime? previous, out List<(SinkWorker Worker, StreamCounters Counters)> retired)
+    {
+        var counters = previous?.Counters ?? new StreamCounters();
+        var filtersById = config.Filters.Where(f => f.Enabled).ToDictionary(f => f.Id, StringComparer.Ordinal);
+        var kept = new HashSet<SinkWorker>();
+        var created = new List<SinkWorker>();
+        var destinations = new List<DestinationRuntime>();
+        try
+        {
+            foreach (var destination in config.Destinations)
+            {
+                if (!destination.Enabled)
+                {
+                    continue;
+                }
+
+                var gate = FilterSet.Compile(destination.FilterIds.Where(filtersById.ContainsKey).Select(id => filtersById[id]));
+                var fingerprint = destination.Fingerprint(config.CompressionEnabled);
+                var reuse = previous?.Destinations.FirstOrDefault(d => d.Config.Id == destination.Id && d.Fingerprint == fingerprint);
+                SinkWorker worker;
+                if (reuse is not null)
+                {
+                    worker = reuse.Worker;
+                    kept.Add(worker);
+                }
+                else
+                {
+                    worker = CreateWorker(config, destination);
+                    created.Add(worker);
+                }
+
+                destinations.Add(new DestinationRuntime(destination, worker, gate, fingerprint));
+            }
+        }
+        catch
+        {
+            foreach (var worker in created)
+            {
+                _ = worker.StopAsync(TimeSpan.FromSeconds(1)).AsTask();
+            }
+
+            throw;
+        }
+
+        retired = previous is null
+            ? []
+            : [.. previous.Destinations.Where(d => !kept.Contains(d.Worker)).Select(d => (d.Worker, counters))];
+        var recent = previous is not null && previous.Config.BufferSize == config.BufferSize ? previous.Recent : new RecentBuffer(config.BufferSize);
+        return new StreamRuntime(config, FilterSet.Compile(config.Filters), [.. destinations], recent, counters);
+    }
+
+    private SinkWorker CreateWorker(LogStreamConfig stream, LogDestinationConfig destination)
+    {
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(destination.Settings).Build();
+        var sink = _provider.CreateSink($"{stream.Id}/{destination.Id}", destination.Type, settings, stream.CompressionEnabled);
+        var worker = new SinkWorker(destination.Id, sink, destination.ToSinkOptions(), _provider.Options, stream.Id);
+        var streamId = stream.Id;
+        var destinationId = destination.Id;
+        worker.BatchWritten = count =>
+        {
+            if (StreamFlushed is not null)
+            {
+                _events.Writer.TryWrite(new StreamFlushedEventArgs(streamId, destinationId, count));
+            }
+        };
+        return worker;
+    }
+
+    private List<Task> Retire(List<(SinkWorker Worker, StreamCounters Counters)> retired)
+    {
+        var tasks = new List<Task>();
+        foreach (var (worker, counters) in retired)
+        {
+            counters.BeginRetire(worker);
+            tasks.Add(Task.Run(async () =>
+            {
+                await worker.StopAsync(_provider.Options.ShutdownTimeout).ConfigureAwait(false);
+                counters.EndRetire(worker);
+            }));
+        }
+
+        return tasks;
+    }
+
+    private LogStreamStats StatsOf(StreamRuntime stream)
+    {
+        var (retired, retiring) = stream.Counters.Snapshot();
+        var current = stream.Destinations.Select(d => d.Worker.GetStats()).ToList();
+        var all = current.Concat(retiring.Select(w => w.GetStats())).Append(retired).ToList();
+        return new LogStreamStats
+        {
+            StreamId = stream.Id,
+            Name = stream.Config.Name ?? stream.Id,
+            Received = Volatile.Read(ref stream.Counters.Received),
+            Matched = Volatile.Read(ref stream.Counters.Matched),
+            DestinationReceived = all.Sum(s => s.Received),
+            Written = all.Sum(s => s.Written),
+            Dropped = all.Sum(s => s.Dropped),
+            Failed = all.Sum(s => s.Failed),
+            Retried = all.Sum(s => s.Retried),
+            Bytes = all.Sum(s => s.BytesWritten),
+            Batches = all.Sum(s => s.Batches),
+            LastFlush = all.Max(s => s.LastFlush),
+            LastError = all.Select(s => s.LastError).LastOrDefault(e => e is not null),
+            Destinations = current,
+        };
+    }
+
+    private IEnumerable<Measurement<long>> PerStream(Func<StreamCounters, long> read)
+    {
+        foreach (var stream in _streams)
+        {
+            yield return new Measurement<long>(read(stream.Counters), new KeyValuePair<string, object?>("stream", stream.Id));
+        }
+    }
+
+    private async Task PumpEventsAsync()
+    {
+        SuppressionScope.Enter();
+        await foreach (var item in _events.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                switch (item)
+                {
+                    case RealTimeLogEventArgs realTime:
+                        RealTimeLog?.Invoke(this, realTime);
+                        break;
+                    case StreamFlushedEventArgs flushed:
+                        StreamFlushed?.Invoke(this, flushed);
+                        break;
+                }
+            }
+            catch (Exception ex)
+            {
+                SelfLog.Report($"A stream event handler threw: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+}

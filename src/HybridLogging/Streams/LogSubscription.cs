@@ -1,0 +1,88 @@
+using System.Threading.Channels;
+
+namespace HybridLogging;
+
+/// <summary>
+/// A live feed of entries as they are dispatched. Each subscription has its own bounded buffer: when the reader falls
+/// behind, the oldest buffered entries are dropped and counted in <see cref="Missed"/>; the pipeline never waits for it.
+/// Enumerate it once with <c>await foreach</c>; leaving the loop or disposing ends the subscription.
+/// </summary>
+public sealed class LogSubscription : IAsyncEnumerable<LogEntry>, IAsyncDisposable
+{
+    private readonly Channel<LogEntry> _channel;
+    private readonly Action<LogSubscription> _unsubscribe;
+    private readonly Internal.FilterSet _filter;
+    private long _missed;
+    private long _delivered;
+    private int _disposed;
+
+    internal LogSubscription(string? streamId, LogFilter? filter, int capacity, Action<LogSubscription> unsubscribe)
+    {
+        StreamId = streamId;
+        Capacity = capacity;
+        _filter = filter is null ? Internal.FilterSet.PassAll : Internal.FilterSet.Compile([filter]);
+        _unsubscribe = unsubscribe;
+        _channel = Channel.CreateBounded<LogEntry>(
+            new BoundedChannelOptions(capacity)
+            {
+                FullMode = BoundedChannelFullMode.DropOldest,
+                SingleReader = true,
+                SingleWriter = true,
+                AllowSynchronousContinuations = false,
+            },
+            _ => Interlocked.Increment(ref _missed));
+    }
+
+    /// <summary>The stream this subscription follows, or null for every dispatched entry.</summary>
+    public string? StreamId { get; }
+
+    /// <summary>Buffer capacity in entries.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Entries dropped from this subscription's buffer because the reader was too slow.</summary>
+    public long Missed => Volatile.Read(ref _missed);
+
+    /// <summary>Entries offered to this subscription (delivered to the buffer, including ones later missed).</summary>
+    public long Offered => Volatile.Read(ref _delivered);
+
+    internal void Offer(LogEntry entry)
+    {
+        if (_filter.Matches(entry) && _channel.Writer.TryWrite(entry))
+        {
+            Interlocked.Increment(ref _delivered);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerator<LogEntry> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            while (await _channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (_channel.Reader.TryRead(out var entry))
+                {
+                    yield return entry;
+                }
+            }
+        }
+        finally
+        {
+            await DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Ends the subscription; a pending enumeration completes after the buffered entries.</summary>
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _unsubscribe(this);
+            _channel.Writer.TryComplete();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    internal void Complete() => _channel.Writer.TryComplete();
+}
