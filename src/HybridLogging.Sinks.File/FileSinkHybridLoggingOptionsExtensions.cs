@@ -21,7 +21,15 @@ public static class FileSinkHybridLoggingOptionsExtensions
     /// starts, which fails with an <see cref="IOException"/> if another sink or process already writes the same path.
     /// A registered <see cref="TimeProvider"/> service, if any, drives interval rolling and the periodic flush.
     /// </summary>
-    public static HybridLoggingOptions AddFile(this HybridLoggingOptions options, string name, Action<FileSinkOptions> configure)
+    public static HybridLoggingOptions AddFile(this HybridLoggingOptions options, string name, Action<FileSinkOptions> configure) =>
+        AddFile(options, name, configure, null);
+
+    /// <summary>
+    /// Adds a file destination and sets its pipeline settings too (batch size, queue capacity, minimum level), for
+    /// example larger batches for a high-volume file.
+    /// </summary>
+    public static HybridLoggingOptions AddFile(
+        this HybridLoggingOptions options, string name, Action<FileSinkOptions> configure, Action<SinkOptions>? configureDestination)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -34,6 +42,6 @@ public static class FileSinkHybridLoggingOptionsExtensions
             throw new Microsoft.Extensions.Options.OptionsValidationException(name, typeof(FileSinkOptions), errors);
         }
 
-        return options.AddSink(name, services => new FileSink(name, fileOptions, services.GetService<TimeProvider>()), null);
+        return options.AddSink(name, services => new FileSink(name, fileOptions, services.GetService<TimeProvider>()), configureDestination);
     }
 }

@@ -91,6 +91,9 @@ internal sealed class FileSink : ILogSink, IReportsBytes
         }
     }
 
+    /// <summary>The validated settings in force (a copy).</summary>
+    internal FileSinkOptions Options => _options;
+
     /// <summary>Full path of the active file.</summary>
     public string ActivePath => _names.ActivePath;
 
@@ -241,6 +244,9 @@ internal sealed class FileSink : ILogSink, IReportsBytes
         _lock.Dispose();
     }
 
+    /// <summary>Test seam: runs before each write to the file stream (throw to simulate an I/O failure).</summary>
+    internal Action? BeforeWrite { get; set; }
+
     /// <summary>Waits for queued compression and retention work (tests).</summary>
     internal Task WhenHousekeepingIdle() => Volatile.Read(ref _housekeeping);
 
@@ -262,6 +268,8 @@ internal sealed class FileSink : ILogSink, IReportsBytes
         {
             return;
         }
+
+        BeforeWrite?.Invoke();
 
         // Not cancellable once started: a write cut in the middle would leave half a line.
         await _stream!.WriteAsync(bytes, CancellationToken.None).ConfigureAwait(false);
