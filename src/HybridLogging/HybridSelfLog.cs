@@ -13,6 +13,18 @@ public static class HybridSelfLog
         Internal.SelfLog.SetOutput(output);
     }
 
+    /// <summary>
+    /// Reports a problem on the self-diagnostics channel (EventSource and callback). For sink packages whose background
+    /// work (for example file housekeeping) has no batch to fail. Never throws.
+    /// </summary>
+    public static void Report(string message)
+    {
+        if (message is not null)
+        {
+            Internal.SelfLog.Report(message);
+        }
+    }
+
     /// <summary>Stops sending self-diagnostics to the callback.</summary>
     public static void Disable() => Internal.SelfLog.SetOutput(null);
 }

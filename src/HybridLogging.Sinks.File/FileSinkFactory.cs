@@ -1,0 +1,28 @@
+using HybridLogging.Sinks.File.Internal;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+[assembly: HybridLogging.LogSinkFactory(typeof(HybridLogging.FileSinkFactory))]
+
+namespace HybridLogging;
+
+/// <summary>
+/// Creates file sinks for destinations declared in configuration with <c>"Type": "File"</c>; the destination's section
+/// binds onto <see cref="FileSinkOptions"/>, for example
+/// <c>"Logging:HybridLogging:Sinks:files": { "Type": "File", "Path": "logs/app.json", "MaxFileSizeBytes": 52428800 }</c>.
+/// Found through the assembly's <see cref="LogSinkFactoryAttribute"/>, so no registration code is needed.
+/// </summary>
+public sealed class FileSinkFactory : ILogSinkFactory
+{
+    /// <inheritdoc />
+    public string Type => "File";
+
+    /// <inheritdoc />
+    public ILogSink Create(LogSinkContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var options = new FileSinkOptions();
+        context.Configuration.Bind(options);
+        return new FileSink(context.Name, options, context.Services.GetService<TimeProvider>());
+    }
+}
