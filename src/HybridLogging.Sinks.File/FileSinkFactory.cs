@@ -23,6 +23,12 @@ public sealed class FileSinkFactory : ILogSinkFactory
         ArgumentNullException.ThrowIfNull(context);
         var options = new FileSinkOptions();
         context.Configuration.Bind(options);
+        if (context.CompressionEnabled)
+        {
+            // A stream with CompressionEnabled asks its destinations to gzip what they can: for files, the rolled files.
+            options.CompressRolledFiles = true;
+        }
+
         return new FileSink(context.Name, options, context.Services.GetService<TimeProvider>());
     }
 }
