@@ -21,7 +21,7 @@ internal sealed class PipelineSettings
         IncludeScopes = options.IncludeScopes;
         MaxMessageLength = options.MaxMessageLength;
         MaxProperties = options.MaxProperties;
-        Limits = new ValueSnapshot.Limits(options.MaxPropertyLength, options.MaxPropertyDepth, options.MaxCollectionItems);
+        Limits = new ValueSnapshot.Limits(options.MaxPropertyLength, options.MaxPropertyDepth, options.MaxCollectionItems, IsRedacted);
         Metadata = options.Metadata.Count == 0 ? null : new Dictionary<string, string>(options.Metadata, StringComparer.Ordinal);
     }
 
