@@ -13,6 +13,7 @@ internal sealed class EntryBuilder
 
     private readonly List<KeyValuePair<string, object?>> _properties = new(16);
     private readonly List<object?> _plainScopes = new(4);
+    private readonly List<string> _secrets = [];
     private Fields _fields;
 
     public LogEntry Build(PendingEntry pending, PipelineSettings settings)
@@ -24,6 +25,7 @@ internal sealed class EntryBuilder
 
         _properties.Clear();
         _plainScopes.Clear();
+        _secrets.Clear();
         _fields = default;
 
         string message;
@@ -127,7 +129,7 @@ internal sealed class EntryBuilder
             Category = pending.Category.Category,
             Source = pending.Category.Source,
             EventId = pending.EventId,
-            Message = ValueSnapshot.Sanitize(message, settings.MaxMessageLength),
+            Message = ValueSnapshot.Sanitize(ScrubSecrets(message), settings.MaxMessageLength),
             MessageTemplate = template is null ? null : ValueSnapshot.Sanitize(template, settings.MaxMessageLength),
             Properties = _properties.Count == 0 ? [] : _properties.ToArray(),
             CorrelationId = _fields.CorrelationId ?? traceId,
@@ -153,6 +155,7 @@ internal sealed class EntryBuilder
     private LogEntry Sanitize(LogEntry entry, PipelineSettings settings)
     {
         _properties.Clear();
+        _secrets.Clear();
         foreach (var pair in entry.Properties)
         {
             Add(pair.Key, pair.Value, settings);
@@ -165,7 +168,7 @@ internal sealed class EntryBuilder
             Category = entry.Category,
             Source = entry.Source,
             EventId = entry.EventId,
-            Message = ValueSnapshot.Sanitize(entry.Message ?? string.Empty, settings.MaxMessageLength),
+            Message = ValueSnapshot.Sanitize(ScrubSecrets(entry.Message ?? string.Empty), settings.MaxMessageLength),
             MessageTemplate = entry.MessageTemplate,
             Properties = _properties.Count == 0 ? [] : _properties.ToArray(),
             CorrelationId = entry.CorrelationId,
@@ -251,6 +254,15 @@ internal sealed class EntryBuilder
 
     private void Add(string key, object? value, PipelineSettings settings)
     {
+        var safeKey = ValueSnapshot.Sanitize(key, 256);
+        var redacted = settings.IsRedacted(safeKey);
+        if (redacted)
+        {
+            // Collect the secret's text even when the property itself is not kept (limit, duplicate): the rendered
+            // message may still contain it.
+            ValueSnapshot.Redact(value, settings.Limits, _secrets);
+        }
+
         if (_properties.Count >= settings.MaxProperties)
         {
             return;
@@ -258,15 +270,39 @@ internal sealed class EntryBuilder
 
         foreach (var existing in _properties)
         {
-            if (string.Equals(existing.Key, key, StringComparison.Ordinal))
+            if (string.Equals(existing.Key, safeKey, StringComparison.Ordinal))
             {
                 return; // the first (most specific) value wins
             }
         }
 
-        var safeKey = ValueSnapshot.Sanitize(key, 256);
-        var safeValue = settings.IsRedacted(safeKey) ? "***" : ValueSnapshot.Take(value, settings.Limits);
+        var safeValue = redacted ? ValueSnapshot.RedactedMarker : ValueSnapshot.Take(value, settings.Limits, 0, _secrets);
         _properties.Add(new(safeKey, safeValue));
+    }
+
+    /// <summary>
+    /// Replaces the text of redacted values in the rendered message. MEL renders template arguments into the message
+    /// ("Login {User} {Password}" becomes "Login bob hunter2"), so redacting only the property would still hand the
+    /// secret to every sink. Over-redaction (an unrelated occurrence of the same text) is the safe failure mode.
+    /// </summary>
+    private string ScrubSecrets(string message)
+    {
+        if (_secrets.Count == 0)
+        {
+            return message;
+        }
+
+        // Longest first, so a secret that contains another is replaced whole.
+        _secrets.Sort(static (a, b) => b.Length.CompareTo(a.Length));
+        foreach (var secret in _secrets)
+        {
+            if (secret.Length > 0)
+            {
+                message = message.Replace(secret, ValueSnapshot.RedactedMarker, StringComparison.Ordinal);
+            }
+        }
+
+        return message;
     }
 
     private static string? AsString(object? value) => value switch

@@ -21,7 +21,7 @@ internal sealed class PipelineSettings
         IncludeScopes = options.IncludeScopes;
         MaxMessageLength = options.MaxMessageLength;
         MaxProperties = options.MaxProperties;
-        Limits = new ValueSnapshot.Limits(options.MaxPropertyLength, options.MaxPropertyDepth, options.MaxCollectionItems);
+        Limits = new ValueSnapshot.Limits(options.MaxPropertyLength, options.MaxPropertyDepth, options.MaxCollectionItems, IsRedacted);
         Metadata = options.Metadata.Count == 0 ? null : new Dictionary<string, string>(options.Metadata, StringComparer.Ordinal);
     }
 
@@ -57,16 +57,9 @@ internal sealed class PipelineSettings
     public CategoryState ResolveCategory(string category)
     {
         var source = ResolveSource(category);
+        // Precedence as documented on SourceOptions.MinimumLevel: a source's own level, when set, is the most targeted
+        // knob and wins; otherwise the longest matching category prefix; otherwise the global minimum.
         LogLevel? level = null;
-        foreach (var (prefix, prefixLevel) in _categoryLevels)
-        {
-            if (category.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || prefix == "*" || prefix.Length == 0)
-            {
-                level = prefixLevel;
-                break;
-            }
-        }
-
         if (_sources.TryGetValue(source, out var sourceOptions))
         {
             if (!sourceOptions.Enabled)
@@ -74,7 +67,19 @@ internal sealed class PipelineSettings
                 return new CategoryState(category, source, (int)LogLevel.None);
             }
 
-            level ??= sourceOptions.MinimumLevel;
+            level = sourceOptions.MinimumLevel;
+        }
+
+        if (level is null)
+        {
+            foreach (var (prefix, prefixLevel) in _categoryLevels)
+            {
+                if (category.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || prefix == "*" || prefix.Length == 0)
+                {
+                    level = prefixLevel;
+                    break;
+                }
+            }
         }
 
         level ??= MinimumLevel;

@@ -11,8 +11,13 @@ internal static class ValueSnapshot
 {
     public const string DepthMarker = "[max depth]";
     public const string TruncatedMarker = "…[truncated]";
+    public const string RedactedMarker = "***";
 
-    public static object? Take(object? value, in Limits limits, int depth = 0)
+    /// <param name="value">The value.</param>
+    /// <param name="limits">Size limits and the redaction rule applied to nested keys.</param>
+    /// <param name="depth">Current nesting depth.</param>
+    /// <param name="secrets">Collects the text of every redacted value, so the caller can scrub it from the message.</param>
+    public static object? Take(object? value, in Limits limits, int depth = 0, List<string>? secrets = null)
     {
         switch (value)
         {
@@ -39,11 +44,11 @@ internal static class ValueSnapshot
             switch (value)
             {
                 case IEnumerable<KeyValuePair<string, object?>> pairs:
-                    return TakePairs(pairs, limits, depth);
+                    return TakePairs(pairs, limits, depth, secrets);
                 case IDictionary dictionary:
-                    return TakeDictionary(dictionary, limits, depth);
+                    return TakeDictionary(dictionary, limits, depth, secrets);
                 case IEnumerable sequence:
-                    return TakeSequence(sequence, limits, depth);
+                    return TakeSequence(sequence, limits, depth, secrets);
             }
         }
         catch (Exception ex)
@@ -139,7 +144,59 @@ internal static class ValueSnapshot
         return -1;
     }
 
-    private static KeyValuePair<string, object?>[] TakePairs(IEnumerable<KeyValuePair<string, object?>> pairs, in Limits limits, int depth)
+    /// <summary>
+    /// Returns the redaction marker for a value under a secret name, adding the value's text (every leaf of a
+    /// collection, formatted as MEL renders message arguments) to <paramref name="secrets"/>.
+    /// </summary>
+    public static string Redact(object? value, in Limits limits, List<string>? secrets, int depth = 0)
+    {
+        if (secrets is null || value is null)
+        {
+            return RedactedMarker;
+        }
+
+        try
+        {
+            if (value is string s)
+            {
+                secrets.Add(s);
+            }
+            else if (value is IEnumerable sequence && depth < limits.MaxDepth)
+            {
+                var count = 0;
+                foreach (var item in sequence)
+                {
+                    if (count++ == limits.MaxItems)
+                    {
+                        break;
+                    }
+
+                    var leaf = item switch
+                    {
+                        KeyValuePair<string, object?> pair => pair.Value,
+                        DictionaryEntry entry => entry.Value,
+                        _ => item,
+                    };
+                    Redact(leaf, limits, secrets, depth + 1);
+                }
+            }
+            else if (Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) is { Length: > 0 } text)
+            {
+                secrets.Add(text);
+            }
+        }
+        catch (Exception)
+        {
+            // A value that cannot be read cannot be scrubbed from the message either; its property is still redacted.
+        }
+
+        return RedactedMarker;
+    }
+
+    private static object? TakeEntry(string key, object? value, in Limits limits, int depth, List<string>? secrets) =>
+        limits.IsRedacted?.Invoke(key) == true ? Redact(value, limits, secrets) : Take(value, limits, depth, secrets);
+
+    private static KeyValuePair<string, object?>[] TakePairs(IEnumerable<KeyValuePair<string, object?>> pairs, in Limits limits, int depth, List<string>? secrets)
     {
         var list = new List<KeyValuePair<string, object?>>();
         foreach (var pair in pairs)
@@ -149,13 +206,15 @@ internal static class ValueSnapshot
                 break;
             }
 
-            list.Add(new(Sanitize(pair.Key ?? string.Empty, 256), Take(pair.Value, limits, depth + 1)));
+            // Nested keys are redacted like top-level ones ({"headers": {"Authorization": …}}).
+            var key = Sanitize(pair.Key ?? string.Empty, 256);
+            list.Add(new(key, TakeEntry(key, pair.Value, limits, depth + 1, secrets)));
         }
 
         return [.. list];
     }
 
-    private static KeyValuePair<string, object?>[] TakeDictionary(IDictionary dictionary, in Limits limits, int depth)
+    private static KeyValuePair<string, object?>[] TakeDictionary(IDictionary dictionary, in Limits limits, int depth, List<string>? secrets)
     {
         var list = new List<KeyValuePair<string, object?>>();
         foreach (DictionaryEntry entry in dictionary)
@@ -165,13 +224,14 @@ internal static class ValueSnapshot
                 break;
             }
 
-            list.Add(new(SafeToString(entry.Key, 256), Take(entry.Value, limits, depth + 1)));
+            var key = SafeToString(entry.Key, 256);
+            list.Add(new(key, TakeEntry(key, entry.Value, limits, depth + 1, secrets)));
         }
 
         return [.. list];
     }
 
-    private static object?[] TakeSequence(IEnumerable sequence, in Limits limits, int depth)
+    private static object?[] TakeSequence(IEnumerable sequence, in Limits limits, int depth, List<string>? secrets)
     {
         var list = new List<object?>();
         foreach (var item in sequence)
@@ -181,11 +241,15 @@ internal static class ValueSnapshot
                 break;
             }
 
-            list.Add(Take(item, limits, depth + 1));
+            list.Add(Take(item, limits, depth + 1, secrets));
         }
 
         return [.. list];
     }
 
-    internal readonly record struct Limits(int MaxStringLength, int MaxDepth, int MaxItems);
+    /// <param name="MaxStringLength">Longest string kept.</param>
+    /// <param name="MaxDepth">Deepest nesting kept.</param>
+    /// <param name="MaxItems">Most items kept per collection.</param>
+    /// <param name="IsRedacted">Whether a (nested) key names a secret; null redacts nothing.</param>
+    internal readonly record struct Limits(int MaxStringLength, int MaxDepth, int MaxItems, Func<string, bool>? IsRedacted = null);
 }

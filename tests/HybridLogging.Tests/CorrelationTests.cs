@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using HybridLogging.Tests.Kit;
+using Microsoft.Extensions.Logging;
+
+namespace HybridLogging.Tests;
+
+public sealed class CorrelationTests
+{
+    [Fact]
+    public async Task Context_flows_across_await_Task_Run_and_new_threads()
+    {
+        using var scope = CorrelationContext.Begin("corr-flow", requestId: "req-1");
+        await Task.Yield();
+        Assert.Same(scope.Context, CorrelationContext.Current);
+
+        var fromTaskRun = await Task.Run(() => CorrelationContext.Current, TestProvider.Token);
+        Assert.Same(scope.Context, fromTaskRun);
+
+        CorrelationContext? fromThread = null;
+        var thread = new Thread(() => fromThread = CorrelationContext.Current);
+        thread.Start();
+        thread.Join();
+        Assert.Same(scope.Context, fromThread);
+    }
+
+    [Fact]
+    public void Nested_context_inherits_parent_ids_left_null_and_top_level_generates_a_correlation_id()
+    {
+        using var outer = CorrelationContext.Begin(requestId: "req-1", userId: "user-1", sessionId: "sess-1", operationType: "route");
+        Assert.Matches("^[0-9a-f]{32}$", outer.Context.CorrelationId);
+        Assert.Null(outer.Context.Parent);
+
+        using var inner = CorrelationContext.Begin(requestId: "req-2");
+        Assert.Equal(outer.Context.CorrelationId, inner.Context.CorrelationId);
+        Assert.Equal("req-2", inner.Context.RequestId);
+        Assert.Equal("user-1", inner.Context.UserId);
+        Assert.Equal("sess-1", inner.Context.SessionId);
+        Assert.Equal("route", inner.Context.OperationType);
+        Assert.Same(outer.Context, inner.Context.Parent);
+
+        using var other = CorrelationContext.Begin(correlationId: "explicit");
+        Assert.Equal("explicit", other.Context.CorrelationId);
+    }
+
+    [Fact]
+    public void Two_top_level_contexts_get_different_generated_ids()
+    {
+        string first;
+        using (var a = CorrelationContext.Begin())
+        {
+            first = a.Context.CorrelationId;
+        }
+
+        using var b = CorrelationContext.Begin();
+        Assert.NotEqual(first, b.Context.CorrelationId);
+    }
+
+    [Fact]
+    public void Dispose_restores_the_previous_context_even_out_of_order()
+    {
+        Assert.Null(CorrelationContext.Current);
+        var outer = CorrelationContext.Begin("outer");
+        var inner = CorrelationContext.Begin("inner");
+        Assert.Equal("inner", CorrelationContext.Current?.CorrelationId);
+
+        // Out of order: the outer handle restores what was current when it began (nothing).
+        outer.Dispose();
+        Assert.Null(CorrelationContext.Current);
+
+        // The inner handle restores what was current when it began (outer), even though outer is disposed.
+        inner.Dispose();
+        Assert.Equal("outer", CorrelationContext.Current?.CorrelationId);
+
+        // Idempotent: a second dispose changes nothing.
+        var third = CorrelationContext.Begin("third");
+        inner.Dispose();
+        Assert.Same(third.Context, CorrelationContext.Current);
+        third.Dispose();
+        outer.Dispose();
+        Assert.Equal("outer", CorrelationContext.Current?.CorrelationId);
+    }
+
+    [Fact]
+    public async Task Context_set_inside_an_async_method_does_not_leak_to_the_caller()
+    {
+        static async Task InnerAsync()
+        {
+            CorrelationContext.Begin("leaky"); // never disposed on purpose
+            await Task.Yield();
+        }
+
+        await InnerAsync();
+        Assert.Null(CorrelationContext.Current);
+    }
+
+    [Fact]
+    public async Task Entries_logged_inside_a_context_carry_its_ids()
+    {
+        var sink = new CollectingSink();
+        await using var provider = TestProvider.Create(sink);
+        var logger = provider.CreateLogger("Tests.Correlation");
+        using (CorrelationContext.Begin("corr-1", requestId: "req-1", userId: "user-1", sessionId: "sess-1", operationType: "invoke"))
+        {
+            logger.LogInformation("inside");
+            await Task.Run(() => logger.LogInformation("inside task"), TestProvider.Token);
+        }
+
+        logger.LogInformation("outside");
+        await provider.FlushAsync(TestProvider.Token);
+
+        var entries = sink.Entries;
+        Assert.Equal(3, entries.Count);
+        foreach (var entry in entries.Take(2))
+        {
+            Assert.Equal("corr-1", entry.CorrelationId);
+            Assert.Equal("req-1", entry.RequestId);
+            Assert.Equal("user-1", entry.UserId);
+            Assert.Equal("sess-1", entry.SessionId);
+            Assert.Equal("invoke", entry.OperationType);
+        }
+
+        Assert.Null(entries[2].CorrelationId);
+        Assert.Null(entries[2].RequestId);
+    }
+
+    [Fact]
+    public async Task Activity_trace_and_span_ids_are_captured()
+    {
+        var sink = new CollectingSink();
+        await using var provider = TestProvider.Create(sink);
+        var logger = provider.CreateLogger("Tests.Correlation");
+        using var activity = new Activity("test-operation").SetIdFormat(ActivityIdFormat.W3C).Start();
+        logger.LogInformation("traced");
+        activity.Stop();
+        await provider.FlushAsync(TestProvider.Token);
+
+        var entry = Assert.Single(sink.Entries);
+        Assert.Equal(activity.TraceId.ToHexString(), entry.TraceId);
+        Assert.Equal(activity.SpanId.ToHexString(), entry.SpanId);
+        // Without a correlation context the trace id serves as the correlation id.
+        Assert.Equal(activity.TraceId.ToHexString(), entry.CorrelationId);
+    }
+
+    [Fact]
+    public async Task Dictionary_scopes_become_properties_and_plain_scopes_go_to_scope()
+    {
+        var sink = new CollectingSink();
+        await using var host = LoggingHost.Create(sink);
+        var logger = host.Logger("Tests.Scopes");
+        using (logger.BeginScope(new Dictionary<string, object?> { ["TenantId"] = "t-1", ["Attempt"] = 3 }))
+        using (logger.BeginScope("outer plain"))
+        using (logger.BeginScope(new Dictionary<string, object?> { ["TenantId"] = "t-inner", ["RequestId"] = "req-scope" }))
+        using (logger.BeginScope("inner plain"))
+        {
+            logger.LogInformation("Handled {Item}", "x");
+        }
+
+        logger.LogInformation("after scopes");
+        await host.FlushAsync();
+
+        var entries = sink.Entries;
+        Assert.Equal(2, entries.Count);
+        var scoped = entries[0];
+        Assert.Equal("x", scoped.GetProperty("Item"));
+        Assert.Equal("t-inner", scoped.GetProperty("TenantId")); // innermost scope wins
+        Assert.Equal(3, scoped.GetProperty("Attempt"));
+        Assert.Equal("req-scope", scoped.RequestId); // well-known names are lifted
+        var plain = Assert.IsType<object?[]>(scoped.GetProperty("scope"));
+        Assert.Equal(["outer plain", "inner plain"], plain);
+
+        Assert.Null(entries[1].GetProperty("TenantId"));
+        Assert.Null(entries[1].GetProperty("scope"));
+    }
+
+    [Fact]
+    public async Task Scopes_are_not_captured_when_IncludeScopes_is_false()
+    {
+        var sink = new CollectingSink();
+        await using var host = LoggingHost.Create(sink, o => o.IncludeScopes = false);
+        var logger = host.Logger("Tests.Scopes");
+        using (logger.BeginScope(new Dictionary<string, object?> { ["TenantId"] = "t-1" }))
+        {
+            logger.LogInformation("scoped");
+        }
+
+        await host.FlushAsync();
+        Assert.Null(Assert.Single(sink.Entries).GetProperty("TenantId"));
+    }
+}
