@@ -282,6 +282,39 @@ public sealed class FileSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task Periodic_flush_makes_written_entries_readable_without_an_explicit_flush()
+    {
+        var clock = new ManualTimeProvider(Some.Time);
+        await using var sink = CreateSink(
+            o =>
+            {
+                o.BufferSize = 1024 * 1024;
+                o.FlushToDiskInterval = TimeSpan.FromSeconds(1);
+            },
+            clock);
+        await sink.WriteBatchAsync(Some.LogEntries(0, 20), Ct);
+
+        clock.FireTimers();
+
+        Assert.Equal(Enumerable.Range(0, 20), LogFiles.ReadIndices(_folder.Combine("log.json")));
+    }
+
+    [Fact]
+    public async Task Zero_flush_interval_creates_no_timer_and_disposal_stops_the_timer()
+    {
+        var clock = new ManualTimeProvider(Some.Time);
+        await using (CreateSink(o => o.FlushToDiskInterval = TimeSpan.Zero, clock, name: "quiet"))
+        {
+            Assert.Equal(0, clock.ActiveTimers);
+        }
+
+        var sink = CreateSink(_ => { }, clock, name: "periodic");
+        Assert.Equal(1, clock.ActiveTimers);
+        await sink.DisposeAsync();
+        Assert.Equal(0, clock.ActiveTimers);
+    }
+
+    [Fact]
     public async Task Provider_flush_makes_entries_readable_on_disk()
     {
         var options = new HybridLoggingOptions().AddFile(o =>
