@@ -112,6 +112,21 @@ public sealed class FileSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task File_left_from_an_earlier_day_is_rolled_at_the_first_write()
+    {
+        var path = _folder.Combine("log.json");
+        await System.IO.File.WriteAllTextAsync(path, "{\"properties\":{\"Index\":-1}}\n", Ct);
+        System.IO.File.SetLastWriteTimeUtc(path, new DateTime(2025, 12, 31, 18, 0, 0, DateTimeKind.Utc));
+        await using var sink = CreateSink(o => o.RollingInterval = FileRollingInterval.Daily, new ManualTimeProvider(Some.Time));
+
+        await sink.WriteBatchAsync([Some.LogEntry(0)], Ct);
+        await sink.FlushAsync(Ct);
+
+        Assert.Equal([-1], LogFiles.ReadIndices(_folder.Combine("log.20251231T000000Z.1.json")));
+        Assert.Equal([0], LogFiles.ReadIndices(path));
+    }
+
+    [Fact]
     public async Task Daily_rolling_combined_with_size_numbers_the_files_of_one_day()
     {
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 3, 5, 23, 0, 0, TimeSpan.Zero));
@@ -151,6 +166,47 @@ public sealed class FileSinkTests : IDisposable
         Assert.Equal(3, files.Length);
         Assert.Equal([[0], [1], [2]], files.Select(LogFiles.ReadIndices).ToArray());
         Assert.True(new FileInfo(files[1]).Length > 5000);
+    }
+
+    [Fact]
+    public async Task Failed_roll_keeps_every_entry_in_the_active_file_reports_it_and_retries_later()
+    {
+        var clock = new ManualTimeProvider(Some.Time);
+        var reports = new List<string>();
+        HybridSelfLog.Enable(message =>
+        {
+            lock (reports)
+            {
+                reports.Add(message);
+            }
+        });
+        try
+        {
+            await using var sink = CreateSink(o => o.MaxFileSizeBytes = 1024, clock);
+
+            // A directory where the rolled file should go makes the rename fail.
+            var blocker = Directory.CreateDirectory(_folder.Combine("log.20260101T101500Z.1.json"));
+            await sink.WriteBatchAsync(Some.LogEntries(0, 6, padding: 300), Ct);
+            await sink.FlushAsync(Ct);
+
+            Assert.Equal(Enumerable.Range(0, 6), LogFiles.ReadIndices(_folder.Combine("log.json")));
+            lock (reports)
+            {
+                Assert.Contains(reports, r => r.Contains("rolling '" + _folder.Combine("log.json") + "'", StringComparison.Ordinal));
+            }
+
+            blocker.Delete();
+            clock.Now += TimeSpan.FromSeconds(31);
+            await sink.WriteBatchAsync([Some.LogEntry(6, padding: 300)], Ct);
+            await sink.FlushAsync(Ct);
+
+            Assert.Equal(Enumerable.Range(0, 6), LogFiles.ReadIndices(_folder.Combine("log.20260101T101500Z.1.json")));
+            Assert.Equal([6], LogFiles.ReadIndices(_folder.Combine("log.json")));
+        }
+        finally
+        {
+            HybridSelfLog.Disable();
+        }
     }
 
     [Fact]
@@ -279,6 +335,39 @@ public sealed class FileSinkTests : IDisposable
         await sink.FlushAsync(Ct);
 
         Assert.Equal(Enumerable.Range(0, 100), LogFiles.ReadIndices(_folder.Combine("log.json")));
+    }
+
+    [Fact]
+    public async Task Periodic_flush_makes_written_entries_readable_without_an_explicit_flush()
+    {
+        var clock = new ManualTimeProvider(Some.Time);
+        await using var sink = CreateSink(
+            o =>
+            {
+                o.BufferSize = 1024 * 1024;
+                o.FlushToDiskInterval = TimeSpan.FromSeconds(1);
+            },
+            clock);
+        await sink.WriteBatchAsync(Some.LogEntries(0, 20), Ct);
+
+        clock.FireTimers();
+
+        Assert.Equal(Enumerable.Range(0, 20), LogFiles.ReadIndices(_folder.Combine("log.json")));
+    }
+
+    [Fact]
+    public async Task Zero_flush_interval_creates_no_timer_and_disposal_stops_the_timer()
+    {
+        var clock = new ManualTimeProvider(Some.Time);
+        await using (CreateSink(o => o.FlushToDiskInterval = TimeSpan.Zero, clock, name: "quiet"))
+        {
+            Assert.Equal(0, clock.ActiveTimers);
+        }
+
+        var sink = CreateSink(_ => { }, clock, name: "periodic");
+        Assert.Equal(1, clock.ActiveTimers);
+        await sink.DisposeAsync();
+        Assert.Equal(0, clock.ActiveTimers);
     }
 
     [Fact]

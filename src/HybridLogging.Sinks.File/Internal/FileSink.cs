@@ -16,6 +16,9 @@ internal sealed class FileSink : ILogSink, IReportsBytes
     // A batch's formatted bytes are written in pieces of about this size, so a huge batch does not grow the buffer without bound.
     private const int WriteChunkBytes = 1024 * 1024;
 
+    // After a failed rename (Windows: a reader without FileShare.Delete) the roll is retried after this pause, not per entry.
+    private static readonly TimeSpan RollRetryDelay = TimeSpan.FromSeconds(30);
+
     // A buffer that grew beyond this for one unusual batch is dropped afterwards instead of being kept for the sink's lifetime.
     private const int KeptBufferBytes = 4 * 1024 * 1024;
 
@@ -34,6 +37,7 @@ internal sealed class FileSink : ILogSink, IReportsBytes
     private long _fileSize;
     private DateTimeOffset _fileStart;
     private DateTimeOffset? _nextRollAt;
+    private DateTimeOffset _rollSuspendedUntil;
     private long _bytesWritten;
     private volatile bool _dirty;
     private bool _disposed;
@@ -296,9 +300,17 @@ internal sealed class FileSink : ILogSink, IReportsBytes
                 }
             }
 
-            var created = System.IO.File.GetCreationTimeUtc(path);
-            var written = System.IO.File.GetLastWriteTimeUtc(path);
-            start = new DateTimeOffset(created <= written ? created : written, TimeSpan.Zero);
+            if (_fileStart != default)
+            {
+                // Reopening our own file (after a failed write or roll): it keeps its start.
+                start = _fileStart;
+            }
+            else
+            {
+                var created = System.IO.File.GetCreationTimeUtc(path);
+                var written = System.IO.File.GetLastWriteTimeUtc(path);
+                start = new DateTimeOffset(created <= written ? created : written, TimeSpan.Zero);
+            }
         }
 
         var stream = new FileStream(path, new FileStreamOptions
@@ -327,6 +339,11 @@ internal sealed class FileSink : ILogSink, IReportsBytes
     private async ValueTask RollAsync(DateTimeOffset now)
     {
         var stream = _stream!;
+        if (now < _rollSuspendedUntil)
+        {
+            return;
+        }
+
         if (_fileSize == 0)
         {
             // Nothing to keep: the empty file simply becomes the file of the new period.
@@ -347,9 +364,10 @@ internal sealed class FileSink : ILogSink, IReportsBytes
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // Keep logging into the oversized file rather than losing entries; the next batch tries the roll again.
-            HybridSelfLog.Report($"File sink '{_name}': rolling '{_names.ActivePath}' to '{rolledPath}' failed, writing on: {ex.Message}");
+            // Keep logging into the oversized file rather than losing entries; the roll is tried again later.
+            HybridSelfLog.Report($"File sink '{_name}': rolling '{_names.ActivePath}' to '{rolledPath}' failed, writing on and retrying in {RollRetryDelay.TotalSeconds:0} s: {ex.Message}");
             OpenActiveFile(now, existing: true);
+            _rollSuspendedUntil = now + RollRetryDelay;
             return;
         }
 
