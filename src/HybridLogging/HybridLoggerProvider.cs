@@ -181,6 +181,7 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
         {
             var next = new Dictionary<string, (string Fingerprint, SinkWorker Worker)>(StringComparer.OrdinalIgnoreCase);
             var removed = new List<SinkWorker>();
+            var replaced = new List<(SinkWorker Old, TaskCompletionSource Stopped)>();
             foreach (var (name, sinkOptions) in options.Sinks)
             {
                 if (!sinkOptions.Enabled)
@@ -198,8 +199,20 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
 
                 try
                 {
-                    var sink = CreateSink(name, sinkOptions.Type!, section, compression: false);
-                    next[name] = (fingerprint, new SinkWorker(name, sink, sinkOptions.Clone(), options));
+                    var type = sinkOptions.Type!;
+                    if (existing.Worker is null)
+                    {
+                        var sink = CreateSink(name, type, section, compression: false);
+                        next[name] = (fingerprint, new SinkWorker(name, sink, sinkOptions.Clone(), options));
+                    }
+                    else
+                    {
+                        // A changed destination: the replacement queues entries at once but opens its sink only after
+                        // the old one has written what it accepted and released its resources (a file's lock).
+                        var oldStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                        replaced.Add((existing.Worker, oldStopped));
+                        next[name] = (fingerprint, new SinkWorker(name, () => CreateSink(name, type, section, compression: false), sinkOptions.Clone(), options, null, oldStopped.Task));
+                    }
                 }
                 catch (Exception ex)
                 {
@@ -213,7 +226,7 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
 
             foreach (var (name, old) in _configSinks)
             {
-                if (!next.TryGetValue(name, out var kept) || !ReferenceEquals(kept.Worker, old.Worker))
+                if (!next.ContainsKey(name))
                 {
                     removed.Add(old.Worker);
                 }
@@ -226,6 +239,15 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
             {
                 // Flush what the old sink already accepted, then dispose it, off the reload thread.
                 _ = Task.Run(async () => await worker.StopAsync(options.ShutdownTimeout).ConfigureAwait(false));
+            }
+
+            foreach (var (worker, stopped) in replaced)
+            {
+                _ = Task.Run(async () =>
+                {
+                    await worker.StopAsync(options.ShutdownTimeout).ConfigureAwait(false);
+                    stopped.TrySetResult();
+                });
             }
         }
     }

@@ -38,12 +38,32 @@ internal sealed class SinkWorker : IAsyncDisposable
     private volatile bool _stopping;
     private int _sinkDisposed;
     private Task? _hungWrite;
+    private (Func<ILogSink> Create, Task PredecessorStopped)? _deferredSink;
+    private string? _sinkError;
 
     public SinkWorker(string name, ILogSink sink, SinkOptions options, HybridLoggingOptions defaults, string? stream = null)
+        : this(name, () => sink, options, defaults, stream, predecessorStopped: null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a worker. With <paramref name="predecessorStopped"/>, the sink is created only after that task completes:
+    /// a replacement destination (changed settings) then queues entries at once but opens its sink only after the one
+    /// it replaces has written what it accepted and released its resources (a file sink's lock, for example).
+    /// </summary>
+    public SinkWorker(string name, Func<ILogSink> createSink, SinkOptions options, HybridLoggingOptions defaults, string? stream, Task? predecessorStopped)
     {
         Name = name;
         Stream = stream;
-        Sink = sink;
+        if (predecessorStopped is null)
+        {
+            Sink = createSink();
+        }
+        else
+        {
+            _deferredSink = (createSink, predecessorStopped);
+        }
+
         _batchSize = options.BatchSize ?? defaults.BatchSize;
         _flushInterval = options.FlushInterval ?? defaults.FlushInterval;
         _writeTimeout = options.WriteTimeout;
@@ -63,7 +83,8 @@ internal sealed class SinkWorker : IAsyncDisposable
 
     public string? Stream { get; }
 
-    public ILogSink Sink { get; }
+    /// <summary>The sink; null while a deferred sink waits for its predecessor, or when creating it failed.</summary>
+    public ILogSink? Sink { get; private set; }
 
     /// <summary>Called on the worker after each successful batch with its size (the stream manager raises StreamFlushed).</summary>
     public Action<int>? BatchWritten { get; set; }
@@ -180,7 +201,7 @@ internal sealed class SinkWorker : IAsyncDisposable
         CompleteWaiters(force: true);
         try
         {
-            if (_hungWrite is null or { IsCompleted: true } && Interlocked.Exchange(ref _sinkDisposed, 1) == 0)
+            if (Sink is not null && _hungWrite is null or { IsCompleted: true } && Interlocked.Exchange(ref _sinkDisposed, 1) == 0)
             {
                 await Sink.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             }
@@ -211,6 +232,33 @@ internal sealed class SinkWorker : IAsyncDisposable
     private async Task RunAsync()
     {
         SuppressionScope.Enter();
+        if (_deferredSink is { } deferred)
+        {
+            try
+            {
+                await deferred.PredecessorStopped.WaitAsync(_abort.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+            {
+                return; // stopped before the predecessor finished: StopAsync counts the queue as dropped
+            }
+            catch (Exception ex)
+            {
+                SelfLog.Report($"Destination '{Name}': the destination it replaces stopped with an error: {ex.Message}");
+            }
+
+            try
+            {
+                Sink = deferred.Create();
+            }
+            catch (Exception ex)
+            {
+                _sinkError = $"the sink could not be created: {ex.Message}";
+                Volatile.Write(ref _lastError, _sinkError);
+                SelfLog.Report($"Destination '{Name}': {_sinkError}");
+            }
+        }
+
         var batch = new List<LogEntry>(_batchSize);
         var deadline = 0L;
         while (true)
@@ -277,6 +325,13 @@ internal sealed class SinkWorker : IAsyncDisposable
     {
         var count = batch.Count;
         Interlocked.Increment(ref _batches);
+        if (Sink is null)
+        {
+            Fail(batch, _sinkError ?? "the sink is not available");
+            batch.Clear();
+            return batch;
+        }
+
         if (_hungWrite is { IsCompleted: false })
         {
             Fail(batch, "the sink is still busy with an earlier write that timed out");
@@ -290,7 +345,7 @@ internal sealed class SinkWorker : IAsyncDisposable
             await _resilience.ExecuteAsync(
                 async (state, token) =>
                 {
-                    var write = state.Worker.Sink.WriteBatchAsync(state.Batch, token).AsTask();
+                    var write = state.Worker.Sink!.WriteBatchAsync(state.Batch, token).AsTask();
                     try
                     {
                         await write.WaitAsync(state.Worker._writeTimeout, token).ConfigureAwait(false);
@@ -354,7 +409,7 @@ internal sealed class SinkWorker : IAsyncDisposable
             return;
         }
 
-        if (_hungWrite is null or { IsCompleted: true })
+        if (Sink is not null && _hungWrite is null or { IsCompleted: true })
         {
             try
             {

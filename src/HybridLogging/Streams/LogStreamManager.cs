@@ -100,7 +100,7 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         var copy = Normalize(config);
-        List<(SinkWorker Worker, StreamCounters Counters)> retired;
+        List<(SinkWorker Worker, StreamCounters Counters, TaskCompletionSource? Stopped)> retired;
         lock (_gate)
         {
             ThrowIfDisposed();
@@ -136,7 +136,7 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
             }
         }
 
-        await Task.WhenAll(Retire([.. removed.Destinations.Select(d => (d.Worker, removed.Counters))])).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(Retire([.. removed.Destinations.Select(d => (d.Worker, removed.Counters, (TaskCompletionSource?)null))])).WaitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -409,11 +409,12 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
     }
 
     /// <summary>Builds a stream runtime, reusing the previous version's destinations whose fingerprint is unchanged.</summary>
-    private StreamRuntime Build(LogStreamConfig config, StreamRuntime? previous, out List<(SinkWorker Worker, StreamCounters Counters)> retired)
+    private StreamRuntime Build(LogStreamConfig config, StreamRuntime? previous, out List<(SinkWorker Worker, StreamCounters Counters, TaskCompletionSource? Stopped)> retired)
     {
         var counters = previous?.Counters ?? new StreamCounters();
         var filtersById = config.Filters.Where(f => f.Enabled).ToDictionary(f => f.Id, StringComparer.Ordinal);
         var kept = new HashSet<SinkWorker>();
+        var handovers = new Dictionary<SinkWorker, TaskCompletionSource>();
         var created = new List<SinkWorker>();
         var destinations = new List<DestinationRuntime>();
         try
@@ -427,16 +428,25 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
 
                 var gate = FilterSet.Compile(destination.FilterIds.Where(filtersById.ContainsKey).Select(id => filtersById[id]));
                 var fingerprint = destination.Fingerprint(config.CompressionEnabled);
-                var reuse = previous?.Destinations.FirstOrDefault(d => d.Config.Id == destination.Id && d.Fingerprint == fingerprint);
+                var predecessor = previous?.Destinations.FirstOrDefault(d => d.Config.Id == destination.Id);
                 SinkWorker worker;
-                if (reuse is not null)
+                if (predecessor is not null && predecessor.Fingerprint == fingerprint)
                 {
-                    worker = reuse.Worker;
+                    worker = predecessor.Worker;
                     kept.Add(worker);
+                }
+                else if (predecessor is not null)
+                {
+                    // Changed settings: the replacement queues entries at once and opens its sink once the old one has
+                    // written what it accepted and released its resources (for example a file's lock).
+                    var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    handovers[predecessor.Worker] = stopped;
+                    worker = CreateWorker(config, destination, stopped.Task);
+                    created.Add(worker);
                 }
                 else
                 {
-                    worker = CreateWorker(config, destination);
+                    worker = CreateWorker(config, destination, null);
                     created.Add(worker);
                 }
 
@@ -455,16 +465,18 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
 
         retired = previous is null
             ? []
-            : [.. previous.Destinations.Where(d => !kept.Contains(d.Worker)).Select(d => (d.Worker, counters))];
+            : [.. previous.Destinations.Where(d => !kept.Contains(d.Worker)).Select(d => (d.Worker, counters, handovers.GetValueOrDefault(d.Worker)))];
         var recent = previous is not null && previous.Config.BufferSize == config.BufferSize ? previous.Recent : new RecentBuffer(config.BufferSize);
         return new StreamRuntime(config, FilterSet.Compile(config.Filters), [.. destinations], recent, counters);
     }
 
-    private SinkWorker CreateWorker(LogStreamConfig stream, LogDestinationConfig destination)
+    private SinkWorker CreateWorker(LogStreamConfig stream, LogDestinationConfig destination, Task? predecessorStopped)
     {
         var settings = new ConfigurationBuilder().AddInMemoryCollection(destination.Settings).Build();
-        var sink = _provider.CreateSink($"{stream.Id}/{destination.Id}", destination.Type, settings, stream.CompressionEnabled);
-        var worker = new SinkWorker(destination.Id, sink, destination.ToSinkOptions(), _provider.Options, stream.Id);
+        var name = $"{stream.Id}/{destination.Id}";
+        var type = destination.Type;
+        var compression = stream.CompressionEnabled;
+        var worker = new SinkWorker(destination.Id, () => _provider.CreateSink(name, type, settings, compression), destination.ToSinkOptions(), _provider.Options, stream.Id, predecessorStopped);
         var streamId = stream.Id;
         var destinationId = destination.Id;
         worker.BatchWritten = count =>
@@ -477,16 +489,23 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         return worker;
     }
 
-    private List<Task> Retire(List<(SinkWorker Worker, StreamCounters Counters)> retired)
+    private List<Task> Retire(List<(SinkWorker Worker, StreamCounters Counters, TaskCompletionSource? Stopped)> retired)
     {
         var tasks = new List<Task>();
-        foreach (var (worker, counters) in retired)
+        foreach (var (worker, counters, stopped) in retired)
         {
             counters.BeginRetire(worker);
             tasks.Add(Task.Run(async () =>
             {
-                await worker.StopAsync(_provider.Options.ShutdownTimeout).ConfigureAwait(false);
-                counters.EndRetire(worker);
+                try
+                {
+                    await worker.StopAsync(_provider.Options.ShutdownTimeout).ConfigureAwait(false);
+                    counters.EndRetire(worker);
+                }
+                finally
+                {
+                    stopped?.TrySetResult();
+                }
             }));
         }
 
