@@ -44,6 +44,44 @@ public sealed class JsonFormattingTests
             json.RootElement.GetProperty("properties").GetProperty("Arg").GetString());
     }
 
+    [Property(Arbitrary = [typeof(HostileStrings)], MaxTest = 100)]
+    public void Directly_written_entries_with_hostile_fields_format_to_one_parseable_line(HostileInput input)
+    {
+        var entry = new LogEntry
+        {
+            Timestamp = DateTimeOffset.UtcNow,
+            Category = input.ScopeKey,
+            Source = input.ScopeValue,
+            EventId = new EventId(1, input.PlainScope),
+            Message = input.Message,
+            MessageTemplate = input.ArgValue,
+            CorrelationId = input.PropertyValue,
+            Properties = [new(input.PropertyName, input.PropertyValue)],
+            Metadata = new Dictionary<string, string> { [input.PropertyName] = input.ArgValue },
+        };
+
+        // Invalid UTF-16 in a field the pipeline did not sanitize (a direct entry's category, ids, metadata) makes the
+        // formatter fall back to its documented minimal line, which still carries the sanitized message.
+        using var json = FormatAndParse(entry);
+        var fallback = json.RootElement.TryGetProperty("formatError", out _);
+        Assert.Equal(
+            ValueSnapshot.Sanitize(input.Message, fallback ? 32 * 1024 : int.MaxValue),
+            json.RootElement.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData("Tests.Evil\nFORGED ERROR line")]
+    [InlineData("Tests.Evil\r\nCRITICAL [X] forged")]
+    public void Text_formatter_never_lets_a_source_forge_a_line(string category)
+    {
+        var entry = Some.LogEntry("message", category: category);
+        var output = new ArrayBufferWriter<byte>();
+        new TextLogFormatter().Write(entry, output);
+        var text = Encoding.UTF8.GetString(output.WrittenSpan);
+        Assert.Equal(1, text.Count(c => c == '\n'));
+        Assert.DoesNotContain('\r', text);
+    }
+
     [Fact]
     public void Text_formatter_writes_hostile_messages_on_one_line()
     {
