@@ -164,6 +164,35 @@ public sealed class JsonFormattingTests
     }
 
     [Fact]
+    public async Task Endless_template_argument_is_rendered_bounded_instead_of_stalling_the_pipeline()
+    {
+        var sink = new CollectingSink();
+        await using var provider = TestProvider.Create(sink, o => o.MaxCollectionItems = 5);
+        var logger = provider.CreateLogger("Tests.Json");
+        // MEL renders an enumerable argument by enumerating all of it: an endless one would run the dispatcher out of
+        // memory while every other entry waits.
+        logger.LogInformation("Items {Items} at {Rate:0.0} of {Name,6}|{{literal}}", Endless(), 2.25, "ab");
+        logger.LogInformation("Small {Items} and {Missing}", new List<int?> { 1, null }, null);
+        logger.LogInformation("next");
+        await provider.FlushAsync(TestProvider.Token);
+
+        var entries = sink.Entries;
+        Assert.Equal(3, entries.Count);
+        Assert.Equal("Items 0, 1, 2, 3, 4, … at 2.3 of     ab|{literal}", entries[0].Message);
+        Assert.Equal(5, Assert.IsType<object?[]>(entries[0].GetProperty("Items")).Length);
+        Assert.Equal("Small 1, (null) and (null)", entries[1].Message); // small collections keep MEL's own rendering
+        Assert.Equal("next", entries[2].Message);
+
+        static IEnumerable<int> Endless()
+        {
+            for (var i = 0; ; i++)
+            {
+                yield return i;
+            }
+        }
+    }
+
+    [Fact]
     public async Task Formatter_delegate_that_throws_yields_a_marker_message_and_the_call_does_not_throw()
     {
         var sink = new CollectingSink();
