@@ -50,7 +50,7 @@ public sealed class PipelineTests
         // The busy producers log at Debug, which the collecting sink filters out, so its queue never overflows and
         // Block mode keeps the pipeline from dropping: every marker must be there after its flush.
         var sink = new CollectingSink();
-        var counting = new SequenceCheckingSink(3);
+        var counting = new SequenceCheckingSink(3, allowGaps: true);
         await using var provider = TestProvider.Create(
             sink,
             o =>
@@ -167,7 +167,8 @@ public sealed class PipelineTests
             await producer.WaitAsync(TimeSpan.FromSeconds(60), TestProvider.Token);
             Assert.False(sink.IsOpen);
             await sink.FirstWriteStarted.WaitAsync(TestProvider.Token);
-            Assert.True(provider.GetStats().Dropped > 0, "a 16-entry queue behind a gated sink must drop");
+            var during = provider.GetStats();
+            Assert.True(during.Dropped + during.Sinks.Sum(x => x.Dropped) > 0, "small queues behind a gated sink must drop");
         }
         finally
         {
@@ -216,8 +217,8 @@ public sealed class PipelineTests
         Assert.Equal(200, stats.DroppedQueueFull + stats.DroppedShutdown + destination.Written + destination.Dropped + destination.Failed);
     }
 
-    /// <summary>Checks "{T} {Seq}" entries arrive once each and in order per thread, without keeping them.</summary>
-    private sealed class SequenceCheckingSink(int threads) : ILogSink
+    /// <summary>Checks "{T} {Seq}" entries arrive once each and in order per thread, without keeping them (one writer at a time).</summary>
+    private sealed class SequenceCheckingSink(int threads, bool allowGaps = false) : ILogSink
     {
         public int[] NextExpected { get; } = new int[threads];
 
@@ -232,7 +233,9 @@ public sealed class PipelineTests
                     continue; // not a sequenced entry (a marker)
                 }
 
-                if (NextExpected[t] != seq && Errors.Count < 10)
+                // With allowGaps only duplicates and reordering are errors (a destination queue may drop under load).
+                var wrong = allowGaps ? seq < NextExpected[t] : seq != NextExpected[t];
+                if (wrong && Errors.Count < 10)
                 {
                     Errors.Add($"thread {t}: expected {NextExpected[t]}, got {seq}");
                 }
