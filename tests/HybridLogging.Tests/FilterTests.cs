@@ -53,6 +53,22 @@ public sealed class FilterTests
     }
 
     [Fact]
+    public async Task Wildcard_category_rule_applies_only_when_no_prefix_matches()
+    {
+        var sink = new CollectingSink();
+        await using var provider = TestProvider.Create(sink, o =>
+        {
+            // "*" is inserted before the one-character prefix on purpose: insertion order must not matter.
+            o.CategoryLevels["*"] = LogLevel.Error;
+            o.CategoryLevels["A"] = LogLevel.Debug;
+        });
+
+        Assert.True(provider.CreateLogger("A.Service").IsEnabled(LogLevel.Debug));
+        Assert.False(provider.CreateLogger("B.Service").IsEnabled(LogLevel.Warning));
+        Assert.True(provider.CreateLogger("B.Service").IsEnabled(LogLevel.Error));
+    }
+
+    [Fact]
     public async Task Sources_can_be_disabled_or_given_their_own_minimum_level()
     {
         var sink = new CollectingSink();

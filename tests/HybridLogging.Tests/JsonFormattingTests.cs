@@ -44,6 +44,44 @@ public sealed class JsonFormattingTests
             json.RootElement.GetProperty("properties").GetProperty("Arg").GetString());
     }
 
+    [Property(Arbitrary = [typeof(HostileStrings)], MaxTest = 100)]
+    public void Directly_written_entries_with_hostile_fields_format_to_one_parseable_line(HostileInput input)
+    {
+        var entry = new LogEntry
+        {
+            Timestamp = DateTimeOffset.UtcNow,
+            Category = input.ScopeKey,
+            Source = input.ScopeValue,
+            EventId = new EventId(1, input.PlainScope),
+            Message = input.Message,
+            MessageTemplate = input.ArgValue,
+            CorrelationId = input.PropertyValue,
+            Properties = [new(input.PropertyName, input.PropertyValue)],
+            Metadata = new Dictionary<string, string> { [input.PropertyName] = input.ArgValue },
+        };
+
+        // Invalid UTF-16 in a field the pipeline did not sanitize (a direct entry's category, ids, metadata) makes the
+        // formatter fall back to its documented minimal line, which still carries the sanitized message.
+        using var json = FormatAndParse(entry);
+        var fallback = json.RootElement.TryGetProperty("formatError", out _);
+        Assert.Equal(
+            ValueSnapshot.Sanitize(input.Message, fallback ? 32 * 1024 : int.MaxValue),
+            json.RootElement.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData("Tests.Evil\nFORGED ERROR line")]
+    [InlineData("Tests.Evil\r\nCRITICAL [X] forged")]
+    public void Text_formatter_never_lets_a_source_forge_a_line(string category)
+    {
+        var entry = Some.LogEntry("message", category: category);
+        var output = new ArrayBufferWriter<byte>();
+        new TextLogFormatter().Write(entry, output);
+        var text = Encoding.UTF8.GetString(output.WrittenSpan);
+        Assert.Equal(1, text.Count(c => c == '\n'));
+        Assert.DoesNotContain('\r', text);
+    }
+
     [Fact]
     public void Text_formatter_writes_hostile_messages_on_one_line()
     {
@@ -115,6 +153,35 @@ public sealed class JsonFormattingTests
         Assert.Equal(50, Assert.IsType<object?[]>(entry.GetProperty("Endless")).Length);
         Assert.Equal(50, Assert.IsType<KeyValuePair<string, object?>[]>(entry.GetProperty("Map")).Length);
         FormatAndParse(entry);
+
+        static IEnumerable<int> Endless()
+        {
+            for (var i = 0; ; i++)
+            {
+                yield return i;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Endless_template_argument_is_rendered_bounded_instead_of_stalling_the_pipeline()
+    {
+        var sink = new CollectingSink();
+        await using var provider = TestProvider.Create(sink, o => o.MaxCollectionItems = 5);
+        var logger = provider.CreateLogger("Tests.Json");
+        // MEL renders an enumerable argument by enumerating all of it: an endless one would run the dispatcher out of
+        // memory while every other entry waits.
+        logger.LogInformation("Items {Items} at {Rate:0.0} of {Name,6}|{{literal}}", Endless(), 2.25, "ab");
+        logger.LogInformation("Small {Items} and {Missing}", new List<int?> { 1, null }, null);
+        logger.LogInformation("next");
+        await provider.FlushAsync(TestProvider.Token);
+
+        var entries = sink.Entries;
+        Assert.Equal(3, entries.Count);
+        Assert.Equal("Items 0, 1, 2, 3, 4, … at 2.3 of     ab|{literal}", entries[0].Message);
+        Assert.Equal(5, Assert.IsType<object?[]>(entries[0].GetProperty("Items")).Length);
+        Assert.Equal("Small 1, (null) and (null)", entries[1].Message); // small collections keep MEL's own rendering
+        Assert.Equal("next", entries[2].Message);
 
         static IEnumerable<int> Endless()
         {

@@ -32,7 +32,11 @@ public sealed class TextLogFormatter : ILogFormatter
             b.Append(level.PadRight(8));
         }
 
-        b.Append('[').Append(entry.Source).Append("] ");
+        // The source comes from the category name (or a directly written entry): escape it like any value, or a
+        // category containing a newline forges a second log line.
+        b.Append('[');
+        AppendEscaped(b, entry.Source);
+        b.Append("] ");
         AppendEscaped(b, entry.Message);
         var first = true;
         void Field(string name, string? value)

@@ -31,7 +31,9 @@ internal sealed class EntryBuilder
         string message;
         try
         {
-            message = pending.RenderMessage() ?? string.Empty;
+            message = BoundedTemplateRenderer.TryRender(pending.GetStateValues(), settings.Limits.MaxItems, out var bounded)
+                ? bounded
+                : pending.RenderMessage() ?? string.Empty;
         }
         catch (Exception ex)
         {

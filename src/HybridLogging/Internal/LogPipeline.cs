@@ -38,6 +38,7 @@ internal sealed class LogPipeline : IAsyncDisposable
     private int _sleeping;
     private volatile bool _accepting = true;
     private volatile bool _stopping;
+    private volatile bool _exited;
     private int _disposed;
 
     public LogPipeline(HybridLoggingOptions options)
@@ -143,6 +144,12 @@ internal sealed class LogPipeline : IAsyncDisposable
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _flushRequests.Enqueue((target, done));
         _wake.Release();
+        if (_exited)
+        {
+            // After shutdown no dispatcher is left to answer the request: everything is already written or counted.
+            CompleteAllFlushRequests();
+        }
+
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
 
         var workers = new List<SinkWorker>();
@@ -235,6 +242,9 @@ internal sealed class LogPipeline : IAsyncDisposable
 
                 if (_stopping && _ring.Count == 0)
                 {
+                    // Answer requests that raced with shutdown; FlushAsync answers later ones itself (see _exited).
+                    _exited = true;
+                    CompleteAllFlushRequests();
                     return;
                 }
 
@@ -304,6 +314,14 @@ internal sealed class LogPipeline : IAsyncDisposable
             {
                 SelfLog.Report($"Routing error: {ex}");
             }
+        }
+    }
+
+    private void CompleteAllFlushRequests()
+    {
+        while (_flushRequests.TryDequeue(out var request))
+        {
+            request.Done.TrySetResult();
         }
     }
 

@@ -14,7 +14,8 @@ internal sealed class PipelineSettings
     {
         MinimumLevel = options.MinimumLevel;
         // Longest prefix first, so the first match is the most specific (MEL's rule selection).
-        _categoryLevels = [.. options.CategoryLevels.OrderByDescending(p => p.Key.Length)];
+        // "*" is the catch-all: rank it with the empty prefix, not as a one-character prefix, or it could shadow "A".
+        _categoryLevels = [.. options.CategoryLevels.OrderByDescending(p => p.Key == "*" ? 0 : p.Key.Length)];
         _sourceMappings = [.. options.SourceMappings.OrderByDescending(p => p.Key.Length)];
         _sources = new(options.Sources, StringComparer.OrdinalIgnoreCase);
         _redacted = [.. options.RedactedProperties.Where(s => !string.IsNullOrEmpty(s))];

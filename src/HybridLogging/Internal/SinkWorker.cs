@@ -149,6 +149,12 @@ internal sealed class SinkWorker : IAsyncDisposable
 
         InterlockedMax(ref _flushTarget, target);
         Wake(force: true);
+        if (_loop.IsCompleted)
+        {
+            // Stopped: no loop is left to complete the waiter, and StopAsync already settled every entry.
+            CompleteWaiters(force: true);
+        }
+
         return cancellationToken.CanBeCanceled ? waiter.Completion.Task.WaitAsync(cancellationToken) : waiter.Completion.Task;
     }
 
