@@ -93,7 +93,17 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     public ILogger CreateLogger(string categoryName)
     {
         ArgumentNullException.ThrowIfNull(categoryName);
-        return _loggers.GetOrAdd(categoryName, static (name, self) => new HybridLogger(self, self.Pipeline.Settings.ResolveCategory(name)), this);
+        var logger = _loggers.GetOrAdd(categoryName, static (name, self) => new HybridLogger(self, self.Pipeline.Settings.ResolveCategory(name)), this);
+
+        // A reload publishes new settings before it updates the loggers it knows: a logger added meanwhile may hold
+        // levels from the old settings and be missed by that pass, so it checks here, after it became visible.
+        var current = Pipeline.Settings;
+        if (!ReferenceEquals(logger.State.Settings, current))
+        {
+            logger.State = current.ResolveCategory(categoryName);
+        }
+
+        return logger;
     }
 
     /// <inheritdoc />

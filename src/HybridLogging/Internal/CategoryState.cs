@@ -1,8 +1,11 @@
 namespace HybridLogging.Internal;
 
 /// <summary>Per-category filter result, computed once per category and replaced wholesale on reload.</summary>
-internal sealed class CategoryState(string category, string source, int minimumLevel)
+internal sealed class CategoryState(string category, string source, int minimumLevel, PipelineSettings settings)
 {
+    /// <summary>The settings this state was computed from (lets a logger created during a reload detect staleness).</summary>
+    public PipelineSettings Settings { get; } = settings;
+
     public string Category { get; } = category;
 
     public string Source { get; } = source;

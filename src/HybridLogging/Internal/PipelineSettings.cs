@@ -65,7 +65,7 @@ internal sealed class PipelineSettings
         {
             if (!sourceOptions.Enabled)
             {
-                return new CategoryState(category, source, (int)LogLevel.None);
+                return new CategoryState(category, source, (int)LogLevel.None, this);
             }
 
             level = sourceOptions.MinimumLevel;
@@ -84,7 +84,7 @@ internal sealed class PipelineSettings
         }
 
         level ??= MinimumLevel;
-        return new CategoryState(category, source, (int)level.Value);
+        return new CategoryState(category, source, (int)level.Value, this);
     }
 
     public bool IsRedacted(string key)

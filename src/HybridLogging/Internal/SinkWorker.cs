@@ -211,6 +211,29 @@ internal sealed class SinkWorker : IAsyncDisposable
             {
                 await Sink.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             }
+            else if (Sink is { } sink && _hungWrite is { IsCompleted: false } hung)
+            {
+                // Disposing while the timed-out write still runs could break the sink mid-write: dispose it when
+                // (if ever) that write completes, without holding up shutdown.
+                _ = hung.ContinueWith(
+                    async _ =>
+                    {
+                        if (Interlocked.Exchange(ref _sinkDisposed, 1) == 0)
+                        {
+                            try
+                            {
+                                await sink.DisposeAsync().ConfigureAwait(false);
+                            }
+                            catch (Exception ex)
+                            {
+                                SelfLog.Report($"Destination '{Name}': disposing the sink after its hung write failed: {ex.Message}");
+                            }
+                        }
+                    },
+                    CancellationToken.None,
+                    TaskContinuationOptions.None,
+                    TaskScheduler.Default);
+            }
         }
         catch (Exception ex)
         {

@@ -21,6 +21,7 @@ public sealed class StreamManagerTests
         var options = StreamKit.Options(factory, o =>
         {
             o.ShutdownTimeout = TimeSpan.FromSeconds(1);
+            o.QueueCapacity = 1 << 15; // room for every entry: the healthy destinations must get all of them
             o.AddStream(StreamKit.Stream("errors", blocked, StreamKit.Destination("healthy")));
             o.AddStream(StreamKit.Stream("other", StreamKit.Destination("healthy")));
         });
@@ -39,7 +40,9 @@ public sealed class StreamManagerTests
             }
         }
 
-        await factory["errors/healthy"].WaitForCountAsync(Count).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var waited = factory["errors/healthy"].WaitForCountAsync(Count);
+        await Task.WhenAny(waited, Task.Delay(TimeSpan.FromSeconds(30), Ct));
+        Assert.True(waited.IsCompleted, $"healthy got {factory["errors/healthy"].Count}, stats {string.Join(" ", provider.GetStats().Sinks.Select(s => $"{s.Stream}/{s.Name}:r{s.Received} w{s.Written} d{s.Dropped} f{s.Failed} e={s.LastError}"))} produced {provider.GetStats().Produced} dispatched {provider.GetStats().Dispatched}");
         await factory["other/healthy"].WaitForCountAsync(Count).WaitAsync(TimeSpan.FromSeconds(30), Ct);
         Assert.Equal(Enumerable.Range(0, Count), factory["errors/healthy"].Snapshot().Select(e => e.Seq()));
 
