@@ -44,7 +44,7 @@ public static class Loggers
                 {
                     o.MinimumLevel = LogLevel.Information;
                     o.FullMode = QueueFullMode.Block;
-                    o.BlockTimeout = TimeSpan.FromMinutes(5);
+                    o.BlockTimeout = TimeSpan.FromMinutes(1);
                     o.QueueCapacity = 1 << 16;
                     o.BatchSize = 1000;
                     o.ShutdownTimeout = TimeSpan.FromMinutes(5);
@@ -121,7 +121,7 @@ public static class Loggers
     private static ILoggerFactory CreateNLog(string? path, LogLevel factoryMinimum)
     {
         var config = new NLog.Config.LoggingConfiguration();
-        Target inner = path is null
+        Target target = path is null
             ? new NullTarget("null") { FormatMessage = true }
             : new FileTarget("file")
             {
@@ -142,19 +142,40 @@ public static class Loggers
                     },
                 },
             };
-        var async = new AsyncTargetWrapper("async", inner)
+        var async = new AsyncTargetWrapper("async", target)
         {
             OverflowAction = AsyncTargetWrapperOverflowAction.Block,
             QueueLimit = PeerQueue,
         };
         config.AddRule(NLog.LogLevel.Info, NLog.LogLevel.Fatal, async);
         var factory = new NLog.LogFactory { Configuration = config };
-        return LoggerFactory.Create(b =>
+        var inner = LoggerFactory.Create(b =>
         {
             b.ClearProviders();
             b.SetMinimumLevel(factoryMinimum);
-            b.AddProvider(new NLogLoggerProvider(new NLogProviderOptions { ShutdownOnDispose = true }, factory));
+            b.AddProvider(new NLogLoggerProvider(new NLogProviderOptions { ShutdownOnDispose = false }, factory));
         });
+
+        // NLogLoggerProvider's ShutdownOnDispose closed the targets with the last async queue (10,000 lines) unwritten in
+        // our runs, so Dispose flushes explicitly first, as NLog's docs advise before exit.
+        return new FlushingFactory(inner, () =>
+        {
+            factory.Flush(TimeSpan.FromMinutes(1));
+            factory.Shutdown();
+        });
+    }
+
+    private sealed class FlushingFactory(ILoggerFactory inner, Action beforeDispose) : ILoggerFactory
+    {
+        public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => inner.CreateLogger(categoryName);
+
+        public void Dispose()
+        {
+            beforeDispose();
+            inner.Dispose();
+        }
     }
 
     private sealed class NullSerilogSink : Serilog.Core.ILogEventSink

@@ -21,6 +21,7 @@ public static class PeerComparison
         var peers = StringArg(args, "--peers", string.Join(',', Enum.GetNames<Peer>()))!
             .Split(',').Select(Enum.Parse<Peer>).ToArray();
         var output = StringArg(args, "--out", null);
+        NullTargets = Array.IndexOf(args, "--null") >= 0;
 
         var results = new List<PeerResult>();
         foreach (var threadCount in threads)
@@ -28,6 +29,7 @@ public static class PeerComparison
             foreach (var peer in peers)
             {
                 var samples = new List<PeerResult>();
+                RunOnce(peer, Math.Min(entries, 50_000), threadCount); // warm-up (JIT, pools, file system), not reported
                 for (var run = 0; run < runs; run++)
                 {
                     var sample = RunOnce(peer, entries, threadCount);
@@ -51,6 +53,9 @@ public static class PeerComparison
         return results.All(r => r.AllVerified) ? 0 : 1;
     }
 
+    /// <summary>Diagnostic: discarding targets instead of files (no line verification).</summary>
+    private static bool NullTargets { get; set; }
+
     private static PeerResult RunOnce(Peer peer, int entries, int threadCount)
     {
         using var dir = new TempDir(peer.ToString());
@@ -65,7 +70,7 @@ public static class PeerComparison
 
         try
         {
-            var factory = Loggers.Create(peer, path);
+            var factory = Loggers.Create(peer, NullTargets ? null : path);
             var logger = factory.CreateLogger(Loggers.Category);
             GC.Collect();
             GC.WaitForPendingFinalizers();
@@ -102,6 +107,10 @@ public static class PeerComparison
             {
                 lines = console.Lines;
                 jsonOk = console.SampleParses;
+            }
+            else if (NullTargets)
+            {
+                (lines, jsonOk) = (entries, true);
             }
             else
             {
