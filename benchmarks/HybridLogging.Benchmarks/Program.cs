@@ -17,5 +17,7 @@ if (args.Length > 0)
     }
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(PeerComparison).Assembly).Run(args);
-return 0;
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(PeerComparison).Assembly).Run(args);
+
+// Non-zero when a benchmark failed to build or run, so eng/bench-dry.sh fails in CI.
+return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;

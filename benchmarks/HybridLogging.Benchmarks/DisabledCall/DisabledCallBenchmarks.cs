@@ -8,7 +8,8 @@ namespace HybridLogging.Benchmarks.DisabledCall;
 /// <summary>
 /// A [LoggerMessage] Debug call when the minimum is Information. MEL's factory filter is left at Trace wherever the
 /// logger has its own level gate (HybridLogging, Serilog, NLog), so the logger itself decides; ZLogger and the MEL console
-/// have no gate of their own and rely on the factory filter. "Direct" is the provider's ILogger without MEL's wrapper.
+/// have no gate of their own and rely on the factory filter. "Direct" is the provider's ILogger without MEL's wrapper;
+/// "FactoryFilter" is HybridLogging with MEL's filter at Information too (the configuration ZLogger and MEL console use here).
 /// </summary>
 [MemoryDiagnoser]
 [ThreadingDiagnoser]
@@ -19,6 +20,8 @@ public class DisabledCallBenchmarks
     private ILoggerFactory _nlog = null!;
     private ILoggerFactory _zlogger = null!;
     private ILoggerFactory _console = null!;
+    private ILoggerFactory _hybridFiltered = null!;
+    private ILogger _hybridFilteredLogger = null!;
     private HybridLoggerProvider _provider = null!;
     private ILogger _hybridLogger = null!;
     private ILogger _hybridDirect = null!;
@@ -35,6 +38,8 @@ public class DisabledCallBenchmarks
         _nlog = Loggers.Create(Peer.NLog, null, factoryMinimum: LogLevel.Trace);
         _zlogger = Loggers.Create(Peer.ZLogger, null);
         _console = Loggers.Create(Peer.MelConsole, null);
+        _hybridFiltered = Loggers.Create(Peer.HybridLogging, null);
+        _hybridFilteredLogger = _hybridFiltered.CreateLogger(Loggers.Category);
         _provider = new HybridLoggerProvider(new HybridLoggingOptions { MinimumLevel = LogLevel.Information });
         _hybridLogger = _hybrid.CreateLogger(Loggers.Category);
         _hybridDirect = _provider.CreateLogger(Loggers.Category);
@@ -52,6 +57,7 @@ public class DisabledCallBenchmarks
         _nlog.Dispose();
         _zlogger.Dispose();
         _console.Dispose();
+        _hybridFiltered.Dispose();
         _provider.Dispose();
     }
 
@@ -60,6 +66,10 @@ public class DisabledCallBenchmarks
 
     [Benchmark]
     public void HybridLogging_Direct() => Log.DebugOrder(_hybridDirect, 42, "contoso", 12.5);
+
+    /// <summary>The usual app setup: MEL's SetMinimumLevel(Information) rejects the call before any provider sees it.</summary>
+    [Benchmark]
+    public void HybridLogging_FactoryFilter() => Log.DebugOrder(_hybridFilteredLogger, 42, "contoso", 12.5);
 
     [Benchmark]
     public void Serilog() => Log.DebugOrder(_serilogLogger, 42, "contoso", 12.5);
