@@ -145,12 +145,17 @@ public static class PeerComparison
                 continue;
             }
 
-            var text = Encoding.UTF8.GetString(all).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            foreach (var sample in new[] { text[0], text[text.Length / 2], text[^1] })
+            var span = all.AsSpan();
+            var firstEnd = span.IndexOf((byte)'\n');
+            var lastStart = span[..^1].LastIndexOf((byte)'\n') + 1;
+            var middle = span.Length / 2;
+            var middleStart = span[..middle].LastIndexOf((byte)'\n') + 1;
+            var middleEnd = middleStart + span[middleStart..].IndexOf((byte)'\n');
+            foreach (var (start, end) in new[] { (0, firstEnd), (middleStart, middleEnd), (lastStart, span.Length - 1) })
             {
                 try
                 {
-                    using var doc = JsonDocument.Parse(sample);
+                    using var doc = JsonDocument.Parse(all.AsMemory(start, end - start));
                     ok &= doc.RootElement.ValueKind == JsonValueKind.Object;
                 }
                 catch (JsonException)
