@@ -40,7 +40,7 @@ public static class MemoryMode
         var stats = provider.GetStats();
         var queued = stats.Sinks.Sum(s => s.QueueLength);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {buffered:N0} buffered entries | managed memory delta {(after - before) / 1024.0 / 1024.0:F2} MB | {(after - before) / (double)buffered:N0} B/entry | still queued at the sink: {queued:N0} |"));
+            $"| {buffered:N0} buffered entries | managed memory delta {(after - before) / 1024.0 / 1024.0:F2} MB | {(after - before) / (double)buffered:N0} B/entry | in the destination's queue: {queued:N0} (the rest sits in its pending batch; none written) |"));
         provider.Dispose();
 
         var (flushProvider, flushLogger) = Create(dir.File("flush.json"));

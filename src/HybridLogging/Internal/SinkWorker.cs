@@ -115,8 +115,10 @@ internal sealed class SinkWorker : IAsyncDisposable
         // Coalesced wake-ups: an idle worker is woken by the first entry (it starts the batch deadline); a worker
         // holding a partial batch only once a full batch is available. Waking it per entry cost a thread-pool hop and
         // a timed wait (timer allocation) per entry.
+        // The threshold is capped at half the queue, so a batch size larger than the queue cannot leave the worker
+        // asleep while its queue fills and drops.
         var sleeping = Volatile.Read(ref _sleeping);
-        if (sleeping == SleepingIdle || (sleeping == SleepingPartial && _queue.Count >= _batchSize - Volatile.Read(ref _partialCount)))
+        if (sleeping == SleepingIdle || (sleeping == SleepingPartial && _queue.Count >= WakeThreshold(Volatile.Read(ref _partialCount))))
         {
             Wake();
         }
@@ -208,6 +210,8 @@ internal sealed class SinkWorker : IAsyncDisposable
         _abort.Dispose();
     }
 
+    private int WakeThreshold(int partialCount) => Math.Max(1, Math.Min(_batchSize - partialCount, _queue.Capacity / 2));
+
     private void Wake(bool force = false)
     {
         if (force || Volatile.Read(ref _sleeping) != 0)
@@ -259,7 +263,7 @@ internal sealed class SinkWorker : IAsyncDisposable
                 // Announce sleep, then re-check, so a Post between the check and the wait is not missed.
                 Volatile.Write(ref _partialCount, batch.Count);
                 Interlocked.Exchange(ref _sleeping, batch.Count == 0 ? SleepingIdle : SleepingPartial);
-                if (batch.Count == 0 ? _queue.Count > 0 : _queue.Count >= _batchSize - batch.Count)
+                if (batch.Count == 0 ? _queue.Count > 0 : _queue.Count >= WakeThreshold(batch.Count))
                 {
                     Interlocked.Exchange(ref _sleeping, 0);
                     continue;
