@@ -266,20 +266,23 @@ internal sealed class FileSink : ILogSink, IReportsBytes
         return 0;
     }
 
-    private async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes)
+    private ValueTask WriteAsync(ReadOnlyMemory<byte> bytes)
     {
         if (bytes.IsEmpty)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
         BeforeWrite?.Invoke();
 
-        // Not cancellable once started: a write cut in the middle would leave half a line.
-        await _stream!.WriteAsync(bytes, CancellationToken.None).ConfigureAwait(false);
+        // Not cancellable once started: a write cut in the middle would leave half a line. Synchronous on purpose: the
+        // stream is not opened for async I/O, so WriteAsync of a chunk larger than its buffer queued a thread-pool work
+        // item per write; a buffered write to the page cache is cheaper done in place on the destination's own loop.
+        _stream!.Write(bytes.Span);
         _fileSize += bytes.Length;
         Interlocked.Add(ref _bytesWritten, bytes.Length);
         _dirty = true;
+        return ValueTask.CompletedTask;
     }
 
     private void OpenActiveFile(DateTimeOffset now, bool existing)

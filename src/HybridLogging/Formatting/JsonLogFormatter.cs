@@ -148,8 +148,11 @@ public sealed class JsonLogFormatter : ILogFormatter
         if (entry.Properties.Count > 0)
         {
             writer.WriteStartObject(PropertiesName);
-            foreach (var (key, value) in entry.Properties)
+            var properties = entry.Properties;
+            for (var i = 0; i < properties.Count; i++)
             {
+                // Indexed rather than foreach: enumerating an IReadOnlyList allocates an enumerator per entry.
+                var (key, value) = properties[i];
                 writer.WritePropertyName(key);
                 WriteValue(writer, value, 0);
             }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 
@@ -11,9 +12,40 @@ internal sealed class EntryBuilder
 {
     private const string OriginalFormatKey = "{OriginalFormat}";
 
+    // Well-known property names, matched case-insensitively without allocating (was key.ToUpperInvariant() per property).
+    private static readonly FrozenDictionary<string, Field> WellKnown = new Dictionary<string, Field>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["CorrelationId"] = Field.CorrelationId,
+        ["RequestId"] = Field.RequestId,
+        ["UserId"] = Field.UserId,
+        ["SessionId"] = Field.SessionId,
+        ["OperationType"] = Field.OperationType,
+        ["TraceId"] = Field.TraceId,
+        ["SpanId"] = Field.SpanId,
+        ["Duration"] = Field.Duration,
+        ["DurationMs"] = Field.Duration,
+        ["ElapsedMs"] = Field.Duration,
+        ["ElapsedMilliseconds"] = Field.Duration,
+        ["Latency"] = Field.Latency,
+        ["LatencyMs"] = Field.Latency,
+        ["Throughput"] = Field.Throughput,
+        ["ErrorRate"] = Field.ErrorRate,
+        ["Provider"] = Field.Provider,
+        ["RoutingProvider"] = Field.Provider,
+        ["Fallback"] = Field.Fallback,
+        ["FallbackProvider"] = Field.Fallback,
+        ["RoutingReason"] = Field.Reason,
+        ["FallbackReason"] = Field.Reason,
+        ["ErrorCode"] = Field.ErrorCode,
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
     private readonly List<KeyValuePair<string, object?>> _properties = new(16);
+    private const int MaxCachedKeys = 4096;
+
     private readonly List<object?> _plainScopes = new(4);
     private readonly List<string> _secrets = [];
+    private readonly Dictionary<string, (string SafeKey, bool Redacted)> _keyCache = new(StringComparer.Ordinal);
+    private PipelineSettings? _keyCacheSettings;
     private Fields _fields;
 
     public LogEntry Build(PendingEntry pending, PipelineSettings settings)
@@ -43,7 +75,23 @@ internal sealed class EntryBuilder
         string? template = null;
         try
         {
-            if (pending.GetStateValues() is { } values)
+            var values = pending.GetStateValues();
+            if (values is IReadOnlyList<KeyValuePair<string, object?>> list)
+            {
+                // Indexed: no enumerator allocation (MEL's LoggerMessage states implement IReadOnlyList).
+                for (var i = 0; i < list.Count; i++)
+                {
+                    var pair = list[i];
+                    if (pair.Key == OriginalFormatKey)
+                    {
+                        template = pair.Value as string;
+                        continue;
+                    }
+
+                    Apply(pair.Key, pair.Value, settings);
+                }
+            }
+            else if (values is not null)
             {
                 foreach (var pair in values)
                 {
@@ -195,60 +243,65 @@ internal sealed class EntryBuilder
             return;
         }
 
-        switch (key.ToUpperInvariant())
+        if (!WellKnown.TryGetValue(key, out var field))
         {
-            case "CORRELATIONID":
+            Add(key, value, settings);
+            return;
+        }
+
+        switch (field)
+        {
+            case Field.CorrelationId:
                 _fields.CorrelationId ??= AsString(value);
                 return;
-            case "REQUESTID":
+            case Field.RequestId:
                 _fields.RequestId ??= AsString(value);
                 return;
-            case "USERID":
+            case Field.UserId:
                 _fields.UserId ??= AsString(value);
                 return;
-            case "SESSIONID":
+            case Field.SessionId:
                 _fields.SessionId ??= AsString(value);
                 return;
-            case "OPERATIONTYPE":
+            case Field.OperationType:
                 _fields.OperationType ??= AsString(value);
                 return;
-            case "TRACEID":
+            case Field.TraceId:
                 _fields.ScopeTraceId ??= AsString(value);
                 return;
-            case "SPANID":
+            case Field.SpanId:
                 _fields.ScopeSpanId ??= AsString(value);
                 return;
-            case "DURATION" or "DURATIONMS" or "ELAPSEDMS" or "ELAPSEDMILLISECONDS":
+            case Field.Duration:
                 _fields.Duration ??= AsDuration(value);
                 return;
-            case "LATENCY" or "LATENCYMS":
+            case Field.Latency:
                 _fields.Latency ??= AsDouble(value);
                 _fields.HasPerformance |= _fields.Latency is not null;
                 return;
-            case "THROUGHPUT":
+            case Field.Throughput:
                 _fields.Throughput ??= AsDouble(value);
                 _fields.HasPerformance |= _fields.Throughput is not null;
                 return;
-            case "ERRORRATE":
+            case Field.ErrorRate:
                 _fields.ErrorRate ??= AsDouble(value);
                 _fields.HasPerformance |= _fields.ErrorRate is not null;
                 return;
-            case "PROVIDER" or "ROUTINGPROVIDER":
+            case Field.Provider:
                 _fields.Provider ??= AsString(value);
                 _fields.HasRouting = true;
                 return;
-            case "FALLBACK" or "FALLBACKPROVIDER":
+            case Field.Fallback:
                 _fields.Fallback ??= AsString(value);
                 _fields.HasRouting = true;
                 return;
-            case "ROUTINGREASON" or "FALLBACKREASON":
+            case Field.Reason:
                 _fields.Reason ??= AsString(value);
                 _fields.HasRouting = true;
                 return;
-            case "ERRORCODE":
+            case Field.ErrorCode:
                 _fields.ErrorCode ??= AsString(value);
-                Add(key, value, settings);
-                return;
+                break;
         }
 
         Add(key, value, settings);
@@ -256,8 +309,7 @@ internal sealed class EntryBuilder
 
     private void Add(string key, object? value, PipelineSettings settings)
     {
-        var safeKey = ValueSnapshot.Sanitize(key, 256);
-        var redacted = settings.IsRedacted(safeKey);
+        var (safeKey, redacted) = KeyInfo(key, settings);
         if (redacted)
         {
             // Collect the secret's text even when the property itself is not kept (limit, duplicate): the rendered
@@ -307,6 +359,34 @@ internal sealed class EntryBuilder
         return message;
     }
 
+    /// <summary>
+    /// Sanitized key and redaction verdict, cached per key for the settings in force: property names repeat from call to
+    /// call, and the redaction check is a case-insensitive substring search per redacted word.
+    /// </summary>
+    private (string SafeKey, bool Redacted) KeyInfo(string key, PipelineSettings settings)
+    {
+        if (!ReferenceEquals(_keyCacheSettings, settings))
+        {
+            _keyCache.Clear();
+            _keyCacheSettings = settings;
+        }
+
+        if (_keyCache.TryGetValue(key, out var info))
+        {
+            return info;
+        }
+
+        var safeKey = ValueSnapshot.Sanitize(key, 256);
+        info = (safeKey, settings.IsRedacted(safeKey));
+        if (_keyCache.Count >= MaxCachedKeys)
+        {
+            _keyCache.Clear(); // bounded: dynamic keys must not grow the cache without limit
+        }
+
+        _keyCache[key] = info;
+        return info;
+    }
+
     private static string? AsString(object? value) => value switch
     {
         null => null,
@@ -349,6 +429,25 @@ internal sealed class EntryBuilder
         return AsDouble(value) is { } ms && double.IsFinite(ms) && Math.Abs(ms) < TimeSpan.MaxValue.TotalMilliseconds
             ? TimeSpan.FromMilliseconds(ms)
             : null;
+    }
+
+    private enum Field
+    {
+        CorrelationId,
+        RequestId,
+        UserId,
+        SessionId,
+        OperationType,
+        TraceId,
+        SpanId,
+        Duration,
+        Latency,
+        Throughput,
+        ErrorRate,
+        Provider,
+        Fallback,
+        Reason,
+        ErrorCode,
     }
 
     private struct Fields

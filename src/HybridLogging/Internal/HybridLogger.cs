@@ -11,26 +11,33 @@ internal sealed class HybridLogger(HybridLoggerProvider provider, CategoryState 
 {
     private volatile CategoryState _state = state;
 
+    // Copy of _state.MinimumLevel so a disabled call is one field read (not a load of _state, then of its field).
+    private volatile int _minimumLevel = state.MinimumLevel;
+
     public CategoryState State
     {
         get => _state;
-        set => _state = value;
+        set
+        {
+            _state = value;
+            _minimumLevel = value.MinimumLevel;
+        }
     }
 
     public bool IsEnabled(LogLevel logLevel) =>
-        (int)logLevel >= _state.MinimumLevel && logLevel != LogLevel.None && !SuppressionScope.IsActive;
+        (int)logLevel >= _minimumLevel && logLevel != LogLevel.None && !SuppressionScope.IsActive;
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => provider.ScopeProvider?.Push(state);
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        var category = _state;
-        if ((int)logLevel < category.MinimumLevel || logLevel == LogLevel.None || SuppressionScope.IsActive)
+        if ((int)logLevel < _minimumLevel || logLevel == LogLevel.None || SuppressionScope.IsActive)
         {
             return;
         }
 
+        var category = _state;
         try
         {
             var entry = PendingEntry<TState>.Rent(state, formatter);

@@ -10,7 +10,8 @@ namespace HybridLogging.Internal;
 /// </summary>
 internal abstract class PendingEntry
 {
-    private object?[] _scopes = new object?[4];
+    // Allocated on the first scope only: most calls carry none, and a pool miss then costs one object, not two.
+    private object?[] _scopes = [];
 
     public long TimestampTicks;
     public LogLevel Level;
@@ -37,7 +38,7 @@ internal abstract class PendingEntry
                 return; // bounded: pathological scope nesting keeps the outermost 64
             }
 
-            Array.Resize(ref _scopes, _scopes.Length * 2);
+            Array.Resize(ref _scopes, Math.Max(4, _scopes.Length * 2));
         }
 
         _scopes[ScopeCount++] = scope;

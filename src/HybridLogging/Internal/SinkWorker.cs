@@ -32,7 +32,11 @@ internal sealed class SinkWorker : IAsyncDisposable
     private long _batches;
     private long _lastFlushTicks;
     private string? _lastError;
+    private const int SleepingIdle = 1;
+    private const int SleepingPartial = 2;
+
     private int _sleeping;
+    private int _partialCount;
     private long _flushTarget;
     private volatile bool _closed;
     private volatile bool _stopping;
@@ -129,7 +133,16 @@ internal sealed class SinkWorker : IAsyncDisposable
             }
         }
 
-        Wake();
+        // Coalesced wake-ups: an idle worker is woken by the first entry (it starts the batch deadline); a worker
+        // holding a partial batch only once a full batch is available. Waking it per entry cost a thread-pool hop and
+        // a timed wait (timer allocation) per entry.
+        // The threshold is capped at half the queue, so a batch size larger than the queue cannot leave the worker
+        // asleep while its queue fills and drops.
+        var sleeping = Volatile.Read(ref _sleeping);
+        if (sleeping == SleepingIdle || (sleeping == SleepingPartial && _queue.Count >= WakeThreshold(Volatile.Read(ref _partialCount))))
+        {
+            Wake();
+        }
     }
 
     /// <summary>Completes when every entry received before the call is written, dropped or failed, and the sink has flushed.</summary>
@@ -247,6 +260,8 @@ internal sealed class SinkWorker : IAsyncDisposable
         _abort.Dispose();
     }
 
+    private int WakeThreshold(int partialCount) => Math.Max(1, Math.Min(_batchSize - partialCount, _queue.Capacity / 2));
+
     private void Wake(bool force = false)
     {
         if (force || Volatile.Read(ref _sleeping) != 0)
@@ -323,8 +338,9 @@ internal sealed class SinkWorker : IAsyncDisposable
                 }
 
                 // Announce sleep, then re-check, so a Post between the check and the wait is not missed.
-                Interlocked.Exchange(ref _sleeping, 1);
-                if (_queue.Count > 0 && batch.Count < _batchSize)
+                Volatile.Write(ref _partialCount, batch.Count);
+                Interlocked.Exchange(ref _sleeping, batch.Count == 0 ? SleepingIdle : SleepingPartial);
+                if (batch.Count == 0 ? _queue.Count > 0 : _queue.Count >= WakeThreshold(batch.Count))
                 {
                     Interlocked.Exchange(ref _sleeping, 0);
                     continue;

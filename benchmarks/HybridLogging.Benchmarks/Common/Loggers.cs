@@ -1,0 +1,187 @@
+using Microsoft.Extensions.Logging;
+using NLog.Extensions.Logging;
+using NLog.Layouts;
+using NLog.Targets;
+using NLog.Targets.Wrappers;
+using Serilog;
+using Serilog.Formatting.Compact;
+using ZLogger;
+
+namespace HybridLogging.Benchmarks.Common;
+
+/// <summary>The loggers compared, each built as an <see cref="ILoggerFactory"/> so every one is driven through ILogger.</summary>
+public enum Peer
+{
+    HybridLogging,
+    Serilog,
+    NLog,
+    ZLogger,
+    MelConsole,
+}
+
+/// <summary>Builds each logger the same way for every benchmark: asynchronous, never dropping (block when full).</summary>
+public static class Loggers
+{
+    public const string Category = "Bench.Orders";
+
+    /// <summary>Asynchronous queue size for the peers (their usual defaults are 10,000 for Serilog/NLog).</summary>
+    public const int PeerQueue = 10_000;
+
+    /// <summary>
+    /// A factory writing JSON lines to <paramref name="path"/> (or, when it is null, to a discarding target), minimum level
+    /// Information. <paramref name="factoryMinimum"/> is MEL's own filter: set it lower to let a logger's own level gate decide
+    /// (ZLogger and MEL console have no gate of their own).
+    /// </summary>
+    public static ILoggerFactory Create(Peer peer, string? path, int hybridSinkQueue = 1 << 20, LogLevel factoryMinimum = LogLevel.Information)
+    {
+        return peer switch
+        {
+            Peer.HybridLogging => LoggerFactory.Create(b =>
+            {
+                b.ClearProviders();
+                b.SetMinimumLevel(factoryMinimum);
+                b.AddHybridLogging(o =>
+                {
+                    o.MinimumLevel = LogLevel.Information;
+                    o.FullMode = QueueFullMode.Block;
+                    o.BlockTimeout = TimeSpan.FromMinutes(1);
+                    o.QueueCapacity = 1 << 16;
+                    o.BatchSize = 1000;
+                    o.ShutdownTimeout = TimeSpan.FromMinutes(5);
+                    o.IncludeScopes = false;
+                    if (path is null)
+                    {
+                        o.AddSink("null", new NullSink(), s => s.QueueCapacity = hybridSinkQueue);
+                    }
+                    else
+                    {
+                        o.AddFile(
+                            "file",
+                            f =>
+                            {
+                                f.Path = path;
+                                f.MaxFileSizeBytes = 64L * 1024 * 1024 * 1024;
+                                f.FlushToDiskInterval = TimeSpan.FromHours(1);
+                            },
+                            s => s.QueueCapacity = hybridSinkQueue);
+                    }
+                });
+            }),
+            Peer.Serilog => CreateSerilog(path, factoryMinimum),
+            Peer.NLog => CreateNLog(path, factoryMinimum),
+            Peer.ZLogger => LoggerFactory.Create(b =>
+            {
+                b.ClearProviders();
+                b.SetMinimumLevel(factoryMinimum);
+                void Configure(ZLoggerOptions z)
+                {
+                    z.UseJsonFormatter();
+                    z.FullMode = BackgroundBufferFullMode.Block;
+                    z.BackgroundBufferCapacity = PeerQueue;
+                }
+
+                if (path is null)
+                {
+                    b.AddZLoggerStream(Stream.Null, Configure);
+                }
+                else
+                {
+                    b.AddZLoggerFile(path, Configure);
+                }
+            }),
+            Peer.MelConsole => LoggerFactory.Create(b =>
+            {
+                // Console.Out is redirected to a null writer by the caller; MEL's console queue waits when full by default.
+                b.ClearProviders();
+                b.SetMinimumLevel(factoryMinimum);
+                b.AddJsonConsole(o => o.IncludeScopes = false);
+            }),
+            _ => throw new ArgumentOutOfRangeException(nameof(peer)),
+        };
+    }
+
+    private static ILoggerFactory CreateSerilog(string? path, LogLevel factoryMinimum)
+    {
+        var configuration = new LoggerConfiguration().MinimumLevel.Information();
+        configuration = path is null
+            ? configuration.WriteTo.Async(a => a.Sink(new NullSerilogSink()), bufferSize: PeerQueue, blockWhenFull: true)
+            : configuration.WriteTo.Async(
+                a => a.File(new CompactJsonFormatter(), path, buffered: true, fileSizeLimitBytes: null),
+                bufferSize: PeerQueue,
+                blockWhenFull: true);
+        var logger = configuration.CreateLogger();
+        return LoggerFactory.Create(b =>
+        {
+            b.ClearProviders();
+            b.SetMinimumLevel(factoryMinimum);
+            b.AddSerilog(logger, dispose: true);
+        });
+    }
+
+    private static ILoggerFactory CreateNLog(string? path, LogLevel factoryMinimum)
+    {
+        var config = new NLog.Config.LoggingConfiguration();
+        Target target = path is null
+            ? new NullTarget("null") { FormatMessage = true }
+            : new FileTarget("file")
+            {
+                FileName = path,
+                KeepFileOpen = true,
+                AutoFlush = false,
+                ArchiveAboveSize = 0,
+                Layout = new JsonLayout
+                {
+                    IncludeEventProperties = true,
+                    Attributes =
+                    {
+                        new JsonAttribute("time", "${date:format=o:universalTime=true}"),
+                        new JsonAttribute("level", "${level:upperCase=true}"),
+                        new JsonAttribute("category", "${logger}"),
+                        new JsonAttribute("eventId", "${event-properties:EventId}") { Encode = false },
+                        new JsonAttribute("message", "${message}"),
+                    },
+                },
+            };
+        var async = new AsyncTargetWrapper("async", target)
+        {
+            OverflowAction = AsyncTargetWrapperOverflowAction.Block,
+            QueueLimit = PeerQueue,
+        };
+        config.AddRule(NLog.LogLevel.Info, NLog.LogLevel.Fatal, async);
+        var factory = new NLog.LogFactory { Configuration = config };
+        var inner = LoggerFactory.Create(b =>
+        {
+            b.ClearProviders();
+            b.SetMinimumLevel(factoryMinimum);
+            b.AddProvider(new NLogLoggerProvider(new NLogProviderOptions { ShutdownOnDispose = false }, factory));
+        });
+
+        // NLogLoggerProvider's ShutdownOnDispose closed the targets with the last async queue (10,000 lines) unwritten in
+        // our runs, so Dispose flushes explicitly first, as NLog's docs advise before exit.
+        return new FlushingFactory(inner, () =>
+        {
+            factory.Flush(TimeSpan.FromMinutes(1));
+            factory.Shutdown();
+        });
+    }
+
+    private sealed class FlushingFactory(ILoggerFactory inner, Action beforeDispose) : ILoggerFactory
+    {
+        public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => inner.CreateLogger(categoryName);
+
+        public void Dispose()
+        {
+            beforeDispose();
+            inner.Dispose();
+        }
+    }
+
+    private sealed class NullSerilogSink : Serilog.Core.ILogEventSink
+    {
+        public void Emit(Serilog.Events.LogEvent logEvent)
+        {
+        }
+    }
+}
