@@ -67,14 +67,14 @@ internal abstract class PendingEntry
 internal sealed class PendingEntry<TState> : PendingEntry
 {
     // One pool per state type: pooled holders keep TState unboxed (ZLogger's per-type entry idea).
-    private static readonly BoundedRing<PendingEntry<TState>> Pool = new(1024);
+    private static readonly GrowingPool<PendingEntry<TState>> Pool = new();
 
     private TState _state = default!;
     private Func<TState, Exception?, string>? _formatter;
 
     public static PendingEntry<TState> Rent(TState state, Func<TState, Exception?, string>? formatter)
     {
-        if (!Pool.TryDequeue(out var entry))
+        if (!Pool.TryRent(out var entry))
         {
             entry = new PendingEntry<TState>();
         }
@@ -102,7 +102,7 @@ internal sealed class PendingEntry<TState> : PendingEntry
     {
         _state = default!;
         _formatter = null;
-        Pool.TryEnqueue(this);
+        Pool.Return(this);
     }
 }
 
