@@ -22,9 +22,10 @@ public sealed class SinkOptions
     public int QueueCapacity { get; set; } = 10_000;
 
     /// <summary>
-    /// What happens when this destination's queue is full: <see cref="QueueFullMode.DropOldest"/> (default) or
-    /// <see cref="QueueFullMode.DropNewest"/>. <see cref="QueueFullMode.Block"/> is not allowed here, because a slow
-    /// destination must never delay the others.
+    /// What happens when this destination's queue is full: <see cref="QueueFullMode.DropOldest"/> (default),
+    /// <see cref="QueueFullMode.DropNewest"/>, or <see cref="QueueFullMode.Block"/>: the dispatcher waits up to the
+    /// pipeline's <see cref="HybridLoggingOptions.BlockTimeout"/> for room, then drops and counts. Block is for a
+    /// destination that must not drop; while it waits, every other destination of the pipeline waits too.
     /// </summary>
     public QueueFullMode FullMode { get; set; } = QueueFullMode.DropOldest;
 
@@ -59,9 +60,9 @@ public sealed class SinkOptions
             yield return $"Sink '{name}': QueueCapacity must be between 1 and 10000000 (was {QueueCapacity}).";
         }
 
-        if (FullMode == QueueFullMode.Block)
+        if (!Enum.IsDefined(FullMode))
         {
-            yield return $"Sink '{name}': FullMode Block is not allowed for a destination; use DropOldest or DropNewest.";
+            yield return $"Sink '{name}': FullMode must be DropOldest, DropNewest or Block (was {FullMode}).";
         }
 
         if (WriteTimeout <= TimeSpan.Zero)

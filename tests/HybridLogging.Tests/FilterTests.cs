@@ -219,14 +219,14 @@ public sealed class FilterTests
     public void Invalid_initial_options_throw_with_clear_messages()
     {
         var options = new HybridLoggingOptions { QueueCapacity = 1, BatchSize = 0, FlushInterval = TimeSpan.Zero };
-        options.AddSink("bad", new CollectingSink(), s => s.FullMode = QueueFullMode.Block);
+        options.AddSink("bad", new CollectingSink(), s => s.FullMode = (QueueFullMode)42);
         options.Sinks["cfg"] = new SinkOptions { Type = null };
 
         var ex = Assert.Throws<OptionsValidationException>(() => new HybridLoggerProvider(options));
         Assert.Contains(ex.Failures, f => f.Contains("QueueCapacity must be between 2 and 16777216 (was 1)", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("BatchSize must be between 1 and 100000 (was 0)", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("FlushInterval", StringComparison.Ordinal));
-        Assert.Contains(ex.Failures, f => f.Contains("Sink 'bad': FullMode Block is not allowed", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("Sink 'bad': FullMode must be DropOldest, DropNewest or Block (was 42)", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("Sink 'cfg': Type is required", StringComparison.Ordinal));
     }
 

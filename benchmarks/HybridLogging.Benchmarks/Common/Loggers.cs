@@ -32,7 +32,7 @@ public static class Loggers
     /// Information. <paramref name="factoryMinimum"/> is MEL's own filter: set it lower to let a logger's own level gate decide
     /// (ZLogger and MEL console have no gate of their own).
     /// </summary>
-    public static ILoggerFactory Create(Peer peer, string? path, int hybridSinkQueue = 1 << 20, LogLevel factoryMinimum = LogLevel.Information)
+    public static ILoggerFactory Create(Peer peer, string? path, int hybridSinkQueue = 4096, LogLevel factoryMinimum = LogLevel.Information)
     {
         return peer switch
         {
@@ -45,13 +45,13 @@ public static class Loggers
                     o.MinimumLevel = LogLevel.Information;
                     o.FullMode = QueueFullMode.Block;
                     o.BlockTimeout = TimeSpan.FromMinutes(1);
-                    o.QueueCapacity = 1 << 16;
+                    o.QueueCapacity = 1 << 14; // the default; peers use 10,000
                     o.BatchSize = 1000;
                     o.ShutdownTimeout = TimeSpan.FromMinutes(5);
                     o.IncludeScopes = false;
                     if (path is null)
                     {
-                        o.AddSink("null", new NullSink(), s => s.QueueCapacity = hybridSinkQueue);
+                        o.AddSink("null", new NullSink(), s => { s.QueueCapacity = hybridSinkQueue; s.FullMode = QueueFullMode.Block; });
                     }
                     else
                     {
@@ -63,7 +63,13 @@ public static class Loggers
                                 f.MaxFileSizeBytes = 64L * 1024 * 1024 * 1024;
                                 f.FlushToDiskInterval = TimeSpan.FromHours(1);
                             },
-                            s => s.QueueCapacity = hybridSinkQueue);
+                            s =>
+                            {
+                                // Like the peers: block when full, never drop. A small destination queue keeps the
+                                // backlog in the pipeline queue (pooled holders) rather than as built entries.
+                                s.QueueCapacity = hybridSinkQueue;
+                                s.FullMode = QueueFullMode.Block;
+                            });
                     }
                 });
             }),

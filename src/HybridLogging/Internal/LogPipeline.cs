@@ -20,6 +20,8 @@ internal sealed class LogPipeline : IAsyncDisposable
     private static readonly long IdleSpinTicks = Stopwatch.Frequency / 10_000; // 100 µs
 
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly SemaphoreSlim _room = new(0, int.MaxValue);
+    private int _blockedProducers;
     private readonly ConcurrentQueue<(long Target, TaskCompletionSource Done)> _flushRequests = new();
     private readonly EntryBuilder _builder = new();
     private readonly Thread _thread;
@@ -115,20 +117,9 @@ internal sealed class LogPipeline : IAsyncDisposable
 
                 break;
             case QueueFullMode.Block:
-                var deadline = Stopwatch.GetTimestamp() + _blockTimeoutTicks;
-                var spinner = default(SpinWait);
-                while (Stopwatch.GetTimestamp() < deadline && _accepting)
+                if (WaitForRoom(entry))
                 {
-                    if (Volatile.Read(ref _sleeping) != 0 && Interlocked.Exchange(ref _sleeping, 0) != 0)
-                    {
-                        _wake.Release();
-                    }
-
-                    spinner.SpinOnce(sleep1Threshold: 20);
-                    if (_ring.TryEnqueue(entry))
-                    {
-                        return true;
-                    }
+                    return true;
                 }
 
                 break;
@@ -137,6 +128,65 @@ internal sealed class LogPipeline : IAsyncDisposable
         Interlocked.Increment(ref _droppedNewest);
         entry.Return();
         return false;
+    }
+
+    /// <summary>
+    /// Block mode: spin briefly, then sleep on a semaphore the dispatcher releases as it frees slots, until the entry
+    /// fits or <see cref="HybridLoggingOptions.BlockTimeout"/> passes. Sleeping instead of spinning matters on small
+    /// machines: a spinning producer takes the core the dispatcher and the sink worker need to make room.
+    /// </summary>
+    private bool WaitForRoom(PendingEntry entry)
+    {
+        var deadline = Stopwatch.GetTimestamp() + _blockTimeoutTicks;
+        var spinner = default(SpinWait);
+        while (!spinner.NextSpinWillYield)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+            if (_ring.TryEnqueue(entry))
+            {
+                return true;
+            }
+        }
+
+        Interlocked.Increment(ref _blockedProducers);
+        try
+        {
+            while (_accepting)
+            {
+                if (Volatile.Read(ref _sleeping) != 0 && Interlocked.Exchange(ref _sleeping, 0) != 0)
+                {
+                    _wake.Release();
+                }
+
+                if (_ring.TryEnqueue(entry))
+                {
+                    return true;
+                }
+
+                var remaining = deadline - Stopwatch.GetTimestamp();
+                if (remaining <= 0)
+                {
+                    return false;
+                }
+
+                // Bounded wait: a release that raced with this producer's registration costs at most a millisecond.
+                _room.Wait(TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerMillisecond, remaining * TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
+            }
+
+            return false;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _blockedProducers);
+        }
+    }
+
+    private void ReleaseBlockedProducers()
+    {
+        if (Volatile.Read(ref _blockedProducers) > 0 && _room.CurrentCount == 0)
+        {
+            _room.Release(Volatile.Read(ref _blockedProducers));
+        }
     }
 
     /// <summary>Completes when every entry enqueued before the call has been written, dropped or failed at every destination.</summary>
@@ -233,7 +283,13 @@ internal sealed class LogPipeline : IAsyncDisposable
                 {
                     Dispatch(pending);
                     processed++;
+                    if ((processed & 255) == 0)
+                    {
+                        ReleaseBlockedProducers();
+                    }
                 }
+
+                ReleaseBlockedProducers();
 
                 var flushPending = CompleteFlushRequests();
                 ReportDrops(force: false);

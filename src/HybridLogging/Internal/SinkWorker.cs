@@ -20,6 +20,9 @@ internal sealed class SinkWorker : IAsyncDisposable
     private readonly TimeSpan _flushInterval;
     private readonly TimeSpan _writeTimeout;
     private readonly QueueFullMode _fullMode;
+    private readonly long _blockTimeoutTicks;
+    private readonly SemaphoreSlim _room = new(0, int.MaxValue);
+    private int _posterWaiting;
     private readonly int _minimumLevel;
     private readonly List<FlushWaiter> _waiters = [];
     private readonly Task _loop;
@@ -71,7 +74,8 @@ internal sealed class SinkWorker : IAsyncDisposable
         _batchSize = options.BatchSize ?? defaults.BatchSize;
         _flushInterval = options.FlushInterval ?? defaults.FlushInterval;
         _writeTimeout = options.WriteTimeout;
-        _fullMode = options.FullMode == QueueFullMode.DropNewest ? QueueFullMode.DropNewest : QueueFullMode.DropOldest;
+        _fullMode = options.FullMode;
+        _blockTimeoutTicks = (long)(defaults.BlockTimeout.TotalSeconds * Stopwatch.Frequency);
         _minimumLevel = (int)options.MinimumLevel;
         _queue = new BoundedRing<LogEntry>(options.QueueCapacity);
         _resilience = BuildResilience(options);
@@ -119,7 +123,14 @@ internal sealed class SinkWorker : IAsyncDisposable
 
         if (!_queue.TryEnqueue(entry))
         {
-            if (_fullMode == QueueFullMode.DropOldest && _queue.TryDequeue(out _))
+            if (_fullMode == QueueFullMode.Block)
+            {
+                if (!WaitForRoom(entry))
+                {
+                    Interlocked.Increment(ref _dropped);
+                }
+            }
+            else if (_fullMode == QueueFullMode.DropOldest && _queue.TryDequeue(out _))
             {
                 Interlocked.Increment(ref _dropped);
                 if (!_queue.TryEnqueue(entry))
@@ -142,6 +153,42 @@ internal sealed class SinkWorker : IAsyncDisposable
         if (sleeping == SleepingIdle || (sleeping == SleepingPartial && _queue.Count >= WakeThreshold(Volatile.Read(ref _partialCount))))
         {
             Wake();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="QueueFullMode.Block"/>: the dispatcher waits (at most the pipeline's BlockTimeout) until the worker
+    /// takes a batch. The backlog then stays in the pipeline queue as pooled holders instead of piling up here as built
+    /// entries, which would survive into older GC generations.
+    /// </summary>
+    private bool WaitForRoom(LogEntry entry)
+    {
+        var deadline = Stopwatch.GetTimestamp() + _blockTimeoutTicks;
+        Volatile.Write(ref _posterWaiting, 1);
+        try
+        {
+            while (!_closed)
+            {
+                Wake(force: true);
+                if (_queue.TryEnqueue(entry))
+                {
+                    return true;
+                }
+
+                var remaining = deadline - Stopwatch.GetTimestamp();
+                if (remaining <= 0)
+                {
+                    return false;
+                }
+
+                _room.Wait(TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerMillisecond, remaining * TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
+            }
+
+            return false;
+        }
+        finally
+        {
+            Volatile.Write(ref _posterWaiting, 0);
         }
     }
 
@@ -317,6 +364,11 @@ internal sealed class SinkWorker : IAsyncDisposable
                     }
 
                     batch.Add(entry);
+                }
+
+                if (Volatile.Read(ref _posterWaiting) != 0 && _room.CurrentCount == 0)
+                {
+                    _room.Release();
                 }
 
                 var flushWanted = Volatile.Read(ref _flushTarget) > Completed;
