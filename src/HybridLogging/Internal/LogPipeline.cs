@@ -163,14 +163,10 @@ internal sealed class LogPipeline : IAsyncDisposable
                     return true;
                 }
 
-                var remaining = deadline - Stopwatch.GetTimestamp();
-                if (remaining <= 0)
+                if (!BlockingWait.Step(_room, deadline))
                 {
                     return false;
                 }
-
-                // Bounded wait: a release that raced with this producer's registration costs at most a millisecond.
-                _room.Wait(TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerMillisecond, remaining * TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
             }
 
             return false;

@@ -175,13 +175,10 @@ internal sealed class SinkWorker : IAsyncDisposable
                     return true;
                 }
 
-                var remaining = deadline - Stopwatch.GetTimestamp();
-                if (remaining <= 0)
+                if (!BlockingWait.Step(_room, deadline))
                 {
                     return false;
                 }
-
-                _room.Wait(TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerMillisecond, remaining * TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
             }
 
             return false;
