@@ -65,7 +65,7 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
             }
 
             var sink = registration.Factory(_services);
-            codeWorkers.Add(new SinkWorker(registration.Name, sink, registration.Options.Clone(), _options));
+            codeWorkers.Add(new SinkWorker(registration.Name, sink, registration.Options.Clone(), _options, acceptLines: true));
         }
 
         _codeSinks = new SinkSet([.. codeWorkers]);
@@ -213,7 +213,7 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
                     if (existing.Worker is null)
                     {
                         var sink = CreateSink(name, type, section, compression: false);
-                        next[name] = (fingerprint, new SinkWorker(name, sink, sinkOptions.Clone(), options));
+                        next[name] = (fingerprint, new SinkWorker(name, sink, sinkOptions.Clone(), options, acceptLines: true));
                     }
                     else
                     {

@@ -307,25 +307,4 @@ public sealed class JsonFormattingTests
 
         IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
     }
-
-    /// <summary>Captures what a real MEL extension method passes to ILogger.Log, as the pipeline would.</summary>
-    private sealed class CapturingLogger : ILogger
-    {
-        private PendingEntry? _captured;
-
-        public static PendingEntry Capture(Action<ILogger> log)
-        {
-            var logger = new CapturingLogger();
-            log(logger);
-            return logger._captured!;
-        }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            _captured = PendingEntry<TState>.Rent(state, formatter);
-    }
 }

@@ -236,6 +236,9 @@ internal sealed class EntryBuilder
         };
     }
 
+    /// <summary>Whether the pipeline lifts a property of this name into a typed field (ids, duration, performance, routing).</summary>
+    internal static bool IsWellKnown(string key) => WellKnown.ContainsKey(key);
+
     private void Apply(string? key, object? value, PipelineSettings settings)
     {
         if (string.IsNullOrEmpty(key))
@@ -363,7 +366,7 @@ internal sealed class EntryBuilder
     /// Sanitized key and redaction verdict, cached per key for the settings in force: property names repeat from call to
     /// call, and the redaction check is a case-insensitive substring search per redacted word.
     /// </summary>
-    private (string SafeKey, bool Redacted) KeyInfo(string key, PipelineSettings settings)
+    internal (string SafeKey, bool Redacted) KeyInfo(string key, PipelineSettings settings)
     {
         if (!ReferenceEquals(_keyCacheSettings, settings))
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using HybridLogging.Formatting;
 using Microsoft.Extensions.Logging;
 
 namespace HybridLogging.Internal;
@@ -8,6 +9,12 @@ namespace HybridLogging.Internal;
 /// The engine: a bounded lock-free multi-producer queue of captured calls, one dispatcher thread that renders,
 /// redacts, counts and routes entries to destinations, and the flush/shutdown protocol.
 /// </summary>
+/// <remarks>
+/// Destinations that take JSON lines (<see cref="SinkSet.LineWorkers"/>) get each entry formatted once here, into
+/// shared <see cref="Utf8Chunk"/>s (one per distinct minimum level). When no route needs a <see cref="LogEntry"/> (no
+/// streams, subscribers or entry-taking sinks), the line is written straight from the captured call
+/// (<see cref="DirectJsonWriter"/>) and no entry is built at all.
+/// </remarks>
 /// <remarks>
 /// Accounting: Produced = DroppedAtQueue + DroppedAtShutdown + Dispatched + Queued, at every moment. Each destination
 /// then accounts for what it received (see <see cref="SinkWorker"/>).
@@ -23,7 +30,11 @@ internal sealed class LogPipeline : IAsyncDisposable
     private readonly SemaphoreSlim _room = new(0, int.MaxValue);
     private int _blockedProducers;
     private readonly ConcurrentQueue<(long Target, TaskCompletionSource Done)> _flushRequests = new();
-    private readonly EntryBuilder _builder = new();
+    private readonly EntryBuilder _builder;
+    private readonly DirectJsonWriter _direct;
+    private readonly JsonLogFormatter _lineFormatter = new();
+    private IEntryRoute[]? _routesSeen;
+    private LineGroup[] _lineGroups = [];
     private readonly Thread _thread;
     private readonly long[] _byLevel = new long[7];
     private readonly ConcurrentDictionary<string, StrongBox> _bySource = new(StringComparer.Ordinal);
@@ -48,6 +59,8 @@ internal sealed class LogPipeline : IAsyncDisposable
     public LogPipeline(HybridLoggingOptions options)
     {
         _settings = new PipelineSettings(options);
+        _builder = new EntryBuilder();
+        _direct = new DirectJsonWriter(_builder);
         _ring = new BoundedRing<PendingEntry>(options.QueueCapacity);
         _fullMode = options.FullMode;
         _blockTimeoutTicks = (long)(options.BlockTimeout.TotalSeconds * Stopwatch.Frequency);
@@ -287,6 +300,8 @@ internal sealed class LogPipeline : IAsyncDisposable
 
                 ReleaseBlockedProducers();
 
+                // Lines formatted this round go to their destinations before any flush request is answered.
+                HandOffAllLines();
                 var flushPending = CompleteFlushRequests();
                 ReportDrops(force: false);
                 if (processed > 0)
@@ -297,6 +312,7 @@ internal sealed class LogPipeline : IAsyncDisposable
                 if (_stopping && _ring.Count == 0)
                 {
                     // Answer requests that raced with shutdown; FlushAsync answers later ones itself (see _exited).
+                    HandOffAllLines();
                     _exited = true;
                     CompleteAllFlushRequests();
                     return;
@@ -362,6 +378,42 @@ internal sealed class LogPipeline : IAsyncDisposable
 
     private void Dispatch(PendingEntry pending)
     {
+        var routes = _routes;
+        if (!ReferenceEquals(routes, _routesSeen))
+        {
+            RebuildLineGroups(routes);
+        }
+
+        var groups = _lineGroups;
+        var needsEntry = false;
+        foreach (var route in routes)
+        {
+            needsEntry |= route.NeedsEntries;
+        }
+
+        var level = (int)pending.Level;
+        if (!needsEntry)
+        {
+            // Fast path: no route needs a LogEntry, so none is built.
+            var first = FirstGroupFor(groups, level);
+            if (first is null)
+            {
+                Count(level, pending.Category.Source, latency: null);
+                pending.Return();
+                return;
+            }
+
+            var chunk = first.Current ??= Utf8Chunk.Rent();
+            var start = chunk.Length;
+            if (_direct.TryWrite(pending, _settings, chunk))
+            {
+                Count(level, pending.Category.Source, latency: null);
+                pending.Return();
+                CompleteLine(groups, first, start, level);
+                return;
+            }
+        }
+
         LogEntry entry;
         try
         {
@@ -372,27 +424,8 @@ internal sealed class LogPipeline : IAsyncDisposable
             pending.Return();
         }
 
-        Volatile.Write(ref _dispatched, _dispatched + 1);
-        var level = (int)entry.Level;
-        if ((uint)level < (uint)_byLevel.Length)
-        {
-            Volatile.Write(ref _byLevel[level], _byLevel[level] + 1);
-        }
-
-        if (!_bySource.TryGetValue(entry.Source, out var box))
-        {
-            box = _bySource.GetOrAdd(entry.Source, static _ => new StrongBox());
-        }
-
-        Volatile.Write(ref box.Value, box.Value + 1);
-        var latency = entry.Performance?.LatencyMs ?? entry.Duration?.TotalMilliseconds;
-        if (latency is { } ms && double.IsFinite(ms))
-        {
-            Volatile.Write(ref _latencySumMs, _latencySumMs + ms);
-            Volatile.Write(ref _latencyCount, _latencyCount + 1);
-        }
-
-        foreach (var route in _routes)
+        Count((int)entry.Level, entry.Source, entry.Performance?.LatencyMs ?? entry.Duration?.TotalMilliseconds);
+        foreach (var route in routes)
         {
             try
             {
@@ -403,6 +436,116 @@ internal sealed class LogPipeline : IAsyncDisposable
                 SelfLog.Report($"Routing error: {ex}");
             }
         }
+
+        if (FirstGroupFor(groups, (int)entry.Level) is { } group)
+        {
+            var chunk = group.Current ??= Utf8Chunk.Rent();
+            var start = chunk.Length;
+            _lineFormatter.Write(entry, chunk);
+            CompleteLine(groups, group, start, (int)entry.Level);
+        }
+    }
+
+    private void Count(int level, string source, double? latency)
+    {
+        Volatile.Write(ref _dispatched, _dispatched + 1);
+        if ((uint)level < (uint)_byLevel.Length)
+        {
+            Volatile.Write(ref _byLevel[level], _byLevel[level] + 1);
+        }
+
+        if (!_bySource.TryGetValue(source, out var box))
+        {
+            box = _bySource.GetOrAdd(source, static _ => new StrongBox());
+        }
+
+        Volatile.Write(ref box.Value, box.Value + 1);
+        if (latency is { } ms && double.IsFinite(ms))
+        {
+            Volatile.Write(ref _latencySumMs, _latencySumMs + ms);
+            Volatile.Write(ref _latencyCount, _latencyCount + 1);
+        }
+    }
+
+    private static LineGroup? FirstGroupFor(LineGroup[] groups, int level)
+    {
+        foreach (var group in groups)
+        {
+            if (level >= group.MinimumLevel)
+            {
+                return group;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The line just written into <paramref name="first"/>'s chunk (from <paramref name="start"/>) is complete: copy it
+    /// to every other group whose level it passes, and hand on chunks that are full.
+    /// </summary>
+    private static void CompleteLine(LineGroup[] groups, LineGroup first, int start, int level)
+    {
+        var source = first.Current!;
+        source.CompleteEntry();
+        var found = false;
+        foreach (var group in groups)
+        {
+            if (ReferenceEquals(group, first))
+            {
+                found = true;
+                continue;
+            }
+
+            if (found && level >= group.MinimumLevel)
+            {
+                var copy = group.Current ??= Utf8Chunk.Rent();
+                copy.Write(source.Memory.Span[start..]);
+                copy.CompleteEntry();
+                if (copy.Length >= Utf8Chunk.HandOffBytes)
+                {
+                    group.HandOff();
+                }
+            }
+        }
+
+        if (source.Length >= Utf8Chunk.HandOffBytes)
+        {
+            first.HandOff();
+        }
+    }
+
+    private void HandOffAllLines()
+    {
+        foreach (var group in _lineGroups)
+        {
+            group.HandOff();
+        }
+    }
+
+    private void RebuildLineGroups(IEntryRoute[] routes)
+    {
+        HandOffAllLines(); // what was formatted for the old destinations goes to them
+        var byLevel = new SortedDictionary<int, List<SinkWorker>>();
+        foreach (var route in routes)
+        {
+            if (route is SinkSet set)
+            {
+                foreach (var worker in set.LineWorkers)
+                {
+                    var minimum = (int)worker.MinimumLevel;
+                    if (!byLevel.TryGetValue(minimum, out var list))
+                    {
+                        byLevel[minimum] = list = [];
+                    }
+
+                    list.Add(worker);
+                }
+            }
+        }
+
+        _lineGroups = [.. byLevel.Select(p => new LineGroup(p.Key, [.. p.Value]))];
+        _routesSeen = routes;
     }
 
     private void CompleteAllFlushRequests()
@@ -515,5 +658,36 @@ internal sealed class LogPipeline : IAsyncDisposable
     private sealed class StrongBox
     {
         public long Value;
+    }
+
+    /// <summary>Lines-mode destinations sharing a minimum level, and the chunk being filled for them.</summary>
+    private sealed class LineGroup(int minimumLevel, SinkWorker[] workers)
+    {
+        public int MinimumLevel { get; } = minimumLevel;
+
+        public Utf8Chunk? Current { get; set; }
+
+        /// <summary>Queues the current chunk at every destination of the group (one reference each).</summary>
+        public void HandOff()
+        {
+            var chunk = Current;
+            if (chunk is null)
+            {
+                return;
+            }
+
+            Current = null;
+            if (chunk.Count == 0)
+            {
+                chunk.Release();
+                return;
+            }
+
+            chunk.AddReferences(workers.Length - 1);
+            foreach (var worker in workers)
+            {
+                worker.PostLines(chunk);
+            }
+        }
     }
 }

@@ -50,6 +50,13 @@ internal abstract class PendingEntry
     /// <summary>Returns the structured state values, or null when the state is not key/value shaped.</summary>
     public abstract IEnumerable<KeyValuePair<string, object?>>? GetStateValues();
 
+    /// <summary>
+    /// Whether the message is MEL's rendering of the <c>{OriginalFormat}</c> template (the state and formatter come from
+    /// <c>LoggerMessage</c> or the <c>LogInformation(...)</c> extensions), so the dispatcher may render the template
+    /// itself, straight into a buffer, instead of calling the formatter for a string.
+    /// </summary>
+    public abstract bool RendersTemplate { get; }
+
     /// <summary>Clears references and returns the instance to its pool.</summary>
     public void Return()
     {
@@ -68,6 +75,12 @@ internal sealed class PendingEntry<TState> : PendingEntry
 {
     // One pool per state type: pooled holders keep TState unboxed (ZLogger's per-type entry idea).
     private static readonly GrowingPool<PendingEntry<TState>> Pool = new();
+
+    private static readonly bool StateFromMel = typeof(TState).Assembly == typeof(ILogger).Assembly;
+
+    // The last formatter seen to be MEL's own (LoggerMessage's callback or the extensions' formatter): checked by
+    // reference per entry, because reading Delegate.Method per entry would cost a reflection lookup.
+    private static Func<TState, Exception?, string>? _knownMelFormatter;
 
     private TState _state = default!;
     private Func<TState, Exception?, string>? _formatter;
@@ -98,6 +111,31 @@ internal sealed class PendingEntry<TState> : PendingEntry
     public override IEnumerable<KeyValuePair<string, object?>>? GetStateValues() =>
         _state as IEnumerable<KeyValuePair<string, object?>>;
 
+    public override bool RendersTemplate
+    {
+        get
+        {
+            var formatter = _formatter;
+            if (!StateFromMel || formatter is null)
+            {
+                return false;
+            }
+
+            if (ReferenceEquals(formatter, _knownMelFormatter))
+            {
+                return true;
+            }
+
+            if (formatter.Method.DeclaringType?.Assembly != typeof(ILogger).Assembly)
+            {
+                return false; // a custom formatter over MEL's state: only it knows what it renders
+            }
+
+            _knownMelFormatter = formatter;
+            return true;
+        }
+    }
+
     protected override void ReturnCore()
     {
         _state = default!;
@@ -112,6 +150,8 @@ internal sealed class ReadyEntry : PendingEntry
     public override string RenderMessage() => Ready?.Message ?? string.Empty;
 
     public override IEnumerable<KeyValuePair<string, object?>>? GetStateValues() => null;
+
+    public override bool RendersTemplate => false;
 
     protected override void ReturnCore()
     {

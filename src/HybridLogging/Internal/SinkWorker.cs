@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Diagnostics;
+using HybridLogging.Formatting;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -10,9 +12,19 @@ namespace HybridLogging.Internal;
 /// accounting (received = written + dropped + failed + pending). Fed by the dispatcher only; written by its own
 /// async loop, so a slow or hung sink never delays another destination or the app.
 /// </summary>
+/// <remarks>
+/// A worker whose sink takes JSON lines (<see cref="IJsonLinesSink"/>, and created with <c>acceptLines</c>) is in lines
+/// mode: the dispatcher hands it <see cref="Utf8Chunk"/>s of lines it formatted once for every such destination, and
+/// the worker passes their bytes to the sink. Its queue limit still counts entries, not chunks.
+/// </remarks>
 internal sealed class SinkWorker : IAsyncDisposable
 {
-    private readonly BoundedRing<LogEntry> _queue;
+    private readonly BoundedRing<object> _queue;
+    private readonly int _capacity;
+    private readonly bool _acceptLines;
+    private long _queuedEntries;
+    private ArrayBufferWriter<byte> _lines = new(64 * 1024);
+    private JsonLogFormatter? _lineFormatter;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _abort = new();
     private readonly ResiliencePipeline _resilience;
@@ -48,8 +60,8 @@ internal sealed class SinkWorker : IAsyncDisposable
     private (Func<ILogSink> Create, Task PredecessorStopped)? _deferredSink;
     private string? _sinkError;
 
-    public SinkWorker(string name, ILogSink sink, SinkOptions options, HybridLoggingOptions defaults, string? stream = null)
-        : this(name, () => sink, options, defaults, stream, predecessorStopped: null)
+    public SinkWorker(string name, ILogSink sink, SinkOptions options, HybridLoggingOptions defaults, string? stream = null, bool acceptLines = false)
+        : this(name, () => sink, options, defaults, stream, predecessorStopped: null, acceptLines)
     {
     }
 
@@ -57,14 +69,17 @@ internal sealed class SinkWorker : IAsyncDisposable
     /// Creates a worker. With <paramref name="predecessorStopped"/>, the sink is created only after that task completes:
     /// a replacement destination (changed settings) then queues entries at once but opens its sink only after the one
     /// it replaces has written what it accepted and released its resources (a file sink's lock, for example).
+    /// With <c>acceptLines</c>, the dispatcher may hand the destination pre-formatted JSON lines when its sink takes them;
+    /// that is decided here, once, so a sink created later (after a predecessor) always gets entries.
     /// </summary>
-    public SinkWorker(string name, Func<ILogSink> createSink, SinkOptions options, HybridLoggingOptions defaults, string? stream, Task? predecessorStopped)
+    public SinkWorker(string name, Func<ILogSink> createSink, SinkOptions options, HybridLoggingOptions defaults, string? stream, Task? predecessorStopped, bool acceptLines = false)
     {
         Name = name;
         Stream = stream;
         if (predecessorStopped is null)
         {
             Sink = createSink();
+            _acceptLines = acceptLines && Sink is IJsonLinesSink { AcceptsJsonLines: true };
         }
         else
         {
@@ -77,7 +92,8 @@ internal sealed class SinkWorker : IAsyncDisposable
         _fullMode = options.FullMode;
         _blockTimeoutTicks = (long)(defaults.BlockTimeout.TotalSeconds * Stopwatch.Frequency);
         _minimumLevel = (int)options.MinimumLevel;
-        _queue = new BoundedRing<LogEntry>(options.QueueCapacity);
+        _queue = new BoundedRing<object>(options.QueueCapacity);
+        _capacity = _queue.Capacity;
         _resilience = BuildResilience(options);
 
         // The loop must not capture the caller's ExecutionContext (its AsyncLocals, e.g. a correlation context).
@@ -97,16 +113,23 @@ internal sealed class SinkWorker : IAsyncDisposable
     /// <summary>Called on the worker after each successful batch with its size (the stream manager raises StreamFlushed).</summary>
     public Action<int>? BatchWritten { get; set; }
 
-    public int QueueCapacity => _queue.Capacity;
+    public int QueueCapacity => _capacity;
 
-    public int QueueLength => _queue.Count;
+    /// <summary>Queued entries (a chunk of lines counts as its entries).</summary>
+    public int QueueLength => (int)Math.Min(int.MaxValue, Math.Max(0, Volatile.Read(ref _queuedEntries)));
+
+    /// <summary>Whether the dispatcher hands this destination JSON lines (<see cref="PostLines"/>) rather than entries.</summary>
+    public bool AcceptsLines => _acceptLines;
+
+    /// <summary>The lowest level this destination takes.</summary>
+    public LogLevel MinimumLevel => (LogLevel)_minimumLevel;
 
     /// <summary>Entries that reached a final state: written, dropped or failed.</summary>
     public long Completed => Volatile.Read(ref _written) + Volatile.Read(ref _dropped) + Volatile.Read(ref _failed);
 
     public long Received => Volatile.Read(ref _received);
 
-    /// <summary>Offers an entry (dispatcher thread only). Never blocks; a full queue drops and counts.</summary>
+    /// <summary>Offers an entry (dispatcher thread only). Never blocks except under opt-in Block; a full queue drops and counts.</summary>
     public void Post(LogEntry entry)
     {
         if ((int)entry.Level < _minimumLevel)
@@ -114,33 +137,51 @@ internal sealed class SinkWorker : IAsyncDisposable
             return;
         }
 
-        Interlocked.Increment(ref _received);
+        Offer(entry, 1);
+    }
+
+    /// <summary>
+    /// Offers a chunk of JSON lines (dispatcher thread only, lines mode). The caller has taken one reference on the
+    /// chunk for this destination; the worker releases it once the lines are written, dropped or failed.
+    /// </summary>
+    public void PostLines(Utf8Chunk chunk) => Offer(chunk, chunk.Count);
+
+    private void Offer(object item, int count)
+    {
+        Interlocked.Add(ref _received, count);
         if (_closed)
         {
-            Interlocked.Increment(ref _dropped);
+            Drop(item, count);
             return;
         }
 
-        if (!_queue.TryEnqueue(entry))
+        if (!TryEnqueue(item, count))
         {
             if (_fullMode == QueueFullMode.Block)
             {
-                if (!WaitForRoom(entry))
+                if (!WaitForRoom(item, count))
                 {
-                    Interlocked.Increment(ref _dropped);
+                    Drop(item, count);
                 }
             }
-            else if (_fullMode == QueueFullMode.DropOldest && _queue.TryDequeue(out _))
+            else if (_fullMode == QueueFullMode.DropOldest)
             {
-                Interlocked.Increment(ref _dropped);
-                if (!_queue.TryEnqueue(entry))
+                // Make room by dropping the oldest items, as many as it takes (a chunk may need several).
+                var queued = false;
+                while (!queued && TryDequeue(out var oldest, out var oldestCount))
                 {
-                    Interlocked.Increment(ref _dropped);
+                    Drop(oldest, oldestCount);
+                    queued = TryEnqueue(item, count);
+                }
+
+                if (!queued)
+                {
+                    Drop(item, count);
                 }
             }
             else
             {
-                Interlocked.Increment(ref _dropped);
+                Drop(item, count);
             }
         }
 
@@ -150,10 +191,51 @@ internal sealed class SinkWorker : IAsyncDisposable
         // The threshold is capped at half the queue, so a batch size larger than the queue cannot leave the worker
         // asleep while its queue fills and drops.
         var sleeping = Volatile.Read(ref _sleeping);
-        if (sleeping == SleepingIdle || (sleeping == SleepingPartial && _queue.Count >= WakeThreshold(Volatile.Read(ref _partialCount))))
+        if (sleeping == SleepingIdle || (sleeping == SleepingPartial && QueueLength >= WakeThreshold(Volatile.Read(ref _partialCount))))
         {
             Wake();
         }
+    }
+
+    /// <summary>
+    /// Queues within the capacity, which counts entries. The dispatcher is the only producer, so the count can only
+    /// fall between the check and the add. An item larger than the whole capacity is still taken by an empty queue.
+    /// </summary>
+    private bool TryEnqueue(object item, int count)
+    {
+        var queued = Volatile.Read(ref _queuedEntries);
+        if (queued > 0 && queued + count > _capacity)
+        {
+            return false;
+        }
+
+        Interlocked.Add(ref _queuedEntries, count);
+        if (_queue.TryEnqueue(item))
+        {
+            return true;
+        }
+
+        Interlocked.Add(ref _queuedEntries, -count);
+        return false;
+    }
+
+    private bool TryDequeue([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out object? item, out int count)
+    {
+        if (!_queue.TryDequeue(out item))
+        {
+            count = 0;
+            return false;
+        }
+
+        count = item is Utf8Chunk chunk ? chunk.Count : 1;
+        Interlocked.Add(ref _queuedEntries, -count);
+        return true;
+    }
+
+    private void Drop(object item, int count)
+    {
+        Interlocked.Add(ref _dropped, count);
+        (item as Utf8Chunk)?.Release();
     }
 
     /// <summary>
@@ -161,7 +243,7 @@ internal sealed class SinkWorker : IAsyncDisposable
     /// takes a batch. The backlog then stays in the pipeline queue as pooled holders instead of piling up here as built
     /// entries, which would survive into older GC generations.
     /// </summary>
-    private bool WaitForRoom(LogEntry entry)
+    private bool WaitForRoom(object item, int count)
     {
         var deadline = Stopwatch.GetTimestamp() + _blockTimeoutTicks;
         Volatile.Write(ref _posterWaiting, 1);
@@ -170,7 +252,7 @@ internal sealed class SinkWorker : IAsyncDisposable
             while (!_closed)
             {
                 Wake(force: true);
-                if (_queue.TryEnqueue(entry))
+                if (TryEnqueue(item, count))
                 {
                     return true;
                 }
@@ -256,9 +338,9 @@ internal sealed class SinkWorker : IAsyncDisposable
             }
         }
 
-        while (_queue.TryDequeue(out _))
+        while (TryDequeue(out var left, out var leftCount))
         {
-            Interlocked.Increment(ref _dropped);
+            Drop(left, leftCount);
         }
 
         CompleteWaiters(force: true);
@@ -304,7 +386,7 @@ internal sealed class SinkWorker : IAsyncDisposable
         _abort.Dispose();
     }
 
-    private int WakeThreshold(int partialCount) => Math.Max(1, Math.Min(_batchSize - partialCount, _queue.Capacity / 2));
+    private int WakeThreshold(int partialCount) => Math.Max(1, Math.Min(_batchSize - partialCount, _capacity / 2));
 
     private void Wake(bool force = false)
     {
@@ -347,20 +429,20 @@ internal sealed class SinkWorker : IAsyncDisposable
             }
         }
 
-        var batch = new List<LogEntry>(_batchSize);
+        var batch = new Batch(_batchSize);
         var deadline = 0L;
         while (true)
         {
             try
             {
-                while (batch.Count < _batchSize && _queue.TryDequeue(out var entry))
+                while (batch.Count < _batchSize && TryDequeue(out var item, out _))
                 {
                     if (batch.Count == 0)
                     {
                         deadline = Stopwatch.GetTimestamp() + (long)(_flushInterval.TotalSeconds * Stopwatch.Frequency);
                     }
 
-                    batch.Add(entry);
+                    batch.Add(item);
                 }
 
                 if (Volatile.Read(ref _posterWaiting) != 0 && _room.CurrentCount == 0)
@@ -377,7 +459,7 @@ internal sealed class SinkWorker : IAsyncDisposable
                     continue;
                 }
 
-                if (batch.Count == 0 && _queue.Count == 0)
+                if (batch.Count == 0 && QueueLength == 0)
                 {
                     await CompleteWaitersAsync().ConfigureAwait(false);
                     if (_stopping)
@@ -389,7 +471,7 @@ internal sealed class SinkWorker : IAsyncDisposable
                 // Announce sleep, then re-check, so a Post between the check and the wait is not missed.
                 Volatile.Write(ref _partialCount, batch.Count);
                 Interlocked.Exchange(ref _sleeping, batch.Count == 0 ? SleepingIdle : SleepingPartial);
-                if (batch.Count == 0 ? _queue.Count > 0 : _queue.Count >= WakeThreshold(batch.Count))
+                if (batch.Count == 0 ? QueueLength > 0 : QueueLength >= WakeThreshold(batch.Count))
                 {
                     Interlocked.Exchange(ref _sleeping, 0);
                     continue;
@@ -404,6 +486,7 @@ internal sealed class SinkWorker : IAsyncDisposable
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
             {
                 Interlocked.Add(ref _dropped, batch.Count);
+                batch.Clear();
                 return;
             }
             catch (Exception ex)
@@ -414,43 +497,45 @@ internal sealed class SinkWorker : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes one batch; returns the list to reuse (a new one if a hung sink may still read the old).</summary>
-    private async Task<List<LogEntry>> WriteAsync(List<LogEntry> batch)
+    /// <summary>Writes one batch; returns the batch to reuse (a new one if a hung sink may still read the old).</summary>
+    private async Task<Batch> WriteAsync(Batch batch)
     {
         var count = batch.Count;
         Interlocked.Increment(ref _batches);
         if (Sink is null)
         {
             Fail(batch, _sinkError ?? "the sink is not available");
-            batch.Clear();
             return batch;
         }
 
         if (_hungWrite is { IsCompleted: false })
         {
             Fail(batch, "the sink is still busy with an earlier write that timed out");
-            batch.Clear();
             return batch;
         }
 
         var abandoned = false;
         try
         {
+            var lines = _acceptLines ? batch.Lines(ref _lines, ref _lineFormatter) : default;
             await _resilience.ExecuteAsync(
                 async (state, token) =>
                 {
-                    var write = state.Worker.Sink!.WriteBatchAsync(state.Batch, token).AsTask();
+                    var worker = state.Worker;
+                    var write = worker._acceptLines
+                        ? ((IJsonLinesSink)worker.Sink!).WriteJsonLinesAsync(state.Lines, state.Batch.Count, token).AsTask()
+                        : worker.Sink!.WriteBatchAsync(state.Batch.Entries, token).AsTask();
                     try
                     {
-                        await write.WaitAsync(state.Worker._writeTimeout, token).ConfigureAwait(false);
+                        await write.WaitAsync(worker._writeTimeout, token).ConfigureAwait(false);
                     }
                     catch (TimeoutException)
                     {
-                        state.Worker._hungWrite = write;
+                        worker._hungWrite = write;
                         throw new SinkTimeoutException();
                     }
                 },
-                (Worker: this, Batch: (IReadOnlyList<LogEntry>)batch),
+                (Worker: this, Batch: batch, Lines: lines),
                 _abort.Token).ConfigureAwait(false);
             Interlocked.Add(ref _written, count);
             Volatile.Write(ref _lastFlushTicks, DateTime.UtcNow.Ticks);
@@ -459,7 +544,7 @@ internal sealed class SinkWorker : IAsyncDisposable
         catch (SinkTimeoutException)
         {
             abandoned = true;
-            Fail(batch, $"write did not complete within {_writeTimeout}");
+            Fail(batch, $"write did not complete within {_writeTimeout}", release: false);
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
@@ -472,18 +557,24 @@ internal sealed class SinkWorker : IAsyncDisposable
 
         if (abandoned)
         {
-            return new List<LogEntry>(_batchSize);
+            // The hung write may still read the batch's entries or bytes: leave them to it (and the GC), start afresh.
+            _lines = new ArrayBufferWriter<byte>(64 * 1024);
+            return new Batch(_batchSize);
         }
 
         batch.Clear();
         return batch;
     }
 
-    private void Fail(List<LogEntry> batch, string reason)
+    private void Fail(Batch batch, string reason, bool release = true)
     {
         Interlocked.Add(ref _failed, batch.Count);
         Volatile.Write(ref _lastError, reason);
         SelfLog.Report($"Destination '{Name}': {batch.Count} entries failed: {reason}");
+        if (release)
+        {
+            batch.Clear();
+        }
     }
 
     private async Task CompleteWaitersAsync()
@@ -570,6 +661,73 @@ internal sealed class SinkWorker : IAsyncDisposable
             }
 
             current = observed;
+        }
+    }
+
+    /// <summary>The entries (or, in lines mode, chunks and entries, in order) of the batch being written.</summary>
+    private sealed class Batch(int capacity)
+    {
+        private readonly List<object> _items = new(Math.Min(capacity, 1024));
+
+        /// <summary>Entries, for sinks written with <see cref="ILogSink.WriteBatchAsync"/>.</summary>
+        public List<LogEntry> Entries { get; } = new(Math.Min(capacity, 1024));
+
+        /// <summary>Number of entries (a chunk counts as its lines).</summary>
+        public int Count { get; private set; }
+
+        public void Add(object item)
+        {
+            if (item is Utf8Chunk chunk)
+            {
+                _items.Add(chunk);
+                Count += chunk.Count;
+            }
+            else
+            {
+                _items.Add(item);
+                Entries.Add((LogEntry)item);
+                Count++;
+            }
+        }
+
+        /// <summary>
+        /// The batch as JSON lines: a single chunk's own bytes, or the chunks copied (and any entries formatted) in
+        /// order into <paramref name="buffer"/>.
+        /// </summary>
+        public ReadOnlyMemory<byte> Lines(ref ArrayBufferWriter<byte> buffer, ref JsonLogFormatter? formatter)
+        {
+            if (_items.Count == 1 && _items[0] is Utf8Chunk only)
+            {
+                return only.Memory;
+            }
+
+            buffer.ResetWrittenCount();
+            foreach (var item in _items)
+            {
+                if (item is Utf8Chunk chunk)
+                {
+                    buffer.Write(chunk.Memory.Span);
+                }
+                else
+                {
+                    (formatter ??= new JsonLogFormatter()).Write((LogEntry)item, buffer);
+                }
+            }
+
+            return buffer.WrittenMemory;
+        }
+
+        /// <summary>Empties the batch and releases its chunks.</summary>
+        public void Clear()
+        {
+            foreach (var item in _items)
+            {
+                (item as Utf8Chunk)?.Release();
+            }
+
+            _items.Clear();
+            Entries.Clear();
+            Count = 0;
         }
     }
 

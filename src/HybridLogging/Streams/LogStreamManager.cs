@@ -252,6 +252,8 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         _meter.Dispose();
     }
 
+    bool IEntryRoute.NeedsEntries => _running && (_streams.Length > 0 || _subscribers.Length > 0);
+
     void IEntryRoute.Route(LogEntry entry)
     {
         if (!_running)
