@@ -12,4 +12,13 @@ internal sealed class CategoryState(string category, string source, int minimumL
 
     /// <summary>Lowest enabled level as an int; 6 (None) disables the category.</summary>
     public int MinimumLevel { get; } = minimumLevel;
+
+    /// <summary>
+    /// The dispatcher's per-source counter, cached here on first use so counting an entry does not hash its source
+    /// string (dispatcher thread only).
+    /// </summary>
+    public object? SourceCounter { get; set; }
+
+    /// <summary>Category and source encoded for the JSON writer, cached on first use (dispatcher thread only).</summary>
+    public (System.Text.Json.JsonEncodedText Category, System.Text.Json.JsonEncodedText Source)? EncodedNames { get; set; }
 }

@@ -179,8 +179,9 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
         writer.WriteStartObject();
         writer.WriteString(TimestampName, new DateTime(pending.TimestampTicks, DateTimeKind.Utc));
         writer.WriteString(LevelName, LevelValues[Math.Clamp((int)pending.Level, 0, LevelValues.Length - 1)]);
-        writer.WriteString(SourceName, pending.Category.Source);
-        writer.WriteString(CategoryName, pending.Category.Category);
+        var (category, source) = EncodedNames(pending.Category);
+        writer.WriteString(SourceName, source);
+        writer.WriteString(CategoryName, category);
         if (pending.EventId.Id != 0)
         {
             writer.WriteNumber(EventIdName, pending.EventId.Id);
@@ -192,7 +193,7 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
         }
 
         writer.WriteString(MessageName, message);
-        writer.WriteString(TemplateName, shape.Template);
+        writer.WriteString(TemplateName, shape.EncodedTemplate);
 
         Span<char> traceId = stackalloc char[32];
         Span<char> spanId = stackalloc char[16];
@@ -268,6 +269,20 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>Category and source pre-encoded once per category (they repeat on every call).</summary>
+    private static (JsonEncodedText Category, JsonEncodedText Source) EncodedNames(CategoryState state)
+    {
+        if (state.EncodedNames is { } cached)
+        {
+            return cached;
+        }
+
+        // Throws for invalid UTF-16, as writing the raw text would: the caller then takes the general path.
+        var encoded = (JsonEncodedText.Encode(state.Category, JavaScriptEncoder.UnsafeRelaxedJsonEscaping), JsonEncodedText.Encode(state.Source, JavaScriptEncoder.UnsafeRelaxedJsonEscaping));
+        state.EncodedNames = encoded;
+        return encoded;
     }
 
     private static void WriteOptional(Utf8JsonWriter writer, JsonEncodedText name, string? value)
@@ -448,6 +463,7 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
         private Shape(string templateKey, string template, string[] keys, JsonEncodedText[] names, Segment[]? segments, bool usable = true)
         {
             Usable = usable;
+            EncodedTemplate = usable ? JsonEncodedText.Encode(template, JavaScriptEncoder.UnsafeRelaxedJsonEscaping) : default;
             TemplateKey = templateKey;
             Template = template;
             Keys = keys;
@@ -462,6 +478,9 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
 
         /// <summary>The template as the general path writes it (truncated and repaired to the settings' limits).</summary>
         public string Template { get; }
+
+        /// <summary><see cref="Template"/> encoded for the writer once, instead of on every call.</summary>
+        public JsonEncodedText EncodedTemplate { get; }
 
         /// <summary>The property keys, in state order, as first seen.</summary>
         public string[] Keys { get; }

@@ -388,7 +388,11 @@ internal sealed class LogPipeline : IAsyncDisposable
         var needsEntry = false;
         foreach (var route in routes)
         {
-            needsEntry |= route.NeedsEntries;
+            if (route.NeedsEntries)
+            {
+                needsEntry = true;
+                break;
+            }
         }
 
         var level = (int)pending.Level;
@@ -398,7 +402,7 @@ internal sealed class LogPipeline : IAsyncDisposable
             var first = FirstGroupFor(groups, level);
             if (first is null)
             {
-                Count(level, pending.Category.Source, latency: null);
+                Count(level, SourceCounter(pending.Category), latency: null);
                 pending.Return();
                 return;
             }
@@ -407,7 +411,7 @@ internal sealed class LogPipeline : IAsyncDisposable
             var start = chunk.Length;
             if (_direct.TryWrite(pending, _settings, chunk))
             {
-                Count(level, pending.Category.Source, latency: null);
+                Count(level, SourceCounter(pending.Category), latency: null);
                 pending.Return();
                 CompleteLine(groups, first, start, level);
                 return;
@@ -415,6 +419,7 @@ internal sealed class LogPipeline : IAsyncDisposable
         }
 
         LogEntry entry;
+        var category = pending.Category;
         try
         {
             entry = _builder.Build(pending, _settings);
@@ -424,7 +429,8 @@ internal sealed class LogPipeline : IAsyncDisposable
             pending.Return();
         }
 
-        Count((int)entry.Level, entry.Source, entry.Performance?.LatencyMs ?? entry.Duration?.TotalMilliseconds);
+        var counter = category is not null && ReferenceEquals(category.Source, entry.Source) ? SourceCounter(category) : SourceCounter(entry.Source);
+        Count((int)entry.Level, counter, entry.Performance?.LatencyMs ?? entry.Duration?.TotalMilliseconds);
         foreach (var route in routes)
         {
             try
@@ -446,17 +452,34 @@ internal sealed class LogPipeline : IAsyncDisposable
         }
     }
 
-    private void Count(int level, string source, double? latency)
+    private StrongBox SourceCounter(CategoryState category)
+    {
+        if (category.SourceCounter is StrongBox cached)
+        {
+            return cached;
+        }
+
+        var box = SourceCounter(category.Source);
+        category.SourceCounter = box;
+        return box;
+    }
+
+    private StrongBox SourceCounter(string source)
+    {
+        if (!_bySource.TryGetValue(source, out var box))
+        {
+            box = _bySource.GetOrAdd(source, static _ => new StrongBox());
+        }
+
+        return box;
+    }
+
+    private void Count(int level, StrongBox box, double? latency)
     {
         Volatile.Write(ref _dispatched, _dispatched + 1);
         if ((uint)level < (uint)_byLevel.Length)
         {
             Volatile.Write(ref _byLevel[level], _byLevel[level] + 1);
-        }
-
-        if (!_bySource.TryGetValue(source, out var box))
-        {
-            box = _bySource.GetOrAdd(source, static _ => new StrongBox());
         }
 
         Volatile.Write(ref box.Value, box.Value + 1);
