@@ -91,7 +91,7 @@ public sealed partial class JsonLinesPathTests
             return null; // MEL itself refuses the template at the call; nothing reaches a provider
         }
 
-        Prepare(pending, settings, call.Activity, call.Correlation);
+        Prepare(pending, settings, call.Activity, call.Correlation, call.TickOffset);
         return AssertSameAsGeneralPath(pending, settings, direct, builder);
     }
 
@@ -352,9 +352,9 @@ public sealed partial class JsonLinesPathTests
         return true;
     }
 
-    private static void Prepare(PendingEntry pending, PipelineSettings settings, bool activity, string?[]? correlation)
+    private static void Prepare(PendingEntry pending, PipelineSettings settings, bool activity, string?[]? correlation, long tickOffset = 1234567)
     {
-        pending.TimestampTicks = new DateTime(2026, 11, 23, 11, 22, 33, DateTimeKind.Utc).Ticks + 1234567;
+        pending.TimestampTicks = new DateTime(2026, 11, 23, 11, 22, 33, DateTimeKind.Utc).Ticks + tickOffset;
         pending.Category = settings.ResolveCategory("Tests.Lines.Shapes");
         if (activity)
         {
@@ -377,7 +377,7 @@ public sealed partial class JsonLinesPathTests
 }
 
 /// <summary>A MEL extension-method call: template, arguments, ids; sometimes malformed, hostile or over the limits.</summary>
-public sealed record LogCall(string Template, object?[] Args, int EventId, string? EventName, bool Activity, string?[]? Correlation, int Variant)
+public sealed record LogCall(string Template, object?[] Args, int EventId, string? EventName, bool Activity, string?[]? Correlation, int Variant, long TickOffset = 1234567)
 {
     public override string ToString() =>
         $"Template={Show(Template)} Args=[{string.Join(", ", Args.Select(a => a is null ? "null" : $"{a.GetType().Name}:{Show(a.ToString())}"))}] Variant={Variant}";
@@ -411,7 +411,7 @@ public static class LogCalls
     private static readonly Gen<object?> Value = Gen.Frequency(
         (3, Gen.Choose(int.MinValue, int.MaxValue).Select(i => (object?)i)),
         (1, Gen.Choose(-1000, 1000).Select(i => (object?)(i * 1_000_000_007L))),
-        (2, Gen.Elements<object?>(0.0, -0.0, 1.5, 1e300, double.NaN, double.PositiveInfinity, 0.1 + 0.2, 12.5f)),
+        (2, Gen.Elements<object?>(0.0, -0.0, 1.5, 1e300, double.NaN, double.PositiveInfinity, 0.1 + 0.2, 12.5f, 0.1f, float.NaN)),
         (1, Gen.Elements<object?>(1.5m, -0.001m, 79228162514264337593543950335m)),
         (2, Gen.Elements<object?>(true, false, null, (short)-3, (byte)7, 5u, 6ul)),
         (1, Gen.Elements<object?>('c', DayOfWeek.Friday, new[] { 1, 2 }, new List<string> { "a" })),
@@ -438,7 +438,8 @@ public static class LogCalls
          from activity in Gen.Elements(false, true)
          from correlation in Gen.Frequency((2, Gen.Constant<string?[]?>(null)), (1, Gen.ArrayOf(Id, 5).Select(a => (string?[]?)a)))
          from variant in Gen.Choose(0, 2)
-         select new LogCall(string.Concat(parts), values, eventId, eventName, activity, correlation, variant)).ToArbitrary();
+         from tickOffset in Gen.Elements(0L, 1234567L, 1000000L, 10L, 1200000L, 9999999L)
+         select new LogCall(string.Concat(parts), values, eventId, eventName, activity, correlation, variant, tickOffset)).ToArbitrary();
 
     private static bool IsHole(string part) => part.Length > 2 && part[0] == '{' && part[1] != '{' && part[^1] == '}';
 }

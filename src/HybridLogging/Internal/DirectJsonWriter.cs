@@ -68,6 +68,8 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
     private KeyValuePair<string, object?>[] _values = new KeyValuePair<string, object?>[16];
     private char[] _message = new char[512];
     private Utf8JsonWriter? _writer;
+    private PipelineSettings? _metadataSettings;
+    private byte[] _metadata = [];
 
     /// <summary>Writes the entry as one JSON line, or returns false (nothing written) when the general path is needed.</summary>
     public bool TryWrite(PendingEntry pending, PipelineSettings settings, IBufferWriter<byte> output)
@@ -149,6 +151,14 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
         {
             values.Clear();
             return false; // the general path truncates and repairs it
+        }
+
+        var (category, source) = EncodedNames(pending.Category);
+        var head = new PlainJsonLine.EncodedHead(category, source, shape.EventName(pending.EventId.Name));
+        if (PlainJsonLine.TryWrite(output, pending, head, shape.EncodedTemplate.EncodedUtf8Bytes, MetadataBytes(settings), message, shape.Names, values[..^1]))
+        {
+            values.Clear();
+            return true;
         }
 
         var writer = _writer ??= new Utf8JsonWriter(output, WriterOptions);
@@ -269,6 +279,40 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary><c>,"metadata":{...}</c> as the writer writes it, encoded once per settings (empty when there is none).</summary>
+    private byte[] MetadataBytes(PipelineSettings settings)
+    {
+        if (ReferenceEquals(_metadataSettings, settings))
+        {
+            return _metadata;
+        }
+
+        var bytes = Array.Empty<byte>();
+        if (settings.Metadata is { Count: > 0 } metadata)
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+            {
+                writer.WriteStartObject();
+                writer.WriteStartObject(MetadataName);
+                foreach (var (key, value) in metadata)
+                {
+                    writer.WriteString(key, value);
+                }
+
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            // {"metadata":{...}} -> ,"metadata":{...}
+            bytes = [(byte)',', .. buffer.WrittenSpan[1..^1]];
+        }
+
+        _metadata = bytes;
+        _metadataSettings = settings;
+        return bytes;
     }
 
     /// <summary>Category and source pre-encoded once per category (they repeat on every call).</summary>
@@ -481,6 +525,26 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
 
         /// <summary><see cref="Template"/> encoded for the writer once, instead of on every call.</summary>
         public JsonEncodedText EncodedTemplate { get; }
+
+        private string? _eventName;
+        private JsonEncodedText _encodedEventName;
+
+        /// <summary>The event name encoded (a call site has one; the last one seen is kept). Throws for invalid UTF-16.</summary>
+        public JsonEncodedText EventName(string? name)
+        {
+            if (name is null)
+            {
+                return default;
+            }
+
+            if (!ReferenceEquals(name, _eventName))
+            {
+                _encodedEventName = JsonEncodedText.Encode(name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+                _eventName = name;
+            }
+
+            return _encodedEventName;
+        }
 
         /// <summary>The property keys, in state order, as first seen.</summary>
         public string[] Keys { get; }
