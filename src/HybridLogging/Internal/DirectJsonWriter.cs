@@ -66,6 +66,10 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
     private PipelineSettings? _shapesSettings;
     private Shape? _lastShape;
     private KeyValuePair<string, object?>[] _values = new KeyValuePair<string, object?>[16];
+
+    // Where each value's text sits in the rendered message, when it was formatted with no format or alignment: the
+    // plain writer copies a double from there instead of formatting it a second time.
+    private Range[] _holes = new Range[16];
     private char[] _message = new char[512];
     private Utf8JsonWriter? _writer;
     private PipelineSettings? _metadataSettings;
@@ -108,6 +112,7 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
             }
 
             _values = new KeyValuePair<string, object?>[count];
+            _holes = new Range[count];
         }
 
         var values = _values.AsSpan(0, count);
@@ -138,6 +143,8 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
         }
 
         ReadOnlySpan<char> message;
+        var holes = _holes.AsSpan(0, count - 1);
+        holes.Clear();
         if (shape.Segments is not null && pending.RendersTemplate)
         {
             message = Render(shape.Segments, values);
@@ -155,7 +162,7 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
 
         var (category, source) = EncodedNames(pending.Category);
         var head = new PlainJsonLine.EncodedHead(category, source, shape.EventName(pending.EventId.Name));
-        if (PlainJsonLine.TryWrite(output, pending, head, shape.EncodedTemplate.EncodedUtf8Bytes, MetadataBytes(settings), message, shape.Names, values[..^1]))
+        if (PlainJsonLine.TryWrite(output, pending, head, shape.EncodedTemplate.EncodedUtf8Bytes, MetadataBytes(settings), message, holes, shape.Names, values[..^1]))
         {
             values.Clear();
             return true;
@@ -422,6 +429,10 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
             }
 
             Align(ref length, start, segment.Alignment);
+            if (segment.Format is null && segment.Alignment == 0)
+            {
+                _holes[segment.Hole] = start..length;
+            }
         }
 
         return _message.AsSpan(0, length);

@@ -43,6 +43,7 @@ internal static class PlainJsonLine
         ReadOnlySpan<byte> encodedTemplate,
         ReadOnlySpan<byte> metadata,
         ReadOnlySpan<char> message,
+        ReadOnlySpan<Range> holes,
         ReadOnlySpan<JsonEncodedText> names,
         ReadOnlySpan<KeyValuePair<string, object?>> values)
     {
@@ -88,7 +89,7 @@ internal static class PlainJsonLine
 
         var line = new LineBuilder(output.GetSpan(bound));
         line.Raw("{\"timestamp\":\""u8);
-        line.Timestamp(new DateTime(pending.TimestampTicks, DateTimeKind.Utc));
+        line.Timestamp(pending.TimestampTicks);
         line.Raw("\",\"level\":\""u8);
         line.Raw(LevelValues[Math.Clamp((int)pending.Level, 0, LevelValues.Length - 1)].EncodedUtf8Bytes);
         line.Raw("\",\"source\":\""u8);
@@ -174,6 +175,9 @@ internal static class PlainJsonLine
                     case ushort v: line.Number(v); break;
                     case uint v: line.Number(v); break;
                     case ulong v: line.Number(v); break;
+                    // The message holds the same shortest round-trip text when the hole had no format: copy it.
+                    case double v when holes[i].End.Value > 0: line.Ascii(message[holes[i]]); break;
+                    case float v when holes[i].End.Value > 0: line.Ascii(message[holes[i]]); break;
                     case double v: line.Number(v); break;
                     case float v: line.Number(v); break;
                     case string s:
@@ -215,6 +219,12 @@ internal static class PlainJsonLine
     /// <summary>Category, source and event name encoded once per category or call site.</summary>
     internal readonly record struct EncodedHead(JsonEncodedText Category, JsonEncodedText Source, JsonEncodedText EventName);
 
+    [ThreadStatic]
+    private static long _cachedSecond;
+
+    [ThreadStatic]
+    private static byte[]? _cachedPrefix;
+
     private ref struct LineBuilder(Span<byte> buffer)
     {
         private readonly Span<byte> _buffer = buffer;
@@ -255,27 +265,43 @@ internal static class PlainJsonLine
             Position += written;
         }
 
-        /// <summary>ISO 8601 round-trip format with trailing zeros of the fraction removed, as the JSON writer writes it.</summary>
-        public void Timestamp(DateTime value)
+        /// <summary>
+        /// ISO 8601 round-trip format (UTC) with trailing zeros of the fraction removed, as the JSON writer writes it. The
+        /// "yyyy-MM-ddTHH:mm:ss" part is formatted once per second and reused (dispatcher thread only).
+        /// </summary>
+        public void Timestamp(long ticks)
         {
-            var span = _buffer[Position..];
-            Utf8Formatter.TryFormat(value, span, out var written, new StandardFormat('O'));
-
-            // "yyyy-MM-ddTHH:mm:ss.fffffffZ": the fraction is at 20..26, the 'Z' at 27.
-            var end = 27;
-            while (end > 20 && span[end - 1] == (byte)'0')
+            var second = ticks - (ticks % TimeSpan.TicksPerSecond);
+            var prefix = _cachedPrefix;
+            if (prefix is null || second != _cachedSecond)
             {
-                end--;
+                prefix = _cachedPrefix = new byte[40];
+                Utf8Formatter.TryFormat(new DateTime(second, DateTimeKind.Utc), prefix, out _, new StandardFormat('O'));
+                _cachedSecond = second;
             }
 
-            if (end == 20)
+            var span = _buffer[Position..];
+            prefix.AsSpan(0, 19).CopyTo(span);
+            var fraction = (int)(ticks - second);
+            var end = 19;
+            if (fraction != 0)
             {
-                end = 19; // no fraction left: drop the '.' too
+                span[19] = (byte)'.';
+                for (var i = 26; i >= 20; i--)
+                {
+                    span[i] = (byte)('0' + (fraction % 10));
+                    fraction /= 10;
+                }
+
+                end = 27;
+                while (span[end - 1] == (byte)'0')
+                {
+                    end--;
+                }
             }
 
             span[end] = (byte)'Z';
             Position += end + 1;
-            _ = written;
         }
     }
 }
