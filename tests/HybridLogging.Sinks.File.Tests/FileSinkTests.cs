@@ -542,10 +542,6 @@ public sealed class FileSinkTests : IDisposable
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await sink.WriteBatchAsync([Some.LogEntry(5)], Ct));
     }
 
-    private FileSink CreateSink(Action<FileSinkOptions> configure, TimeProvider? clock = null, string name = "file")
-    {
-        var options = new FileSinkOptions { Path = _folder.Combine("log.json"), RetainedFileCount = 100 };
-        configure(options);
-        return new FileSink(name, options, clock ?? new ManualTimeProvider(Some.Time));
-    }
+    private FileSink CreateSink(Action<FileSinkOptions> configure, TimeProvider? clock = null, string name = "file") =>
+        TestSinks.File(_folder, configure, clock, name);
 }

@@ -9,9 +9,11 @@ namespace HybridLogging.Sinks.File.Internal;
 /// Rolling file sink: formats a batch into one pooled UTF-8 buffer and writes it with one write per file segment,
 /// rolling before an entry would take the file past its size limit (so an entry is never split across files) and at
 /// UTC interval boundaries. Rolled files are renamed with a timestamp and sequence, optionally gzipped, and pruned to
-/// the retained count in the background. One writer per path, enforced by <see cref="FileLock"/>.
+/// the retained count in the background. One writer per path, enforced by <see cref="FileLock"/>. In JSON format it also
+/// takes lines the pipeline formatted already (<see cref="IJsonLinesSink"/>) and writes slices of them directly, with
+/// the same rolling, accounting and retry rules.
 /// </summary>
-internal sealed class FileSink : ILogSink, IReportsBytes
+internal sealed class FileSink : IJsonLinesSink, IReportsBytes
 {
     // A batch's formatted bytes are written in pieces of about this size, so a huge batch does not grow the buffer without bound.
     private const int WriteChunkBytes = 1024 * 1024;
@@ -44,10 +46,13 @@ internal sealed class FileSink : ILogSink, IReportsBytes
     private Task _housekeeping = Task.CompletedTask;
     private int _housekeepingQueued;
 
-    // Progress of a batch whose write failed part-way: the pipeline retries with the same list, and the entries that
-    // already reached the file must not be written twice.
+    // Progress of a batch whose write failed part-way: the pipeline retries with the same list (or the same lines
+    // memory), and the entries that already reached the file must not be written twice. _partialDone counts entries
+    // for a list and bytes (always at a line end) for lines.
     private IReadOnlyList<LogEntry>? _partialBatch;
     private LogEntry? _partialFirst;
+    private ReadOnlyMemory<byte> _partialLines;
+    private int _partialLinesHash;
     private int _partialCount;
     private int _partialDone;
 
@@ -104,6 +109,9 @@ internal sealed class FileSink : ILogSink, IReportsBytes
     /// <inheritdoc />
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
+    /// <summary>True for <see cref="LogFormat.Json"/>: the pipeline's lines are exactly what this sink would write itself.</summary>
+    public bool AcceptsJsonLines => _options.Format != LogFormat.Text;
+
     /// <inheritdoc />
     public async ValueTask WriteBatchAsync(IReadOnlyList<LogEntry> batch, CancellationToken cancellationToken)
     {
@@ -117,18 +125,7 @@ internal sealed class FileSink : ILogSink, IReportsBytes
         var done = ResumeIndex(batch);
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var now = _time.GetUtcNow();
-            if (_stream is null)
-            {
-                OpenActiveFile(now, existing: true);
-            }
-
-            if (_nextRollAt is { } rollAt && now >= rollAt)
-            {
-                await RollAsync(now).ConfigureAwait(false);
-            }
-
+            var now = await BeginWriteAsync().ConfigureAwait(false);
             var buffer = _buffer;
             buffer.ResetWrittenCount();
             var segmentStart = 0;
@@ -156,8 +153,7 @@ internal sealed class FileSink : ILogSink, IReportsBytes
             }
 
             await WriteAsync(buffer.WrittenMemory[segmentStart..]).ConfigureAwait(false);
-            _partialBatch = null;
-            _partialFirst = null;
+            ForgetPartial();
             if (buffer.Capacity > KeptBufferBytes)
             {
                 _buffer = new ArrayBufferWriter<byte>(64 * 1024);
@@ -165,13 +161,76 @@ internal sealed class FileSink : ILogSink, IReportsBytes
         }
         catch (Exception ex) when (ex is not ObjectDisposedException)
         {
-            // Entries before `done` were handed to the file; a retry of this batch continues after them. The stream is
-            // reopened on the next call (which also ends a line the failure may have cut).
+            // Entries before `done` were handed to the file; a retry of this batch continues after them.
             _partialBatch = batch;
             _partialFirst = batch[0];
-            _partialCount = batch.Count;
-            _partialDone = done;
-            CloseStreamQuietly();
+            FailedAfter(done, batch.Count);
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Writes JSON lines formatted by the pipeline, as <see cref="WriteBatchAsync"/> writes the lines it formats: whole
+    /// lines only, rolling before a line that would take the file past its size limit, resuming a failed batch after
+    /// its last line that reached the file.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The sink writes text (<see cref="AcceptsJsonLines"/> is false).</exception>
+    public async ValueTask WriteJsonLinesAsync(ReadOnlyMemory<byte> lines, int entryCount, CancellationToken cancellationToken)
+    {
+        if (!AcceptsJsonLines)
+        {
+            throw new InvalidOperationException($"File sink '{_name}' writes {_options.Format} and does not take JSON lines (AcceptsJsonLines is false); hand it entries with WriteBatchAsync.");
+        }
+
+        if (lines.IsEmpty)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var done = ResumeOffset(lines, entryCount);
+        try
+        {
+            var now = await BeginWriteAsync().ConfigureAwait(false);
+
+            // While a roll is refused (suspended after a failed rename) the rest goes on into the current file.
+            var canRoll = true;
+            while (done < lines.Length)
+            {
+                var rest = lines.Span[done..];
+                var room = canRoll ? _options.MaxFileSizeBytes - _fileSize : long.MaxValue;
+                var take = WholeLinesWithin(rest, Math.Min(room, WriteChunkBytes));
+                if (take == 0)
+                {
+                    // The next line is longer than the room left or than a write chunk.
+                    var end = rest.IndexOf((byte)'\n');
+                    take = end < 0 ? rest.Length : end + 1;
+                    if (take > room && _fileSize > 0)
+                    {
+                        // It would take the file past its limit: it starts the next file.
+                        canRoll = await RollAsync(now).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    // Written whole (never split), alone in a file when it is longer than the limit.
+                }
+
+                await WriteAsync(lines.Slice(done, take)).ConfigureAwait(false);
+                done += take;
+            }
+
+            ForgetPartial();
+        }
+        catch (Exception ex) when (ex is not ObjectDisposedException)
+        {
+            // As for entries: the lines before `done` reached the file, and a retry with the same memory continues there.
+            _partialLines = lines;
+            _partialLinesHash = PrefixHash(lines.Span[..done]);
+            FailedAfter(done, entryCount);
             throw;
         }
         finally
@@ -254,6 +313,25 @@ internal sealed class FileSink : ILogSink, IReportsBytes
     /// <summary>Waits for queued compression and retention work (tests).</summary>
     internal Task WhenHousekeepingIdle() => Volatile.Read(ref _housekeeping);
 
+    /// <summary>Under the gate, before writing a batch: reopens after a failure and rolls when an interval has ended.</summary>
+    /// <returns>The time the batch is written at (one reading per batch).</returns>
+    private async ValueTask<DateTimeOffset> BeginWriteAsync()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var now = _time.GetUtcNow();
+        if (_stream is null)
+        {
+            OpenActiveFile(now, existing: true);
+        }
+
+        if (_nextRollAt is { } rollAt && now >= rollAt)
+        {
+            await RollAsync(now).ConfigureAwait(false);
+        }
+
+        return now;
+    }
+
     private int ResumeIndex(IReadOnlyList<LogEntry> batch)
     {
         if (_partialBatch is not null && ReferenceEquals(_partialBatch, batch) && _partialCount == batch.Count && ReferenceEquals(_partialFirst, batch[0]))
@@ -261,9 +339,58 @@ internal sealed class FileSink : ILogSink, IReportsBytes
             return _partialDone;
         }
 
+        ForgetPartial();
+        return 0;
+    }
+
+    private int ResumeOffset(ReadOnlyMemory<byte> lines, int entryCount)
+    {
+        // Equals: the same array (or memory manager), start and length. The pipeline reuses its buffers (pooled chunks,
+        // one formatting buffer), so a later batch can have the same memory and count; the hash of the part already
+        // written tells a retry from such a batch, as the first entry's identity does for lists.
+        if (!_partialLines.IsEmpty && _partialLines.Equals(lines) && _partialCount == entryCount
+            && PrefixHash(lines.Span[.._partialDone]) == _partialLinesHash)
+        {
+            return _partialDone;
+        }
+
+        ForgetPartial();
+        return 0;
+    }
+
+    private void FailedAfter(int done, int count)
+    {
+        _partialCount = count;
+        _partialDone = done;
+
+        // Reopened on the next call, which also ends a line the failure may have cut.
+        CloseStreamQuietly();
+    }
+
+    private void ForgetPartial()
+    {
         _partialBatch = null;
         _partialFirst = null;
-        return 0;
+        _partialLines = default;
+    }
+
+    private static int PrefixHash(ReadOnlySpan<byte> written)
+    {
+        var hash = default(HashCode);
+        hash.AddBytes(written);
+        return hash.ToHashCode();
+    }
+
+    /// <summary>Length of the whole lines at the start of <paramref name="lines"/> that fit in <paramref name="limit"/> bytes (0 if none).</summary>
+    private static int WholeLinesWithin(ReadOnlySpan<byte> lines, long limit)
+    {
+        if (lines.Length <= limit)
+        {
+            return lines.Length;
+        }
+
+        // One backwards search from the limit instead of one search per line: vectorized, and it stops at the first hit.
+        return limit <= 0 ? 0 : lines[..(int)limit].LastIndexOf((byte)'\n') + 1;
     }
 
     private ValueTask WriteAsync(ReadOnlyMemory<byte> bytes)
@@ -339,12 +466,13 @@ internal sealed class FileSink : ILogSink, IReportsBytes
         }
     }
 
-    private async ValueTask RollAsync(DateTimeOffset now)
+    /// <returns>False when the file was not rolled (rolling is suspended after a failed rename): writing goes on into it.</returns>
+    private async ValueTask<bool> RollAsync(DateTimeOffset now)
     {
         var stream = _stream!;
         if (now < _rollSuspendedUntil)
         {
-            return;
+            return false;
         }
 
         if (_fileSize == 0)
@@ -352,7 +480,7 @@ internal sealed class FileSink : ILogSink, IReportsBytes
             // Nothing to keep: the empty file simply becomes the file of the new period.
             _fileStart = now;
             _nextRollAt = NextBoundary(now);
-            return;
+            return true;
         }
 
         // Not cancellable: a roll stopped half-way would leave the files in a state no retry expects.
@@ -371,11 +499,12 @@ internal sealed class FileSink : ILogSink, IReportsBytes
             HybridSelfLog.Report($"File sink '{_name}': rolling '{_names.ActivePath}' to '{rolledPath}' failed, writing on and retrying in {RollRetryDelay.TotalSeconds:0} s: {ex.Message}");
             OpenActiveFile(now, existing: true);
             _rollSuspendedUntil = now + RollRetryDelay;
-            return;
+            return false;
         }
 
         OpenActiveFile(now, existing: false);
         ScheduleHousekeeping();
+        return true;
     }
 
     private DateTimeOffset? NextBoundary(DateTimeOffset start) => _options.RollingInterval switch

@@ -1,3 +1,5 @@
+using System.Buffers;
+using HybridLogging.Formatting;
 using Microsoft.Extensions.Logging;
 
 namespace HybridLogging.Sinks.File.Tests.Kit;
@@ -19,4 +21,17 @@ internal static class Some
 
     public static LogEntry[] LogEntries(int from, int count, int padding = 0) =>
         Enumerable.Range(from, count).Select(i => LogEntry(i, padding: padding)).ToArray();
+
+    /// <summary>Entries as the pipeline hands them to an <see cref="IJsonLinesSink"/>: one JSON line each, '\n'-terminated.</summary>
+    public static byte[] JsonLines(params IEnumerable<LogEntry> entries)
+    {
+        var formatter = new JsonLogFormatter();
+        var buffer = new ArrayBufferWriter<byte>();
+        foreach (var entry in entries)
+        {
+            formatter.Write(entry, buffer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 }
