@@ -243,18 +243,23 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
             }
 
             _configSinks = next;
-            PublishRoutes();
+            var applied = PublishRoutes();
 
             foreach (var worker in removed)
             {
                 // Flush what the old sink already accepted, then dispose it, off the reload thread.
-                _ = Task.Run(async () => await worker.StopAsync(options.ShutdownTimeout).ConfigureAwait(false));
+                _ = Task.Run(async () =>
+                {
+                    await WhenApplied(applied, options.ShutdownTimeout).ConfigureAwait(false);
+                    await worker.StopAsync(options.ShutdownTimeout).ConfigureAwait(false);
+                });
             }
 
             foreach (var (worker, stopped) in replaced)
             {
                 _ = Task.Run(async () =>
                 {
+                    await WhenApplied(applied, options.ShutdownTimeout).ConfigureAwait(false);
                     await worker.StopAsync(options.ShutdownTimeout).ConfigureAwait(false);
                     stopped.TrySetResult();
                 });
@@ -262,11 +267,28 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
         }
     }
 
-    private void PublishRoutes()
+    /// <summary>Publishes the routes; the task completes once the dispatcher has handed lines formatted for the old ones to their destinations.</summary>
+    private Task PublishRoutes()
     {
         var configWorkers = _configSinks.Values.Select(v => v.Worker).ToArray();
         IEntryRoute[] routes = [_codeSinks, new SinkSet(configWorkers), .. _extraRoutes];
-        Pipeline.SetRoutes(routes);
+        return Pipeline.SetRoutes(routes);
+    }
+
+    /// <summary>
+    /// Waits (bounded) until the dispatcher uses the new routes before an old destination is stopped: lines it formatted
+    /// for that destination may still be in its current chunk, and a stopped destination would count them as dropped.
+    /// </summary>
+    private static async Task WhenApplied(Task applied, TimeSpan timeout)
+    {
+        try
+        {
+            await applied.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            SelfLog.Report("The dispatcher did not take up new routes in time; the old destinations are stopped anyway.");
+        }
     }
 
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Convention lookup of sink assemblies; AOT apps register sinks in code or through ILogSinkFactory services.")]

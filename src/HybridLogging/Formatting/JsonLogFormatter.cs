@@ -13,40 +13,40 @@ namespace HybridLogging.Formatting;
 /// </summary>
 public sealed class JsonLogFormatter : ILogFormatter
 {
-    private static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("timestamp");
-    private static readonly JsonEncodedText LevelName = JsonEncodedText.Encode("level");
-    private static readonly JsonEncodedText SourceName = JsonEncodedText.Encode("source");
-    private static readonly JsonEncodedText CategoryName = JsonEncodedText.Encode("category");
-    private static readonly JsonEncodedText EventIdName = JsonEncodedText.Encode("eventId");
-    private static readonly JsonEncodedText EventNameName = JsonEncodedText.Encode("eventName");
-    private static readonly JsonEncodedText MessageName = JsonEncodedText.Encode("message");
-    private static readonly JsonEncodedText TemplateName = JsonEncodedText.Encode("messageTemplate");
-    private static readonly JsonEncodedText CorrelationIdName = JsonEncodedText.Encode("correlationId");
-    private static readonly JsonEncodedText RequestIdName = JsonEncodedText.Encode("requestId");
-    private static readonly JsonEncodedText UserIdName = JsonEncodedText.Encode("userId");
-    private static readonly JsonEncodedText SessionIdName = JsonEncodedText.Encode("sessionId");
-    private static readonly JsonEncodedText TraceIdName = JsonEncodedText.Encode("traceId");
-    private static readonly JsonEncodedText SpanIdName = JsonEncodedText.Encode("spanId");
-    private static readonly JsonEncodedText OperationTypeName = JsonEncodedText.Encode("operationType");
-    private static readonly JsonEncodedText DurationName = JsonEncodedText.Encode("duration");
-    private static readonly JsonEncodedText ErrorName = JsonEncodedText.Encode("error");
-    private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
-    private static readonly JsonEncodedText StackTraceName = JsonEncodedText.Encode("stackTrace");
-    private static readonly JsonEncodedText CodeName = JsonEncodedText.Encode("code");
-    private static readonly JsonEncodedText InnerErrorsName = JsonEncodedText.Encode("innerErrors");
-    private static readonly JsonEncodedText PerformanceName = JsonEncodedText.Encode("performance");
-    private static readonly JsonEncodedText LatencyName = JsonEncodedText.Encode("latency");
-    private static readonly JsonEncodedText ThroughputName = JsonEncodedText.Encode("throughput");
-    private static readonly JsonEncodedText ErrorRateName = JsonEncodedText.Encode("errorRate");
-    private static readonly JsonEncodedText RoutingName = JsonEncodedText.Encode("routing");
-    private static readonly JsonEncodedText ProviderName = JsonEncodedText.Encode("provider");
-    private static readonly JsonEncodedText FallbackName = JsonEncodedText.Encode("fallback");
-    private static readonly JsonEncodedText ReasonName = JsonEncodedText.Encode("reason");
-    private static readonly JsonEncodedText MetadataName = JsonEncodedText.Encode("metadata");
-    private static readonly JsonEncodedText PropertiesName = JsonEncodedText.Encode("properties");
+    internal static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("timestamp");
+    internal static readonly JsonEncodedText LevelName = JsonEncodedText.Encode("level");
+    internal static readonly JsonEncodedText SourceName = JsonEncodedText.Encode("source");
+    internal static readonly JsonEncodedText CategoryName = JsonEncodedText.Encode("category");
+    internal static readonly JsonEncodedText EventIdName = JsonEncodedText.Encode("eventId");
+    internal static readonly JsonEncodedText EventNameName = JsonEncodedText.Encode("eventName");
+    internal static readonly JsonEncodedText MessageName = JsonEncodedText.Encode("message");
+    internal static readonly JsonEncodedText TemplateName = JsonEncodedText.Encode("messageTemplate");
+    internal static readonly JsonEncodedText CorrelationIdName = JsonEncodedText.Encode("correlationId");
+    internal static readonly JsonEncodedText RequestIdName = JsonEncodedText.Encode("requestId");
+    internal static readonly JsonEncodedText UserIdName = JsonEncodedText.Encode("userId");
+    internal static readonly JsonEncodedText SessionIdName = JsonEncodedText.Encode("sessionId");
+    internal static readonly JsonEncodedText TraceIdName = JsonEncodedText.Encode("traceId");
+    internal static readonly JsonEncodedText SpanIdName = JsonEncodedText.Encode("spanId");
+    internal static readonly JsonEncodedText OperationTypeName = JsonEncodedText.Encode("operationType");
+    internal static readonly JsonEncodedText DurationName = JsonEncodedText.Encode("duration");
+    internal static readonly JsonEncodedText ErrorName = JsonEncodedText.Encode("error");
+    internal static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
+    internal static readonly JsonEncodedText StackTraceName = JsonEncodedText.Encode("stackTrace");
+    internal static readonly JsonEncodedText CodeName = JsonEncodedText.Encode("code");
+    internal static readonly JsonEncodedText InnerErrorsName = JsonEncodedText.Encode("innerErrors");
+    internal static readonly JsonEncodedText PerformanceName = JsonEncodedText.Encode("performance");
+    internal static readonly JsonEncodedText LatencyName = JsonEncodedText.Encode("latency");
+    internal static readonly JsonEncodedText ThroughputName = JsonEncodedText.Encode("throughput");
+    internal static readonly JsonEncodedText ErrorRateName = JsonEncodedText.Encode("errorRate");
+    internal static readonly JsonEncodedText RoutingName = JsonEncodedText.Encode("routing");
+    internal static readonly JsonEncodedText ProviderName = JsonEncodedText.Encode("provider");
+    internal static readonly JsonEncodedText FallbackName = JsonEncodedText.Encode("fallback");
+    internal static readonly JsonEncodedText ReasonName = JsonEncodedText.Encode("reason");
+    internal static readonly JsonEncodedText MetadataName = JsonEncodedText.Encode("metadata");
+    internal static readonly JsonEncodedText PropertiesName = JsonEncodedText.Encode("properties");
     private static readonly byte[] Newline = "\n"u8.ToArray();
 
-    private static readonly JsonWriterOptions WriterOptions = new()
+    internal static readonly JsonWriterOptions WriterOptions = new()
     {
         // Logs are not HTML: keep non-ASCII readable; control characters and quotes are still escaped.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using HybridLogging.Formatting;
 using Microsoft.Extensions.Logging;
+using static HybridLogging.Formatting.JsonLogFormatter;
 
 namespace HybridLogging.Internal;
 
@@ -25,41 +26,6 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
     private const string OriginalFormatKey = "{OriginalFormat}";
     private const string NullText = "(null)";
     private const int MaxShapes = 4096;
-
-    private static readonly JsonWriterOptions WriterOptions = new()
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Indented = false,
-        MaxDepth = 64,
-    };
-
-    private static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("timestamp");
-    private static readonly JsonEncodedText LevelName = JsonEncodedText.Encode("level");
-    private static readonly JsonEncodedText SourceName = JsonEncodedText.Encode("source");
-    private static readonly JsonEncodedText CategoryName = JsonEncodedText.Encode("category");
-    private static readonly JsonEncodedText EventIdName = JsonEncodedText.Encode("eventId");
-    private static readonly JsonEncodedText EventNameName = JsonEncodedText.Encode("eventName");
-    private static readonly JsonEncodedText MessageName = JsonEncodedText.Encode("message");
-    private static readonly JsonEncodedText TemplateName = JsonEncodedText.Encode("messageTemplate");
-    private static readonly JsonEncodedText CorrelationIdName = JsonEncodedText.Encode("correlationId");
-    private static readonly JsonEncodedText RequestIdName = JsonEncodedText.Encode("requestId");
-    private static readonly JsonEncodedText UserIdName = JsonEncodedText.Encode("userId");
-    private static readonly JsonEncodedText SessionIdName = JsonEncodedText.Encode("sessionId");
-    private static readonly JsonEncodedText TraceIdName = JsonEncodedText.Encode("traceId");
-    private static readonly JsonEncodedText SpanIdName = JsonEncodedText.Encode("spanId");
-    private static readonly JsonEncodedText OperationTypeName = JsonEncodedText.Encode("operationType");
-    private static readonly JsonEncodedText MetadataName = JsonEncodedText.Encode("metadata");
-    private static readonly JsonEncodedText PropertiesName = JsonEncodedText.Encode("properties");
-    private static readonly JsonEncodedText[] LevelValues =
-    [
-        JsonEncodedText.Encode(LogLevelNames.Get(LogLevel.Trace)),
-        JsonEncodedText.Encode(LogLevelNames.Get(LogLevel.Debug)),
-        JsonEncodedText.Encode(LogLevelNames.Get(LogLevel.Information)),
-        JsonEncodedText.Encode(LogLevelNames.Get(LogLevel.Warning)),
-        JsonEncodedText.Encode(LogLevelNames.Get(LogLevel.Error)),
-        JsonEncodedText.Encode(LogLevelNames.Get(LogLevel.Critical)),
-        JsonEncodedText.Encode(LogLevelNames.Get(LogLevel.None)),
-    ];
 
     // Call sites repeat: one shape per template instance (by reference: LoggerMessage templates are literals).
     private readonly Dictionary<string, Shape> _shapes = new(ReferenceEqualityComparer.Instance);
@@ -195,7 +161,7 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
     {
         writer.WriteStartObject();
         writer.WriteString(TimestampName, new DateTime(pending.TimestampTicks, DateTimeKind.Utc));
-        writer.WriteString(LevelName, LevelValues[Math.Clamp((int)pending.Level, 0, LevelValues.Length - 1)]);
+        writer.WriteString(LevelName, PlainJsonLine.LevelValue(pending.Level));
         var (category, source) = EncodedNames(pending.Category);
         writer.WriteString(SourceName, source);
         writer.WriteString(CategoryName, category);
@@ -214,16 +180,7 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
 
         Span<char> traceId = stackalloc char[32];
         Span<char> spanId = stackalloc char[16];
-        var hasTrace = false;
-        if (pending.HasActivity)
-        {
-            Span<byte> raw = stackalloc byte[16];
-            pending.TraceId.CopyTo(raw);
-            Convert.TryToHexStringLower(raw, traceId, out _);
-            pending.SpanId.CopyTo(raw[..8]);
-            Convert.TryToHexStringLower(raw[..8], spanId, out _);
-            hasTrace = true;
-        }
+        var hasTrace = pending.TryFormatTraceIds(traceId, spanId);
 
         var correlation = pending.Correlation;
         if (correlation?.CorrelationId is { } correlationId)

@@ -34,6 +34,8 @@ internal sealed class LogPipeline : IAsyncDisposable
     private readonly DirectJsonWriter _direct;
     private readonly JsonLogFormatter _lineFormatter = new();
     private IEntryRoute[]? _routesSeen;
+    private readonly Queue<(long Version, TaskCompletionSource Done)> _routeWaiters = new();
+    private long _routesVersion;
     private LineGroup[] _lineGroups = [];
     private readonly Thread _thread;
     private readonly long[] _byLevel = new long[7];
@@ -84,7 +86,27 @@ internal sealed class LogPipeline : IAsyncDisposable
 
     public int QueueLength => _ring.Count;
 
-    public void SetRoutes(IEntryRoute[] routes) => _routes = routes;
+    /// <summary>
+    /// Replaces the routes. The task completes once the dispatcher has taken them up, after handing what it formatted
+    /// for the previous routes' line destinations to them (at once if the dispatcher has stopped).
+    /// </summary>
+    public Task SetRoutes(IEntryRoute[] routes)
+    {
+        var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_routeWaiters)
+        {
+            _routes = routes;
+            _routeWaiters.Enqueue((++_routesVersion, applied));
+        }
+
+        _wake.Release();
+        if (_exited)
+        {
+            CompleteRouteWaiters(long.MaxValue);
+        }
+
+        return applied.Task;
+    }
 
     public IEntryRoute[] Routes => _routes;
 
@@ -288,6 +310,11 @@ internal sealed class LogPipeline : IAsyncDisposable
             var processed = 0;
             try
             {
+                if (!ReferenceEquals(_routes, _routesSeen))
+                {
+                    TakeUpRoutes(); // even when idle, so a route change completes promptly
+                }
+
                 while (processed < 4096 && _ring.TryDequeue(out var pending))
                 {
                     Dispatch(pending);
@@ -315,6 +342,7 @@ internal sealed class LogPipeline : IAsyncDisposable
                     HandOffAllLines();
                     _exited = true;
                     CompleteAllFlushRequests();
+                    CompleteRouteWaiters(long.MaxValue);
                     return;
                 }
 
@@ -378,11 +406,12 @@ internal sealed class LogPipeline : IAsyncDisposable
 
     private void Dispatch(PendingEntry pending)
     {
-        var routes = _routes;
-        if (!ReferenceEquals(routes, _routesSeen))
+        if (!ReferenceEquals(_routes, _routesSeen))
         {
-            RebuildLineGroups(routes);
+            TakeUpRoutes();
         }
+
+        var routes = _routesSeen!;
 
         var groups = _lineGroups;
         var needsEntry = false;
@@ -569,6 +598,32 @@ internal sealed class LogPipeline : IAsyncDisposable
 
         _lineGroups = [.. byLevel.Select(p => new LineGroup(p.Key, [.. p.Value]))];
         _routesSeen = routes;
+    }
+
+    /// <summary>Switches to the current routes and completes the <see cref="SetRoutes"/> calls they include.</summary>
+    private void TakeUpRoutes()
+    {
+        IEntryRoute[] routes;
+        long version;
+        lock (_routeWaiters)
+        {
+            routes = _routes;
+            version = _routesVersion;
+        }
+
+        RebuildLineGroups(routes);
+        CompleteRouteWaiters(version);
+    }
+
+    private void CompleteRouteWaiters(long version)
+    {
+        lock (_routeWaiters)
+        {
+            while (_routeWaiters.TryPeek(out var waiter) && waiter.Version <= version)
+            {
+                _routeWaiters.Dequeue().Done.TrySetResult();
+            }
+        }
     }
 
     private void CompleteAllFlushRequests()

@@ -29,6 +29,22 @@ internal abstract class PendingEntry
 
     public ReadOnlySpan<object?> Scopes => _scopes.AsSpan(0, ScopeCount);
 
+    /// <summary>Writes the W3C trace id (32) and span id (16) as lowercase hex, as ToHexString does; false when none.</summary>
+    public bool TryFormatTraceIds(Span<char> traceId, Span<char> spanId)
+    {
+        if (!HasActivity)
+        {
+            return false;
+        }
+
+        Span<byte> raw = stackalloc byte[16];
+        TraceId.CopyTo(raw);
+        Convert.TryToHexStringLower(raw, traceId, out _);
+        SpanId.CopyTo(raw[..8]);
+        Convert.TryToHexStringLower(raw[..8], spanId, out _);
+        return true;
+    }
+
     public void AddScope(object? scope)
     {
         if (ScopeCount == _scopes.Length)

@@ -35,6 +35,10 @@ internal static class PlainJsonLine
 
     public static bool IsPlain(ReadOnlySpan<char> text) => !text.ContainsAnyExcept(Plain);
 
+    /// <summary>The level's JSON name, encoded once.</summary>
+    public static JsonEncodedText LevelValue(Microsoft.Extensions.Logging.LogLevel level) =>
+        LevelValues[Math.Clamp((int)level, 0, LevelValues.Length - 1)];
+
     /// <summary>Writes the line, or returns false (nothing written) when a piece needs the writer.</summary>
     public static bool TryWrite(
         IBufferWriter<byte> output,
@@ -91,7 +95,7 @@ internal static class PlainJsonLine
         line.Raw("{\"timestamp\":\""u8);
         line.Timestamp(pending.TimestampTicks);
         line.Raw("\",\"level\":\""u8);
-        line.Raw(LevelValues[Math.Clamp((int)pending.Level, 0, LevelValues.Length - 1)].EncodedUtf8Bytes);
+        line.Raw(LevelValue(pending.Level).EncodedUtf8Bytes);
         line.Raw("\",\"source\":\""u8);
         line.Raw(head.Source.EncodedUtf8Bytes);
         line.Raw("\",\"category\":\""u8);
@@ -118,14 +122,7 @@ internal static class PlainJsonLine
 
         Span<char> traceId = stackalloc char[32];
         Span<char> spanId = stackalloc char[16];
-        if (pending.HasActivity)
-        {
-            Span<byte> raw = stackalloc byte[16];
-            pending.TraceId.CopyTo(raw);
-            Convert.TryToHexStringLower(raw, traceId, out _);
-            pending.SpanId.CopyTo(raw[..8]);
-            Convert.TryToHexStringLower(raw[..8], spanId, out _);
-        }
+        pending.TryFormatTraceIds(traceId, spanId);
 
         if (correlation?.CorrelationId is { } correlationId)
         {

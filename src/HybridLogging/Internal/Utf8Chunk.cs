@@ -49,9 +49,6 @@ internal sealed class Utf8Chunk : IBufferWriter<byte>
     /// <summary>Counts what was written since the previous entry as one more entry (line).</summary>
     public void CompleteEntry() => Count++;
 
-    /// <summary>Discards everything written after <paramref name="length"/> (an entry abandoned part-way).</summary>
-    public void Truncate(int length) => _length = Math.Min(_length, length);
-
     /// <summary>Adds one reference per additional destination the chunk is queued at.</summary>
     public void AddReferences(int count) => Interlocked.Add(ref _references, count);
 
