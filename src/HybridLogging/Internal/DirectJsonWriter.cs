@@ -120,7 +120,7 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
             message = pending.RenderMessage() ?? string.Empty;
         }
 
-        if (message.Length > settings.MaxMessageLength || HasLoneSurrogate(message))
+        if (message.Length > settings.MaxMessageLength || ValueSnapshot.FindLoneSurrogate(message) >= 0)
         {
             values.Clear();
             return false; // the general path truncates and repairs it
@@ -441,29 +441,6 @@ internal sealed class DirectJsonWriter(EntryBuilder builder)
         var bigger = new char[Math.Max(_message.Length * 2, used + extra)];
         _message.AsSpan(0, used).CopyTo(bigger);
         _message = bigger;
-    }
-
-    private static bool HasLoneSurrogate(ReadOnlySpan<char> text)
-    {
-        var index = text.IndexOfAnyInRange('\uD800', '\uDFFF');
-        if (index < 0)
-        {
-            return false;
-        }
-
-        for (var i = index; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>A literal run, or a hole: the index of its value, alignment and format.</summary>

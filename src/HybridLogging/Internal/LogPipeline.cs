@@ -14,8 +14,6 @@ namespace HybridLogging.Internal;
 /// shared <see cref="Utf8Chunk"/>s (one per distinct minimum level). When no route needs a <see cref="LogEntry"/> (no
 /// streams, subscribers or entry-taking sinks), the line is written straight from the captured call
 /// (<see cref="DirectJsonWriter"/>) and no entry is built at all.
-/// </remarks>
-/// <remarks>
 /// Accounting: Produced = DroppedAtQueue + DroppedAtShutdown + Dispatched + Queued, at every moment. Each destination
 /// then accounts for what it received (see <see cref="SinkWorker"/>).
 /// </remarks>

@@ -19,16 +19,9 @@ namespace HybridLogging.Internal;
 /// </remarks>
 internal static class PlainJsonLine
 {
+    // Trace..None, from the names the formatters use.
     private static readonly JsonEncodedText[] LevelValues =
-    [
-        JsonEncodedText.Encode("TRACE"),
-        JsonEncodedText.Encode("DEBUG"),
-        JsonEncodedText.Encode("INFO"),
-        JsonEncodedText.Encode("WARN"),
-        JsonEncodedText.Encode("ERROR"),
-        JsonEncodedText.Encode("CRITICAL"),
-        JsonEncodedText.Encode("NONE"),
-    ];
+        [.. Enumerable.Range(0, 7).Select(level => JsonEncodedText.Encode(LogLevelNames.Get((Microsoft.Extensions.Logging.LogLevel)level)))];
 
     /// <summary>Printable ASCII the writer's encoder leaves as it is (computed from the encoder, not assumed).</summary>
     private static readonly SearchValues<char> Plain = SearchValues.Create(PlainCharacters());

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using HybridLogging.Formatting;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -24,7 +23,6 @@ internal sealed class SinkWorker : IAsyncDisposable
     private readonly bool _acceptLines;
     private long _queuedEntries;
     private ArrayBufferWriter<byte> _lines = new(64 * 1024);
-    private JsonLogFormatter? _lineFormatter;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _abort = new();
     private readonly ResiliencePipeline _resilience;
@@ -132,6 +130,12 @@ internal sealed class SinkWorker : IAsyncDisposable
     /// <summary>Offers an entry (dispatcher thread only). Never blocks except under opt-in Block; a full queue drops and counts.</summary>
     public void Post(LogEntry entry)
     {
+        if (_acceptLines)
+        {
+            // The dispatcher formats lines for these destinations; an entry here would never reach the sink.
+            throw new InvalidOperationException($"Destination '{Name}' takes JSON lines, not entries.");
+        }
+
         if ((int)entry.Level < _minimumLevel)
         {
             return;
@@ -517,7 +521,7 @@ internal sealed class SinkWorker : IAsyncDisposable
         var abandoned = false;
         try
         {
-            var lines = _acceptLines ? batch.Lines(ref _lines, ref _lineFormatter) : default;
+            var lines = _acceptLines ? batch.Lines(_lines) : default;
             await _resilience.ExecuteAsync(
                 async (state, token) =>
                 {
@@ -664,10 +668,10 @@ internal sealed class SinkWorker : IAsyncDisposable
         }
     }
 
-    /// <summary>The entries (or, in lines mode, chunks and entries, in order) of the batch being written.</summary>
+    /// <summary>The batch being written: entries, or in lines mode chunks of lines (a worker never gets both).</summary>
     private sealed class Batch(int capacity)
     {
-        private readonly List<object> _items = new(Math.Min(capacity, 1024));
+        private readonly List<Utf8Chunk> _chunks = [];
 
         /// <summary>Entries, for sinks written with <see cref="ILogSink.WriteBatchAsync"/>.</summary>
         public List<LogEntry> Entries { get; } = new(Math.Min(capacity, 1024));
@@ -679,39 +683,28 @@ internal sealed class SinkWorker : IAsyncDisposable
         {
             if (item is Utf8Chunk chunk)
             {
-                _items.Add(chunk);
+                _chunks.Add(chunk);
                 Count += chunk.Count;
             }
             else
             {
-                _items.Add(item);
                 Entries.Add((LogEntry)item);
                 Count++;
             }
         }
 
-        /// <summary>
-        /// The batch as JSON lines: a single chunk's own bytes, or the chunks copied (and any entries formatted) in
-        /// order into <paramref name="buffer"/>.
-        /// </summary>
-        public ReadOnlyMemory<byte> Lines(ref ArrayBufferWriter<byte> buffer, ref JsonLogFormatter? formatter)
+        /// <summary>The batch as JSON lines: a single chunk's own bytes, or the chunks copied into <paramref name="buffer"/>.</summary>
+        public ReadOnlyMemory<byte> Lines(ArrayBufferWriter<byte> buffer)
         {
-            if (_items.Count == 1 && _items[0] is Utf8Chunk only)
+            if (_chunks.Count == 1)
             {
-                return only.Memory;
+                return _chunks[0].Memory;
             }
 
             buffer.ResetWrittenCount();
-            foreach (var item in _items)
+            foreach (var chunk in _chunks)
             {
-                if (item is Utf8Chunk chunk)
-                {
-                    buffer.Write(chunk.Memory.Span);
-                }
-                else
-                {
-                    (formatter ??= new JsonLogFormatter()).Write((LogEntry)item, buffer);
-                }
+                buffer.Write(chunk.Memory.Span);
             }
 
             return buffer.WrittenMemory;
@@ -720,12 +713,12 @@ internal sealed class SinkWorker : IAsyncDisposable
         /// <summary>Empties the batch and releases its chunks.</summary>
         public void Clear()
         {
-            foreach (var item in _items)
+            foreach (var chunk in _chunks)
             {
-                (item as Utf8Chunk)?.Release();
+                chunk.Release();
             }
 
-            _items.Clear();
+            _chunks.Clear();
             Entries.Clear();
             Count = 0;
         }

@@ -116,7 +116,8 @@ internal static class ValueSnapshot
         return builder.ToString();
     }
 
-    private static int FindLoneSurrogate(ReadOnlySpan<char> span)
+    /// <summary>Index of the first UTF-16 surrogate without its pair, or -1.</summary>
+    public static int FindLoneSurrogate(ReadOnlySpan<char> span)
     {
         var index = span.IndexOfAnyInRange('\uD800', '\uDFFF');
         if (index < 0)
