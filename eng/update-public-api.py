@@ -1,22 +1,34 @@
 #!/usr/bin/env python3
-"""Adds every public symbol the PublicApiAnalyzers report as undeclared (RS0016) to PublicAPI.Unshipped.txt.
+"""Brings each project's PublicAPI.Unshipped.txt in line with its code.
 
-Usage: python3 eng/update-public-api.py [project-dir ...]   (default: every project under src/)
-Review the diff afterwards: every line is a public API change.
+Builds the given project (or the solution), reads the public API analyzer's RS0016 (symbol not declared) and RS0017
+(declared symbol no longer public) diagnostics, adds or removes those lines, and repeats until the build reports none.
+Review the diff afterwards: every line added here is a change to the public surface.
+usage: eng/update-public-api.py [project-or-solution]
 """
-import pathlib, re, subprocess, sys
+import re, subprocess, sys, os
 
-root = pathlib.Path(__file__).resolve().parent.parent
-projects = [pathlib.Path(p) for p in sys.argv[1:]] or [p.parent for p in (root / "src").glob("*/*.csproj")]
-pattern = re.compile(r"^(?P<file>/[^(]+)\(\d+,\d+\): (?:error|warning) RS0016: Symbol '(?P<sym>.+)' is not part of the declared public API")
-for project in projects:
-    out = subprocess.run(["dotnet", "build", str(project), "-p:TreatWarningsAsErrors=false", "--no-incremental", "-clp:NoSummary"],
-                         capture_output=True, text=True).stdout
-    symbols = sorted({m.group("sym") for line in out.splitlines() if (m := pattern.match(line))})
-    if not symbols:
-        continue
-    unshipped = project / "PublicAPI.Unshipped.txt"
-    lines = unshipped.read_text().splitlines() if unshipped.exists() else ["#nullable enable"]
-    merged = [lines[0]] + sorted(set(lines[1:]) | set(symbols))
-    unshipped.write_text("\n".join(merged) + "\n")
-    print(f"{project.name}: {len(symbols)} symbols added")
+target = sys.argv[1] if len(sys.argv) > 1 else "HybridLogging.sln"
+pattern = re.compile(r"error (RS0016|RS0017|RS0026|RS0027)?.*?Symbol '(.+?)' (?:is not part of the declared|is part of the declared).*?\[(.+?\.csproj)\]")
+for attempt in range(5):
+    out = subprocess.run(["dotnet", "build", target, "-c", "Release", "-nologo"], capture_output=True, text=True).stdout
+    adds, removes = {}, {}
+    for line in out.splitlines():
+        m = re.search(r"error (RS001[67]): Symbol '(.+?)' is (?:not )?part of the declared.*?\[(.+?\.csproj)\]", line)
+        if not m:
+            continue
+        code, symbol, project = m.groups()
+        folder = os.path.dirname(project)
+        (adds if code == "RS0016" else removes).setdefault(folder, set()).add(symbol)
+    if not adds and not removes:
+        print("public API files are up to date")
+        break
+    for folder in set(adds) | set(removes):
+        path = os.path.join(folder, "PublicAPI.Unshipped.txt")
+        lines = open(path).read().splitlines() if os.path.exists(path) else ["#nullable enable"]
+        header = [l for l in lines if l.startswith("#")] or ["#nullable enable"]
+        body = [l for l in lines if l and not l.startswith("#")]
+        body = [l for l in body if l not in removes.get(folder, set())]
+        body = sorted(set(body) | adds.get(folder, set()))
+        open(path, "w").write("\n".join(header + body) + "\n")
+        print(f"{path}: +{len(adds.get(folder, ()))} -{len(removes.get(folder, ()))}")

@@ -18,8 +18,8 @@ public sealed class ConsoleSink : ILogSink, IReportsBytes
     private readonly ConsoleSinkOptions _options;
     private readonly Stream _output;
     private readonly Stream _error;
-    private readonly ILogFormatter _outputFormatter;
-    private readonly ILogFormatter _errorFormatter;
+    private readonly LogEntryFormatter _outputFormatter;
+    private readonly LogEntryFormatter _errorFormatter;
     private readonly PooledBufferWriter _outputBuffer = new();
     private readonly PooledBufferWriter _errorBuffer = new();
     private long _bytesWritten;
@@ -132,6 +132,6 @@ public sealed class ConsoleSink : ILogSink, IReportsBytes
         _errorBuffer.Dispose();
     }
 
-    private static ILogFormatter CreateFormatter(LogFormat format, bool colors) =>
+    private static LogEntryFormatter CreateFormatter(LogFormat format, bool colors) =>
         format == LogFormat.Text ? new TextLogFormatter { UseColors = colors } : new JsonLogFormatter();
 }

@@ -125,6 +125,46 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     /// <summary>Returns a snapshot of all counters.</summary>
     public HybridLoggingStats GetStats() => Pipeline.GetStats();
 
+    /// <summary>
+    /// Applies a retention of <paramref name="days"/> days to every destination whose sink keeps logs for a time it
+    /// controls (<see cref="ISupportsRetention"/>: rolled files by age, CloudWatch Logs groups). Returns how many sinks
+    /// applied it; a sink that refuses the value fails the call with its reason after the others have been asked.
+    /// </summary>
+    public async Task<int> UpdateRetentionPolicyAsync(int days, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
+        var workers = new List<SinkWorker>();
+        foreach (var route in Pipeline.Routes)
+        {
+            route.CollectWorkers(workers);
+        }
+
+        var applied = 0;
+        var errors = new List<Exception>();
+        foreach (var worker in workers)
+        {
+            if (worker.Sink is ISupportsRetention retention)
+            {
+                try
+                {
+                    await retention.SetRetentionAsync(days, cancellationToken).ConfigureAwait(false);
+                    applied++;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    errors.Add(ex);
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new AggregateException($"Retention of {days} days was refused by {errors.Count} sink(s).", errors);
+        }
+
+        return applied;
+    }
+
     /// <summary>Adds a route after the provider's own sinks (used by the stream manager).</summary>
     internal void AddRoute(IEntryRoute route)
     {

@@ -10,6 +10,7 @@ public sealed class HybridLoggingOptions
 {
     private readonly List<SinkRegistration> _codeSinks = [];
     private readonly List<ILogSinkFactory> _sinkFactories = [];
+    private readonly List<ILogEntryObserver> _observers = [];
 
     /// <summary>
     /// Lowest level the provider accepts. Default <see cref="LogLevel.Trace"/>: whatever the Microsoft.Extensions.Logging
@@ -105,6 +106,20 @@ public sealed class HybridLoggingOptions
     }
 
     internal IReadOnlyList<ILogSinkFactory> GetSinkFactories() => _sinkFactories;
+
+    /// <summary>Adds an observer that sees every dispatched entry on the dispatcher thread (see <see cref="ILogEntryObserver"/>).</summary>
+    public HybridLoggingOptions AddObserver(ILogEntryObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        if (!_observers.Contains(observer))
+        {
+            _observers.Add(observer);
+        }
+
+        return this;
+    }
+
+    internal IReadOnlyList<ILogEntryObserver> GetObservers() => _observers;
 
     // Sinks added in code; not bindable from configuration.
     internal IReadOnlyList<SinkRegistration> GetCodeSinks() => _codeSinks;

@@ -42,6 +42,12 @@ public sealed class SinkStats
     /// <summary>Time of the last successful batch.</summary>
     public DateTimeOffset? LastFlush { get; init; }
 
+    /// <summary>Entries failed, by reason (for example <c>timeout</c>, <c>tooOld</c>, <c>mapping</c>); the values add up to <see cref="Failed"/>.</summary>
+    public IReadOnlyDictionary<string, long> FailedByReason { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Sink-specific counters (for example <c>truncated</c>, <c>duplicates</c>), see <see cref="LogRecordBatch.AddCount"/>.</summary>
+    public IReadOnlyDictionary<string, long> Counters { get; init; } = new Dictionary<string, long>();
+
     /// <summary>The last error, if any.</summary>
     public string? LastError { get; init; }
 }

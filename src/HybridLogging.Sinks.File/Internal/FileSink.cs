@@ -30,7 +30,7 @@ internal sealed class FileSink : IJsonLinesSink, IReportsBytes
     private readonly FileSinkOptions _options;
     private readonly TimeProvider _time;
     private readonly RolledFileNames _names;
-    private readonly ILogFormatter _formatter;
+    private readonly LogEntryFormatter _formatter;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly FileLock _lock;
     private readonly ITimer? _flushTimer;

@@ -11,7 +11,7 @@ namespace HybridLogging.Formatting;
 /// error{type, message, stackTrace, code, innerErrors}, performance{latency, throughput, errorRate},
 /// routing{provider, fallback, reason}, metadata{}, properties{}.
 /// </summary>
-public sealed class JsonLogFormatter : ILogFormatter
+public sealed class JsonLogFormatter : LogEntryFormatter
 {
     internal static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("timestamp");
     internal static readonly JsonEncodedText LevelName = JsonEncodedText.Encode("level");
@@ -54,12 +54,25 @@ public sealed class JsonLogFormatter : ILogFormatter
         MaxDepth = 64,
     };
 
-    private Utf8JsonWriter? _writer;
+    [ThreadStatic]
+    private static Utf8JsonWriter? _writer;
+
+    /// <summary>The shared instance (the formatter keeps no state).</summary>
+    public static JsonLogFormatter Instance { get; } = new();
+
+    /// <summary>Key <c>json</c>: one JSON object per line in this layout.</summary>
+    public override string Key => "json";
 
     /// <inheritdoc />
-    public void Write(LogEntry entry, IBufferWriter<byte> output)
+    public override void Write(LogEntryView entry, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        Write(entry.ToLogEntry(), output, true);
+    }
+
+    private static void Write(LogEntry entry, IBufferWriter<byte> output, bool unused)
+    {
+        _ = unused;
         ArgumentNullException.ThrowIfNull(output);
         var writer = _writer ??= new Utf8JsonWriter(output, WriterOptions);
         writer.Reset(output);

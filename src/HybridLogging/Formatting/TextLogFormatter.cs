@@ -8,19 +8,29 @@ namespace HybridLogging.Formatting;
 /// Human-readable text: <c>2026-01-01T10:00:00.000Z INFO  [HybridRouter] message {correlationId=…}</c>, then the error
 /// on following lines. Control characters in values are escaped so one entry never forges another line.
 /// </summary>
-public sealed class TextLogFormatter : ILogFormatter
+public sealed class TextLogFormatter : LogEntryFormatter
 {
-    private readonly StringBuilder _builder = new(256);
+    [ThreadStatic]
+    private static StringBuilder? _sharedBuilder;
 
     /// <summary>Whether to add ANSI colours to the level (console on a terminal). Default false.</summary>
     public bool UseColors { get; init; }
 
+    /// <summary>Key <c>text</c>, or <c>text+ansi</c> with colours.</summary>
+    public override string Key => UseColors ? "text+ansi" : "text";
+
     /// <inheritdoc />
-    public void Write(LogEntry entry, IBufferWriter<byte> output)
+    public override void Write(LogEntryView entry, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        Write(entry.ToLogEntry(), output, true);
+    }
+
+    private void Write(LogEntry entry, IBufferWriter<byte> output, bool unused)
+    {
+        _ = unused;
         ArgumentNullException.ThrowIfNull(output);
-        var b = _builder.Clear();
+        var b = (_sharedBuilder ??= new StringBuilder(256)).Clear();
         b.Append(entry.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)).Append(' ');
         var level = LogLevelNames.Get(entry.Level);
         if (UseColors)

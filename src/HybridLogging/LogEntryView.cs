@@ -1,0 +1,311 @@
+using HybridLogging.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace HybridLogging;
+
+/// <summary>
+/// The pipeline's read-only view of one log entry, after redaction, limits and the lifting of well-known properties
+/// into typed fields. Filters, formatters, observers and <see cref="LogEntry"/> itself are all built from it, so every
+/// output agrees on what an entry contains.
+/// </summary>
+/// <remarks>
+/// A view is reused for the next entry as soon as the call it is passed to returns: read what you need during the call
+/// and never keep the view (call <see cref="ToLogEntry"/> for an object that may be kept). Property values are already
+/// snapshots: <c>null</c>, <see cref="string"/>, <see cref="bool"/>, the integral and floating-point types,
+/// <see cref="decimal"/>, <see cref="DateTime"/>, <see cref="DateTimeOffset"/>, <see cref="TimeSpan"/>,
+/// <see cref="Guid"/>, <c>object?[]</c> for sequences and <c>KeyValuePair&lt;string, object?&gt;[]</c> for maps.
+/// </remarks>
+public sealed class LogEntryView
+{
+    private Property[] _properties = new Property[16];
+    private char[] _message = new char[256];
+    private Exception? _exception;
+    private LogError? _error;
+    private LogEntry? _entry;
+
+    internal LogEntryView()
+    {
+    }
+
+    /// <summary>Sequence number of the entry, unique within its pipeline and increasing in dispatch order.</summary>
+    public long Sequence { get; internal set; }
+
+    /// <summary>UTC ticks of <see cref="Timestamp"/>.</summary>
+    public long TimestampTicks { get; internal set; }
+
+    /// <summary>When the log call was made (UTC).</summary>
+    public DateTimeOffset Timestamp => new(TimestampTicks, TimeSpan.Zero);
+
+    /// <summary>Severity.</summary>
+    public LogLevel Level { get; internal set; }
+
+    /// <summary>The logger category.</summary>
+    public string Category { get; internal set; } = string.Empty;
+
+    /// <summary>The logical source derived from the category (see <see cref="LogEntry.Source"/>).</summary>
+    public string Source { get; internal set; } = string.Empty;
+
+    /// <summary>Event id of the call.</summary>
+    public EventId EventId { get; internal set; }
+
+    /// <summary>The rendered message: redacted by placeholder, bounded by <see cref="HybridLoggingOptions.MaxMessageLength"/>.</summary>
+    public ReadOnlySpan<char> Message => _message.AsSpan(0, MessageLength);
+
+    /// <summary>The message template (<c>{OriginalFormat}</c>), when the call had one.</summary>
+    public string? MessageTemplate { get; internal set; }
+
+    /// <summary>Correlation id: from a property, a scope, the correlation context, or the trace id.</summary>
+    public string? CorrelationId { get; internal set; }
+
+    /// <summary>Request id.</summary>
+    public string? RequestId { get; internal set; }
+
+    /// <summary>User id.</summary>
+    public string? UserId { get; internal set; }
+
+    /// <summary>Session id.</summary>
+    public string? SessionId { get; internal set; }
+
+    /// <summary>Kind of operation.</summary>
+    public string? OperationType { get; internal set; }
+
+    /// <summary>W3C trace id (32 lowercase hex digits), when known.</summary>
+    public string? TraceId { get; internal set; }
+
+    /// <summary>W3C span id (16 lowercase hex digits), when known.</summary>
+    public string? SpanId { get; internal set; }
+
+    /// <summary>Duration of the operation in milliseconds, when known (always finite).</summary>
+    public double? DurationMs { get; internal set; }
+
+    /// <summary>Latency in milliseconds (always finite).</summary>
+    public double? LatencyMs { get; internal set; }
+
+    /// <summary>Throughput in operations per second (always finite).</summary>
+    public double? Throughput { get; internal set; }
+
+    /// <summary>Error rate (always finite).</summary>
+    public double? ErrorRate { get; internal set; }
+
+    /// <summary>Whether any performance figure is present.</summary>
+    public bool HasPerformance => LatencyMs is not null || Throughput is not null || ErrorRate is not null;
+
+    /// <summary>Routing: the provider the request went to.</summary>
+    public string? Provider { get; internal set; }
+
+    /// <summary>Routing: the fallback provider used.</summary>
+    public string? Fallback { get; internal set; }
+
+    /// <summary>Routing: why this route was chosen.</summary>
+    public string? RoutingReason { get; internal set; }
+
+    /// <summary>Whether any routing field is present.</summary>
+    public bool HasRouting { get; internal set; }
+
+    /// <summary>The <c>ErrorCode</c> property of the call, if any.</summary>
+    public string? ErrorCode { get; internal set; }
+
+    /// <summary>Whether the entry carries an error (an exception passed to the call).</summary>
+    public bool HasError => _exception is not null || _error is not null;
+
+    /// <summary>The exception passed to the call, when the entry comes from a log call (null for a written <see cref="LogEntry"/>).</summary>
+    public Exception? Exception => _exception;
+
+    /// <summary>Error details (bounded in depth and size), captured once per entry on first use.</summary>
+    public LogError? Error
+    {
+        get
+        {
+            if (_error is null && _exception is { } exception)
+            {
+                _error = ErrorCapture.Capture(exception, 4, ErrorCode);
+            }
+
+            return _error;
+        }
+    }
+
+    /// <summary>Static metadata of the pipeline (<see cref="HybridLoggingOptions.Metadata"/>), or null.</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; internal set; }
+
+    /// <summary>Number of properties (well-known names are lifted into the typed fields and are not counted here).</summary>
+    public int PropertyCount { get; private set; }
+
+    /// <summary>Name of the property at <paramref name="index"/>.</summary>
+    public string GetPropertyName(int index) => PropertyAt(index).Name;
+
+    /// <summary>Value of the property at <paramref name="index"/> (a snapshot; see the remarks of the class).</summary>
+    public object? GetPropertyValue(int index) => PropertyAt(index).Value;
+
+    /// <summary>Finds a property by name (ordinal, then ordinal ignoring case).</summary>
+    public bool TryGetProperty(string name, out object? value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var comparison = pass == 0 ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+            for (var i = 0; i < PropertyCount; i++)
+            {
+                if (string.Equals(_properties[i].Name, name, comparison))
+                {
+                    value = _properties[i].Value;
+                    return true;
+                }
+            }
+        }
+
+        value = null;
+        return false;
+    }
+
+    /// <summary>An immutable <see cref="LogEntry"/> with the same content (built once per entry, on first call).</summary>
+    public LogEntry ToLogEntry() => _entry ??= BuildEntry();
+
+    internal int MessageLength { get; private set; }
+
+    /// <summary>The property's name pre-encoded for JSON (escaped UTF-8 without quotes), when the template cache has it.</summary>
+    internal byte[]? GetEncodedName(int index) => PropertyAt(index).EncodedName;
+
+    /// <summary>Space for the message; call <see cref="SetMessageLength"/> after writing into it.</summary>
+    internal char[] MessageBuffer(int capacity)
+    {
+        if (_message.Length < capacity)
+        {
+            _message = new char[Math.Max(capacity, _message.Length * 2)];
+        }
+
+        return _message;
+    }
+
+    internal void SetMessageLength(int length) => MessageLength = length;
+
+    internal void SetMessage(ReadOnlySpan<char> text)
+    {
+        text.CopyTo(MessageBuffer(text.Length).AsSpan());
+        MessageLength = text.Length;
+    }
+
+    internal void SetException(Exception? exception) => _exception = exception;
+
+    internal void SetError(LogError? error) => _error = error;
+
+    internal void AddProperty(string name, object? value, byte[]? encodedName = null)
+    {
+        if (PropertyCount == _properties.Length)
+        {
+            Array.Resize(ref _properties, _properties.Length * 2);
+        }
+
+        _properties[PropertyCount++] = new Property(name, value, encodedName);
+    }
+
+    internal bool HasProperty(string name)
+    {
+        for (var i = 0; i < PropertyCount; i++)
+        {
+            if (string.Equals(_properties[i].Name, name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Fills the view from an entry object (written entries, and formatters called with a <see cref="LogEntry"/>).</summary>
+    internal void Load(LogEntry entry)
+    {
+        Clear();
+        TimestampTicks = entry.Timestamp.UtcTicks;
+        Level = entry.Level;
+        Category = entry.Category;
+        Source = entry.Source;
+        EventId = entry.EventId;
+        SetMessage(entry.Message);
+        MessageTemplate = entry.MessageTemplate;
+        CorrelationId = entry.CorrelationId;
+        RequestId = entry.RequestId;
+        UserId = entry.UserId;
+        SessionId = entry.SessionId;
+        OperationType = entry.OperationType;
+        TraceId = entry.TraceId;
+        SpanId = entry.SpanId;
+        DurationMs = entry.Duration?.TotalMilliseconds;
+        LatencyMs = entry.Performance?.LatencyMs;
+        Throughput = entry.Performance?.Throughput;
+        ErrorRate = entry.Performance?.ErrorRate;
+        HasRouting = entry.Routing is not null;
+        Provider = entry.Routing?.Provider;
+        Fallback = entry.Routing?.Fallback;
+        RoutingReason = entry.Routing?.Reason;
+        _error = entry.Error;
+        ErrorCode = entry.Error?.Code;
+        Metadata = entry.Metadata;
+        foreach (var (key, value) in entry.Properties)
+        {
+            AddProperty(key, value);
+        }
+
+        _entry = entry;
+    }
+
+    /// <summary>Forgets the current entry (references are cleared so the view keeps nothing alive).</summary>
+    internal void Clear()
+    {
+        Array.Clear(_properties, 0, PropertyCount);
+        PropertyCount = 0;
+        MessageLength = 0;
+        Sequence = 0;
+        EventId = default;
+        Category = Source = string.Empty;
+        MessageTemplate = CorrelationId = RequestId = UserId = SessionId = OperationType = TraceId = SpanId = null;
+        DurationMs = LatencyMs = Throughput = ErrorRate = null;
+        Provider = Fallback = RoutingReason = ErrorCode = null;
+        HasRouting = false;
+        _exception = null;
+        _error = null;
+        _entry = null;
+        Metadata = null;
+    }
+
+    private ref readonly Property PropertyAt(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)PropertyCount, nameof(index));
+        return ref _properties[index];
+    }
+
+    private LogEntry BuildEntry()
+    {
+        var properties = PropertyCount == 0 ? [] : new KeyValuePair<string, object?>[PropertyCount];
+        for (var i = 0; i < PropertyCount; i++)
+        {
+            properties[i] = new(_properties[i].Name, _properties[i].Value);
+        }
+
+        return new LogEntry
+        {
+            Timestamp = Timestamp,
+            Level = Level,
+            Category = Category,
+            Source = Source,
+            EventId = EventId,
+            Message = Message.ToString(),
+            MessageTemplate = MessageTemplate,
+            Properties = properties,
+            CorrelationId = CorrelationId,
+            RequestId = RequestId,
+            UserId = UserId,
+            SessionId = SessionId,
+            TraceId = TraceId,
+            SpanId = SpanId,
+            OperationType = OperationType,
+            Duration = DurationMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+            Error = Error,
+            Performance = HasPerformance ? new PerformanceInfo { LatencyMs = LatencyMs, Throughput = Throughput, ErrorRate = ErrorRate } : null,
+            Routing = HasRouting ? new RoutingInfo { Provider = Provider, Fallback = Fallback, Reason = RoutingReason } : null,
+            Metadata = Metadata,
+        };
+    }
+
+    private readonly record struct Property(string Name, object? Value, byte[]? EncodedName);
+}
