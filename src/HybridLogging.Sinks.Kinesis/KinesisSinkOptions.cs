@@ -134,12 +134,14 @@ public sealed partial class KinesisSinkOptions
             errors.Add($"{prefix} Compression must be None or Gzip (was {Compression}).");
         }
 
-        if (MaxRecordBytes is < MinRecordBytes or > ServiceMaxRecordBytes)
+        var recordBytesValid = MaxRecordBytes is >= MinRecordBytes and <= ServiceMaxRecordBytes;
+        if (!recordBytesValid)
         {
             errors.Add($"{prefix} MaxRecordBytes must be between {MinRecordBytes} and {ServiceMaxRecordBytes} (was {MaxRecordBytes}).");
         }
 
-        if (MaxRequestBytes < MaxRecordBytes || MaxRequestBytes > ServiceMaxRequestBytes)
+        // Compared with MaxRecordBytes only when that is valid, so one mistake gives one message.
+        if ((recordBytesValid && MaxRequestBytes < MaxRecordBytes) || MaxRequestBytes is < MinRecordBytes or > ServiceMaxRequestBytes)
         {
             errors.Add($"{prefix} MaxRequestBytes must be between MaxRecordBytes ({MaxRecordBytes}) and {ServiceMaxRequestBytes} (was {MaxRequestBytes}).");
         }

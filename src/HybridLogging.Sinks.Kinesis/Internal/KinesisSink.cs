@@ -46,6 +46,9 @@ internal sealed class KinesisSink : IFormattedLogSink, IReportsBytes
     /// <inheritdoc />
     public LogEntryFormatter Formatter => JsonLogFormatter.Instance;
 
+    /// <summary>The sink's settings (a copy taken at construction).</summary>
+    internal KinesisSinkOptions Options => _options;
+
     /// <inheritdoc />
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 

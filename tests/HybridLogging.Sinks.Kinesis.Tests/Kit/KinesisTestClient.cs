@@ -68,7 +68,7 @@ internal sealed class KinesisTestClient : IDisposable
 
                 foreach (var item in items)
                 {
-                    records.Add(new StoredRecord((string)item!["PartitionKey"]!, Convert.FromBase64String((string)item["Data"]!)));
+                    records.Add(new StoredRecord((string)item!["PartitionKey"]!, Convert.FromBase64String((string)item["Data"]!), (string)shard["ShardId"]!));
                 }
 
                 iterator = (string?)page["NextShardIterator"];
@@ -82,7 +82,7 @@ internal sealed class KinesisTestClient : IDisposable
 }
 
 /// <summary>A record as a consumer reads it.</summary>
-internal sealed record StoredRecord(string PartitionKey, byte[] Data)
+internal sealed record StoredRecord(string PartitionKey, byte[] Data, string ShardId)
 {
     public bool IsGzip => Data.Length > 2 && Data[0] == 0x1f && Data[1] == 0x8b;
 

@@ -11,8 +11,9 @@ internal static class Some
 {
     public static readonly DateTimeOffset Time = new(2026, 1, 1, 10, 15, 0, TimeSpan.Zero);
 
-    public static LogEntry Entry(int index, string? correlationId = null, string message = "", string source = "Tests") => new()
+    public static LogEntry Entry(int index, string? correlationId = null, string message = "", string source = "Tests", string? userId = null) => new()
     {
+        UserId = userId,
         Timestamp = Time.AddMilliseconds(index),
         Level = LogLevel.Information,
         Source = source,
