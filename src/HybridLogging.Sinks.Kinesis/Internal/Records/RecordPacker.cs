@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace HybridLogging.Sinks.Kinesis.Internal.Records;
@@ -43,7 +44,7 @@ internal sealed class RecordPacker
 
     /// <summary>The batch indices of the entries in a record.</summary>
     public ReadOnlySpan<int> MembersOf(in PackedRecord record) =>
-        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_members).Slice(record.MemberStart, record.MemberCount);
+        CollectionsMarshal.AsSpan(_members).Slice(record.MemberStart, record.MemberCount);
 
     /// <summary>Builds the records of a batch; marks the entries that cannot be sent as failed. Returns how many failed.</summary>
     public int Pack(LogRecordBatch batch)
@@ -71,16 +72,18 @@ internal sealed class RecordPacker
             if (!_aggregate || !fitsUncompressed)
             {
                 // Alone: without aggregation, or too large to share a record (gzip may still make it fit).
-                _groups.Add(new Group(key ?? PartitionKeys.RandomKey(), i, record.Bytes.Length));
+                var index = i;
+                failed += Emit(batch, key ?? PartitionKeys.RandomKey(), new ReadOnlySpan<int>(in index));
                 continue;
             }
 
             AddToGroup(key, i, record.Bytes.Length);
         }
 
+        // Aggregates are emitted after every entry found its group, in the order the groups were opened.
         foreach (var group in _groups)
         {
-            failed += Emit(batch, group.Key, group.Members, 0, group.Members.Count);
+            failed += Emit(batch, group.Key, CollectionsMarshal.AsSpan(group.Members));
         }
 
         return failed;
@@ -111,15 +114,16 @@ internal sealed class RecordPacker
         }
     }
 
-    /// <summary>Writes the record of members [start, start+count) of a group; splits it when gzip did not shrink it enough.</summary>
-    private int Emit(LogRecordBatch batch, string key, List<int> members, int start, int count)
+    /// <summary>Writes the record of some entries with one key; splits it when gzip did not shrink it enough.</summary>
+    private int Emit(LogRecordBatch batch, string key, ReadOnlySpan<int> members)
     {
+        var count = members.Length;
         var keyBytes = Encoding.UTF8.GetByteCount(key);
         ReadOnlyMemory<byte> data;
         if (!_gzip && count == 1)
         {
             // The common case: the entry's own bytes, no copy.
-            data = batch[members[start]].Bytes;
+            data = batch[members[0]].Bytes;
         }
         else
         {
@@ -129,17 +133,17 @@ internal sealed class RecordPacker
                 using var stream = new BufferWriterStream(_buffer);
                 using (var gzip = new GZipStream(stream, CompressionLevel.Fastest, leaveOpen: true))
                 {
-                    for (var m = start; m < start + count; m++)
+                    foreach (var member in members)
                     {
-                        gzip.Write(batch[members[m]].Bytes.Span);
+                        gzip.Write(batch[member].Bytes.Span);
                     }
                 }
             }
             else
             {
-                for (var m = start; m < start + count; m++)
+                foreach (var member in members)
                 {
-                    _buffer.Write(batch[members[m]].Bytes.Span);
+                    _buffer.Write(batch[member].Bytes.Span);
                 }
             }
 
@@ -151,20 +155,17 @@ internal sealed class RecordPacker
                 _buffer.Advance(offset);
                 if (count == 1)
                 {
-                    batch.Fail(members[start], TooLargeReason);
+                    batch.Fail(members[0], TooLargeReason);
                     return 1;
                 }
 
                 var half = count / 2;
-                return Emit(batch, key, members, start, half) + Emit(batch, key, members, start + half, count - half);
+                return Emit(batch, key, members[..half]) + Emit(batch, key, members[half..]);
             }
         }
 
         var memberStart = _members.Count;
-        for (var m = start; m < start + count; m++)
-        {
-            _members.Add(members[m]);
-        }
+        _members.AddRange(members);
 
         _records.Add(new PackedRecord(data, key, data.Length + keyBytes, memberStart, count));
         return 0;
