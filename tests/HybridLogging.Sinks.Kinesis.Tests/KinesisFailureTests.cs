@@ -48,6 +48,28 @@ public sealed class KinesisFailureTests(KinesaliteFixture kinesalite)
         Assert.Equal(Enumerable.Range(0, 1_000), indices);
     }
 
+    [Fact]
+    public async Task A_failed_aggregated_record_retries_every_entry_it_holds_and_each_arrives_once()
+    {
+        var stream = await NewStreamAsync("partial-aggregate");
+        var transport = new FaultInjector { RecordFault = static (index, _) => index % 2 == 0 ? "ProvisionedThroughputExceededException" : null };
+        await using var sink = TestSinks.Kinesis(kinesalite, stream, o =>
+        {
+            o.AggregateEntries = true;
+            o.Compression = KinesisCompression.Gzip;
+            o.MaxRecordBytes = 4_096;
+        }, transport);
+        var records = Some.Records(600, i => $"corr-{i % 6}");
+
+        var (outcomes, errors) = await TestSinks.WriteWithRetriesAsync(sink, records, 4, Ct);
+
+        Assert.Empty(errors);
+        Assert.All(outcomes, Assert.Null);
+        Assert.True(transport.FaultedRecords > 0);
+        var indices = (await kinesalite.Client.ReadAllAsync(stream, Ct)).SelectMany(r => r.Lines()).Select(Some.IndexOf).Order();
+        Assert.Equal(Enumerable.Range(0, 600), indices);
+    }
+
     [Theory]
     [InlineData(HttpStatusCode.InternalServerError, "InternalFailure")]
     [InlineData(HttpStatusCode.ServiceUnavailable, "ServiceUnavailable")]
