@@ -8,7 +8,8 @@ namespace HybridLogging.Tests.Shared;
 /// <summary>
 /// Runs an npm-installed service emulator (kinesalite, s3rver, ...) from <c>tests/emulators/NAME/</c> for a test:
 /// installs its locked packages with <c>npm ci</c> when needed, starts <c>node start.js PORT</c> on a free loopback
-/// port, waits for the line containing "ready" that the script prints, and stops the process on dispose.
+/// port, waits for the line starting with <c>READY</c> that the script prints once it listens on 127.0.0.1, and stops
+/// the process on dispose (start.js also exits when its stdin closes, so a crashed test run leaves no server behind).
 /// </summary>
 /// <remarks>
 /// Never skips: when Node.js is missing, the install fails or the emulator does not come up in time, it throws with
@@ -127,7 +128,7 @@ internal sealed class NodeEmulator : IAsyncDisposable
                 output.AppendLine(e.Data);
             }
 
-            if (e.Data.Contains("ready", StringComparison.OrdinalIgnoreCase))
+            if (e.Data.StartsWith("READY", StringComparison.Ordinal))
             {
                 ready.TrySetResult();
             }

@@ -1,5 +1,5 @@
 // Starts kinesalite on 127.0.0.1 only (its command line binds every interface), in memory, on the port given as the
-// first argument, and prints one "ready" line for the test kit (tests/Shared/NodeEmulator.cs) to wait for.
+// first argument, and prints one line starting "READY <port>" for the test kit (tests/Shared/NodeEmulator.cs).
 'use strict'
 
 const kinesalite = require('kinesalite')
@@ -17,7 +17,7 @@ server.on('error', (err) => {
   process.exit(1)
 })
 server.listen(port, '127.0.0.1', () => {
-  console.log(`ready: kinesalite listening on http://127.0.0.1:${port}`)
+  console.log(`READY ${port} kinesalite on http://127.0.0.1:${port}`)
 })
 
 // The test process keeps stdin open; when it exits (even by a crash) stdin ends and the emulator goes with it.
