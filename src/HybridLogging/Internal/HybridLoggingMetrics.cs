@@ -25,6 +25,7 @@ internal sealed class HybridLoggingMetrics : IDisposable
         _meter.CreateObservableCounter("hybridlogging.destination.retried", () => PerSink(provider, s => s.Retried), "{attempt}", "Retry attempts, by destination.");
         _meter.CreateObservableCounter("hybridlogging.destination.batches", () => PerSink(provider, s => s.Batches), "{batch}", "Batches attempted, by destination.");
         _meter.CreateObservableCounter("hybridlogging.destination.bytes", () => PerSink(provider, s => s.BytesWritten), "By", "Bytes written, by destination.");
+        _meter.CreateObservableCounter("hybridlogging.configuration.reloads", () => Reloads(provider), "{reload}", "Configuration reloads, by outcome (applied, rejected).");
         _meter.CreateObservableGauge("hybridlogging.destination.queue.length", () => PerSink(provider, s => s.QueueLength), "{entry}", "Entries queued, by destination.");
     }
 
@@ -43,6 +44,13 @@ internal sealed class HybridLoggingMetrics : IDisposable
         var stats = provider.GetStats();
         yield return new Measurement<long>(stats.DroppedQueueFull, new KeyValuePair<string, object?>("reason", "queue_full"));
         yield return new Measurement<long>(stats.DroppedShutdown, new KeyValuePair<string, object?>("reason", "shutdown"));
+    }
+
+    private static IEnumerable<Measurement<long>> Reloads(HybridLoggerProvider provider)
+    {
+        var reloads = provider.Reloads;
+        yield return new Measurement<long>(reloads.Applied, new KeyValuePair<string, object?>("outcome", "applied"));
+        yield return new Measurement<long>(reloads.Rejected, new KeyValuePair<string, object?>("outcome", "rejected"));
     }
 
     private static IEnumerable<Measurement<long>> PerSink(HybridLoggerProvider provider, Func<SinkStats, long> read)

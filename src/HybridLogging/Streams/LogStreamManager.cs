@@ -322,9 +322,13 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         }
     }
 
-    /// <summary>Applies the streams declared in options (configuration or code): creates, updates and removes those streams only.</summary>
-    internal void ApplyConfiguration(IReadOnlyDictionary<string, LogStreamConfig> declared)
+    /// <summary>
+    /// Applies the streams declared in options (configuration or code): creates, updates and removes those streams only.
+    /// Returns one message per stream that could not be applied (it keeps its previous version); the caller reports them.
+    /// </summary>
+    internal IReadOnlyList<string> ApplyConfiguration(IReadOnlyDictionary<string, LogStreamConfig> declared)
     {
+        var errors = new List<string>();
         lock (_gate)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -352,7 +356,7 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
                 }
                 catch (Exception ex)
                 {
-                    SelfLog.Report($"Stream '{copy.Id}' from configuration was not applied: {ex.Message}");
+                    errors.Add($"Stream '{copy.Id}' was not applied: {ex.Message}");
                 }
             }
 
@@ -361,6 +365,8 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
                 _ = RemoveStreamAsync(id);
             }
         }
+
+        return errors;
     }
 
     private LogSubscription AddSubscriber(string? streamId, LogFilter? filter, int capacity)
