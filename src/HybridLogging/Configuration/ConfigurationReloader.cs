@@ -16,7 +16,8 @@ namespace HybridLogging.Internal;
 /// binding, code configuration and validators) catches that. A file that cannot be parsed at all never raises a change;
 /// the file source's <c>OnLoadException</c> callback is the only signal, so it is chained for every reloading file.
 /// File watchers deliver one save as several reloads: a reload whose <c>Logging:HybridLogging</c> content equals the
-/// last one seen is skipped, so it is neither applied twice nor reported twice.
+/// last one seen is skipped, so it is neither applied twice nor reported twice. While a file cannot be loaded, reloads
+/// raised by other sources are rejected too: that file's settings are missing from them.
 /// </remarks>
 internal sealed class ConfigurationReloader : IDisposable
 {
@@ -30,6 +31,7 @@ internal sealed class ConfigurationReloader : IDisposable
     private readonly Lock _gate = new();
     private readonly IDisposable _registration;
     private readonly List<(FileConfigurationSource Source, Action<FileLoadExceptionContext>? Previous, Action<FileLoadExceptionContext> Ours)> _hooks = [];
+    private readonly List<(string Path, IChangeToken Loaded)> _unloadable = [];
     private string _lastContent;
     private string? _lastLoadError;
 
@@ -87,6 +89,17 @@ internal sealed class ConfigurationReloader : IDisposable
             }
 
             _lastContent = content;
+
+            // A file that failed to load has lost all its settings until it loads again (the provider empties it before
+            // it throws): a reload raised by another source meanwhile would apply configuration without them, for
+            // example remove every destination declared there. The provider's reload token fires on its next good load.
+            _unloadable.RemoveAll(f => f.Loaded.HasChanged);
+            if (_unloadable.Count > 0)
+            {
+                _counters.Reject(Rejected + string.Join(", ", _unloadable.Select(f => f.Path).Distinct()) + " could not be loaded, so the settings it holds would be missing.");
+                return;
+            }
+
             HybridLoggingOptions options;
             try
             {
@@ -153,6 +166,7 @@ internal sealed class ConfigurationReloader : IDisposable
             var message = Rejected + Describe(context.Exception);
             lock (_gate)
             {
+                _unloadable.Add((context.Provider.Source.Path ?? "a configuration file", context.Provider.GetReloadToken()));
                 if (string.Equals(message, _lastLoadError, StringComparison.Ordinal))
                 {
                     return;

@@ -30,13 +30,24 @@ internal sealed class AppSettingsApp : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    /// <summary>Writes <paramref name="json"/> to <c>appsettings.json</c> in <paramref name="folder"/>, builds the host and resolves the provider (which is where start-up fails).</summary>
-    public static AppSettingsApp Start(string folder, string json)
+    /// <summary>
+    /// Writes <paramref name="json"/> to <c>appsettings.json</c> in <paramref name="folder"/> (and <paramref name="overrideJson"/>,
+    /// if given, to <c>appsettings.override.json</c>, loaded after it), builds the host and resolves the provider (which is
+    /// where start-up fails).
+    /// </summary>
+    public static AppSettingsApp Start(string folder, string json, string? overrideJson = null)
     {
         var file = Path.Combine(folder, "appsettings.json");
         System.IO.File.WriteAllText(file, json);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = folder });
         builder.Configuration.AddJsonFile(file, optional: false, reloadOnChange: true);
+        if (overrideJson is not null)
+        {
+            var overrideFile = Path.Combine(folder, "appsettings.override.json");
+            System.IO.File.WriteAllText(overrideFile, overrideJson);
+            builder.Configuration.AddJsonFile(overrideFile, optional: false, reloadOnChange: true);
+        }
+
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddHybridLogging();

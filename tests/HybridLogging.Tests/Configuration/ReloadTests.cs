@@ -161,6 +161,37 @@ public sealed class ReloadTests : IDisposable
     }
 
     [Fact]
+    public async Task Reload_from_another_file_while_appsettings_json_is_malformed_keeps_its_settings()
+    {
+        using var capture = _selfLog.Start();
+        await using var app = AppSettingsApp.Start(_folder.FullName, Settings(FileSink(LogPath), new() { ["MinimumLevel"] = "Information" }), overrideJson: "{}");
+        var logger = app.Logger();
+        LogRange(logger, 0, 10);
+
+        await app.EditAsync("""{ "Logging": { "HybridLogging": """);
+        await ConfigTestKit.UntilAsync(() => Reports("appsettings.json") > 0, "a self-log report naming the file");
+
+        // The broken file's settings are gone from the configuration until it loads again: a reload raised by another
+        // file must not apply configuration without them (that would remove the destination declared there).
+        await File.WriteAllTextAsync(Path.Combine(_folder.FullName, "appsettings.override.json"), """{ "Unrelated": "1" }""", TestContext.Current.CancellationToken);
+        await ConfigTestKit.UntilAsync(() => Reports("could not be loaded, so the settings it holds would be missing") > 0, "a report of the rejected reload");
+        LogRange(logger, 10, 20);
+        logger.LogDebug("not enabled");
+        await app.FlushAsync();
+
+        Assert.Equal(Enumerable.Range(0, 20), ConfigTestKit.Indices(_folder.FullName));
+        Assert.Equal(LogLevel.Information, app.Provider.Options.MinimumLevel);
+        Assert.Equal(2, app.Provider.GetStats().RejectedReloads);
+
+        // Fixed: the file loads again and its (unchanged) settings stay in force.
+        await app.EditAsync(Settings(FileSink(LogPath), new() { ["MinimumLevel"] = "Debug" }));
+        await ConfigTestKit.UntilAsync(() => app.Provider.Options.MinimumLevel == LogLevel.Debug, "the fixed file to apply");
+        LogRange(logger, 20, 30);
+        await app.FlushAsync();
+        Assert.Equal(Enumerable.Range(0, 30), ConfigTestKit.Indices(_folder.FullName));
+    }
+
+    [Fact]
     public async Task Invalid_reload_is_reported_once_however_often_the_same_edit_is_loaded()
     {
         using var capture = _selfLog.Start();
