@@ -8,6 +8,11 @@ namespace HybridLogging;
 /// </summary>
 public sealed class HybridLoggingStats
 {
+    private IReadOnlyList<SinkStats> _sinks = [];
+    private long _appliedReloads;
+    private long _rejectedReloads;
+    private string? _lastReloadError;
+
     /// <summary>Enabled log calls (and direct writes) that reached the pipeline.</summary>
     public long Produced { get; init; }
 
@@ -43,11 +48,6 @@ public sealed class HybridLoggingStats
 
     /// <summary>Average latency (performance latency, else duration) of entries that carry one, in milliseconds.</summary>
     public double AverageLatencyMs { get; init; }
-
-    private IReadOnlyList<SinkStats> _sinks = [];
-    private long _appliedReloads;
-    private long _rejectedReloads;
-    private string? _lastReloadError;
 
     /// <summary>
     /// Per-destination counters. A destination declared in configuration that a reload replaced (changed settings) keeps

@@ -73,6 +73,28 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public void Tolerance_does_not_excuse_an_unknown_type()
+    {
+        var ex = StartFails(Settings("Foo", Path.Combine(_folder.FullName, "log.json"), startupFailure: "Tolerate"));
+        Assert.Contains("'Foo'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Configured_stream_destination_that_cannot_open_fails_startup()
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_folder.FullName, "a-directory"));
+        var json = AppSettingsApp.Json(new Dictionary<string, object>
+        {
+            ["Streams"] = new Dictionary<string, object>
+            {
+                ["archive"] = new { Destinations = new[] { new { Id = "file", Type = "File", Settings = new { Path = directory.FullName } } } },
+            },
+        });
+        var ex = StartFails(json);
+        Assert.Contains("'archive'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Tolerated_unavailable_destination_counts_entries_as_failed_and_opens_once_it_can()
     {
         var blocker = Path.Combine(_folder.FullName, "logs");
