@@ -45,12 +45,13 @@ public sealed class ReloadTests : IDisposable
     public async Task Reload_with_a_file_size_below_the_minimum_keeps_the_file_destination_writing()
     {
         using var capture = _selfLog.Start();
-        await using var app = AppSettingsApp.Start(_folder.FullName, Settings(FileSink(LogPath)));
+        await using var app = AppSettingsApp.Start(_folder.FullName, Settings(FileSink(LogPath), new() { ["MinimumLevel"] = "Information" }));
         var logger = app.Logger();
         LogRange(logger, 0, 10);
         await app.FlushAsync();
 
-        await app.EditAsync(Settings(FileSink(LogPath, maxFileSizeBytes: 5)));
+        // The valid change in the same edit (MinimumLevel) is not applied either: the edit is rejected whole.
+        await app.EditAsync(Settings(FileSink(LogPath, maxFileSizeBytes: 5), new() { ["MinimumLevel"] = "Debug" }));
         await ConfigTestKit.UntilAsync(() => Reports("'orders'") > 0, "a self-log report naming the destination");
         LogRange(logger, 10, 20);
         await app.FlushAsync();
@@ -58,9 +59,19 @@ public sealed class ReloadTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 20), ConfigTestKit.Indices(_folder.FullName));
         Assert.Equal(0, app.Sink("orders")!.Failed);
         Assert.Equal(1, Reports("MaxFileSizeBytes must be at least"));
+        Assert.Equal(LogLevel.Information, app.Provider.Options.MinimumLevel);
         var stats = app.Provider.GetStats();
         Assert.Equal(1, stats.RejectedReloads);
         Assert.Contains("MaxFileSizeBytes", stats.LastReloadError, StringComparison.Ordinal);
+
+        // Fixed: the next edit applies.
+        await app.EditAsync(Settings(FileSink(LogPath, maxFileSizeBytes: 2_097_152), new() { ["MinimumLevel"] = "Debug" }));
+        await ConfigTestKit.UntilAsync(() => app.Provider.Options.MinimumLevel == LogLevel.Debug, "the fixed edit to apply");
+        LogRange(logger, 20, 30);
+        await app.FlushAsync();
+        Assert.Equal(Enumerable.Range(0, 30), ConfigTestKit.Indices(_folder.FullName));
+        Assert.Equal(1, app.Provider.GetStats().AppliedReloads);
+        Assert.Equal(30, app.Sink("orders")!.Written);
     }
 
     [Fact]
