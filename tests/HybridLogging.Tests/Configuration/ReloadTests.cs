@@ -154,6 +154,11 @@ public sealed class ReloadTests : IDisposable
         Assert.Equal(1, Reports("FlushInterval"));
         Assert.Equal(1, app.Provider.GetStats().RejectedReloads);
         Assert.Equal(0, app.Provider.GetStats().AppliedReloads);
+
+        // The binder's exception was thrown on the file watcher's thread (inside IOptionsMonitor): reloads still follow.
+        await app.EditAsync(Settings(FileSink(LogPath), new() { ["MinimumLevel"] = "Debug", ["FlushInterval"] = "00:00:01" }));
+        await ConfigTestKit.UntilAsync(() => logger.IsEnabled(LogLevel.Debug), "the fixed edit to apply");
+        Assert.Equal(1, app.Provider.GetStats().AppliedReloads);
     }
 
     [Fact]
