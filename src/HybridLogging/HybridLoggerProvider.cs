@@ -24,9 +24,9 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     private readonly IDisposable? _reloadSubscription;
     private readonly HybridLoggingMetrics _metrics;
     private readonly object _reconfigureLock = new();
-    private readonly SinkSet _codeSinks;
+    private readonly SinkWorker[] _codeSinks;
     private Dictionary<string, (string Fingerprint, SinkWorker Worker)> _configSinks = new(StringComparer.OrdinalIgnoreCase);
-    private IEntryRoute[] _extraRoutes = [];
+    private long _routesVersion;
     private HybridLoggingOptions _options;
     private int _disposed;
 
@@ -65,14 +65,14 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
             }
 
             var sink = registration.Factory(_services);
-            codeWorkers.Add(new SinkWorker(registration.Name, sink, registration.Options.Clone(), _options, acceptLines: true));
+            codeWorkers.Add(new SinkWorker(registration.Name, sink, registration.Options.Clone(), _options));
         }
 
-        _codeSinks = new SinkSet([.. codeWorkers]);
+        _codeSinks = [.. codeWorkers];
         ApplyConfigSinks(_options);
         Streams = new LogStreamManager(this);
-        AddRoute(Streams);
         Streams.ApplyConfiguration(_options.Streams);
+        PublishRoutes();
         _metrics = new HybridLoggingMetrics(this);
         _reloadSubscription = options.OnChange(Reload);
     }
@@ -80,7 +80,7 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     internal LogPipeline Pipeline { get; }
 
     /// <summary>The stream manager: named streams with filters and destinations, queries and live subscriptions.</summary>
-    public LogStreamManager Streams { get; }
+    public LogStreamManager Streams { get; } = null!;
 
     internal IExternalScopeProvider? ScopeProvider { get; private set; }
 
@@ -113,7 +113,13 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     public void Write(LogEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        Pipeline.Enqueue(new ReadyEntry { Ready = entry, Level = entry.Level });
+        Pipeline.Enqueue(new ReadyEntry
+        {
+            Ready = entry,
+            Level = entry.Level,
+            TimestampTicks = entry.Timestamp.UtcTicks,
+            Category = new CategoryState(entry.Category ?? string.Empty, entry.Source ?? string.Empty, 0, Pipeline.Settings),
+        });
     }
 
     /// <summary>
@@ -123,7 +129,7 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     public Task FlushAsync(CancellationToken cancellationToken = default) => Pipeline.FlushAsync(cancellationToken);
 
     /// <summary>Returns a snapshot of all counters.</summary>
-    public HybridLoggingStats GetStats() => Pipeline.GetStats();
+    public HybridLoggingStats GetStats() => Pipeline.GetStats([.. AllWorkers().Select(w => w.GetStats())]);
 
     /// <summary>
     /// Applies a retention of <paramref name="days"/> days to every destination whose sink keeps logs for a time it
@@ -133,12 +139,7 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     public async Task<int> UpdateRetentionPolicyAsync(int days, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
-        var workers = new List<SinkWorker>();
-        foreach (var route in Pipeline.Routes)
-        {
-            route.CollectWorkers(workers);
-        }
-
+        var workers = AllWorkers();
         var applied = 0;
         var errors = new List<Exception>();
         foreach (var worker in workers)
@@ -163,16 +164,6 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
         }
 
         return applied;
-    }
-
-    /// <summary>Adds a route after the provider's own sinks (used by the stream manager).</summary>
-    internal void AddRoute(IEntryRoute route)
-    {
-        lock (_reconfigureLock)
-        {
-            _extraRoutes = [.. _extraRoutes, route];
-            PublishRoutes();
-        }
     }
 
     /// <summary>Drains within <see cref="HybridLoggingOptions.ShutdownTimeout"/>, then stops. Idempotent.</summary>
@@ -253,7 +244,7 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
                     if (existing.Worker is null)
                     {
                         var sink = CreateSink(name, type, section, compression: false);
-                        next[name] = (fingerprint, new SinkWorker(name, sink, sinkOptions.Clone(), options, acceptLines: true));
+                        next[name] = (fingerprint, new SinkWorker(name, sink, sinkOptions.Clone(), options));
                     }
                     else
                     {
@@ -261,7 +252,7 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
                         // the old one has written what it accepted and released its resources (a file's lock).
                         var oldStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                         replaced.Add((existing.Worker, oldStopped));
-                        next[name] = (fingerprint, new SinkWorker(name, () => CreateSink(name, type, section, compression: false), sinkOptions.Clone(), options, null, oldStopped.Task));
+                        next[name] = (fingerprint, new SinkWorker(name, () => CreateSink(name, type, section, compression: false), sinkOptions.Clone(), options, null, oldStopped.Task, existing.Worker.Formatter));
                     }
                 }
                 catch (Exception ex)
@@ -307,19 +298,59 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
         }
     }
 
-    /// <summary>Publishes the routes; the task completes once the dispatcher has handed lines formatted for the old ones to their destinations.</summary>
-    private Task PublishRoutes()
+    /// <summary>
+    /// Compiles and publishes the dispatcher's route table from the provider's destinations, the streams, the subscribers
+    /// and the observers. The task completes once the dispatcher has handed what it formatted for the old table to its
+    /// destinations.
+    /// </summary>
+    internal Task PublishRoutes()
     {
-        var configWorkers = _configSinks.Values.Select(v => v.Worker).ToArray();
-        IEntryRoute[] routes = [_codeSinks, new SinkSet(configWorkers), .. _extraRoutes];
-        return Pipeline.SetRoutes(routes);
+        lock (_reconfigureLock)
+        {
+            var destinations = new List<RouteDestination>();
+            var workers = new List<SinkWorker>();
+            foreach (var worker in _codeSinks.Concat(_configSinks.Values.Select(v => v.Worker)))
+            {
+                destinations.Add(new RouteDestination(worker, -1, FilterSet.PassAll));
+                workers.Add(worker);
+            }
+
+            var (streams, subscribers) = Streams?.Snapshot() ?? ([], []);
+            for (var i = 0; i < streams.Length; i++)
+            {
+                foreach (var destination in streams[i].Destinations)
+                {
+                    destinations.Add(new RouteDestination(destination.Worker, i, destination.Gate));
+                    workers.Add(destination.Worker);
+                }
+
+                workers.AddRange(streams[i].Counters.Snapshot().Retiring);
+            }
+
+            var table = new RouteTable([.. workers], Streams, streams, subscribers, [.. _options.GetObservers()], [.. destinations], ++_routesVersion);
+            return Pipeline.SetRoutes(table);
+        }
+    }
+
+    private SinkWorker[] AllWorkers()
+    {
+        var workers = new List<SinkWorker>(Pipeline.Routes.Workers);
+        if (Streams is not null)
+        {
+            var known = new HashSet<SinkWorker>(workers);
+            var streamWorkers = new List<SinkWorker>();
+            Streams.CollectWorkers(streamWorkers);
+            workers.AddRange(streamWorkers.Where(known.Add));
+        }
+
+        return [.. workers];
     }
 
     /// <summary>
     /// Waits (bounded) until the dispatcher uses the new routes before an old destination is stopped: lines it formatted
     /// for that destination may still be in its current chunk, and a stopped destination would count them as dropped.
     /// </summary>
-    private static async Task WhenApplied(Task applied, TimeSpan timeout)
+    internal static async Task WhenApplied(Task applied, TimeSpan timeout)
     {
         try
         {

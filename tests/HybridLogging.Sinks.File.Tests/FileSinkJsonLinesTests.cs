@@ -30,20 +30,6 @@ public sealed class FileSinkJsonLinesTests : IDisposable
     }
 
     [Fact]
-    public async Task Text_format_sink_does_not_accept_json_lines_and_refuses_them_with_a_clear_error()
-    {
-        await using var sink = CreateSink(o => o.Format = LogFormat.Text);
-
-        Assert.False(sink.AcceptsJsonLines);
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(
-            async () => await sink.WriteJsonLinesAsync(Some.JsonLines(Some.LogEntry(0)), 1, Ct));
-
-        Assert.Contains("'file'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("AcceptsJsonLines", error.Message, StringComparison.Ordinal);
-        Assert.Equal(0, sink.BytesWritten);
-    }
-
-    [Fact]
     public async Task Rolling_by_size_splits_json_lines_only_at_line_ends_and_keeps_every_line_once()
     {
         const long maxBytes = FileSinkOptions.MinFileSizeBytes;

@@ -10,10 +10,10 @@ namespace HybridLogging.Sinks.File.Internal;
 /// rolling before an entry would take the file past its size limit (so an entry is never split across files) and at
 /// UTC interval boundaries. Rolled files are renamed with a timestamp and sequence, optionally gzipped, and pruned to
 /// the retained count in the background. One writer per path, enforced by <see cref="FileLock"/>. In JSON format it also
-/// takes lines the pipeline formatted already (<see cref="IJsonLinesSink"/>) and writes slices of them directly, with
+/// takes records the pipeline formatted already (<see cref="IFormattedLogSink"/>) and writes slices of them directly, with
 /// the same rolling, accounting and retry rules.
 /// </summary>
-internal sealed class FileSink : IJsonLinesSink, IReportsBytes
+internal sealed class FileSink : IFormattedLogSink, IReportsBytes
 {
     // A batch's formatted bytes are written in pieces of about this size, so a huge batch does not grow the buffer without bound.
     private const int WriteChunkBytes = 1024 * 1024;
@@ -110,7 +110,21 @@ internal sealed class FileSink : IJsonLinesSink, IReportsBytes
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
     /// <summary>True for <see cref="LogFormat.Json"/>: the pipeline's lines are exactly what this sink would write itself.</summary>
-    public bool AcceptsJsonLines => _options.Format != LogFormat.Text;
+    public bool AcceptsJsonLines => true;
+
+    /// <inheritdoc />
+    public LogEntryFormatter Formatter => _formatter;
+
+    /// <inheritdoc />
+    public async ValueTask WriteAsync(LogRecordBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        for (var i = 0; i < batch.SegmentCount; i++)
+        {
+            var segment = batch.GetSegment(i);
+            await WriteJsonLinesAsync(segment.Bytes, segment.RecordCount, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <inheritdoc />
     public async ValueTask WriteBatchAsync(IReadOnlyList<LogEntry> batch, CancellationToken cancellationToken)
