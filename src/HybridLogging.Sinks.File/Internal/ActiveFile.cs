@@ -128,14 +128,14 @@ internal sealed class ActiveFile
     }
 
     /// <summary>Commits, flushes to disk and closes the stream; a pending cut-back is applied first if possible.</summary>
-    public void Shutdown()
+    public void Shutdown(DateTimeOffset now)
     {
         if (_writer is null && _truncateTo is not null)
         {
             // A failure left the file closed: open it once so it is cut back to its last whole record.
             try
             {
-                Open(DateTimeOffset.UtcNow, existing: true);
+                Open(now, existing: true);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

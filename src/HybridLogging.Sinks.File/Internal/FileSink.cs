@@ -196,7 +196,7 @@ internal sealed class FileSink : IFormattedLogSink, IReportsBytes
                 await _flushTimer.DisposeAsync().ConfigureAwait(false);
             }
 
-            _file.Shutdown();
+            _file.Shutdown(_time.GetUtcNow());
         }
         finally
         {
