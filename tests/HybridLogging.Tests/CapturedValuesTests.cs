@@ -39,37 +39,45 @@ public sealed partial class CapturedValuesTests
         var sink = new CollectingSink();
         await using var provider = TestProvider.Create(sink);
         var logger = provider.CreateLogger("Tests.Capture");
-        var items = new List<int> { 0 };
+        var items = Enumerable.Range(0, 1000).ToList();
         using var stop = new CancellationTokenSource();
-        var mutator = Task.Run(() =>
-        {
-            var i = 0;
-            while (!stop.IsCancellationRequested)
+        var mutator = Task.Run(
+            () =>
             {
-                lock (items)
+                // Sets change the list's version, so an enumeration running meanwhile throws "collection was modified".
+                for (var j = 0; !stop.IsCancellationRequested; j++)
                 {
-                    items.Add(i++);
-                    if (items.Count > 50)
+                    lock (items)
                     {
-                        items.RemoveRange(0, 25);
+                        items[j % items.Count] = j;
                     }
                 }
-            }
-        }, TestContext.Current.CancellationToken);
+            },
+            TestContext.Current.CancellationToken);
 
-        for (var i = 0; i < 2000; i++)
+        var expectedFirst = new int[500];
+        for (var i = 0; i < expectedFirst.Length; i++)
         {
             lock (items)
             {
+                expectedFirst[i] = items[0];
                 LogItems(logger, items);
             }
+
+            await Task.Yield();
         }
 
         await stop.CancelAsync();
         await mutator;
         await provider.FlushAsync(TestProvider.Token);
-        Assert.Equal(2000, sink.Count);
-        Assert.DoesNotContain(sink.Entries, e => e.Message.Contains("formatting failed", StringComparison.Ordinal));
+        var entries = sink.Entries;
+        Assert.Equal(expectedFirst.Length, entries.Count);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            Assert.DoesNotContain("failed", entries[i].Message, StringComparison.Ordinal);
+            var logged = Assert.IsType<object?[]>(entries[i].GetProperty("Items"));
+            Assert.Equal(expectedFirst[i], logged[0]);
+        }
     }
 
     [Fact]
