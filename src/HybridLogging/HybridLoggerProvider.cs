@@ -23,8 +23,8 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     private readonly object _reconfigureLock = new();
     private readonly SinkResolver _resolver;
     private readonly ConfiguredSinks _configSinks;
-    private readonly SinkSet _codeSinks;
-    private IEntryRoute[] _extraRoutes = [];
+    private readonly SinkWorker[] _codeSinks = [];
+    private long _routesVersion;
     private HybridLoggingOptions _options;
     private int _disposed;
 
@@ -78,21 +78,22 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
                 if (registration.Options.Enabled)
                 {
                     var sink = registration.Factory(_services);
-                    started.Add(new SinkWorker(registration.Name, sink, registration.Options.Clone(), _options, acceptLines: true));
+                    started.Add(new SinkWorker(registration.Name, sink, registration.Options.Clone(), _options));
                 }
             }
 
-            _codeSinks = new SinkSet([.. started]);
+            _codeSinks = [.. started];
             Pipeline = new LogPipeline(_options);
             _configSinks.Commit(pending, PublishRoutes, _options.ShutdownTimeout);
             pending = null;
             Streams = new LogStreamManager(this);
-            AddRoute(Streams);
             var streamErrors = Streams.ApplyConfiguration(_options.Streams);
             if (streamErrors.Count > 0)
             {
                 throw StartupFailed(streamErrors);
             }
+
+            PublishRoutes();
         }
         catch
         {
@@ -110,7 +111,7 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     internal LogPipeline Pipeline { get; }
 
     /// <summary>The stream manager: named streams with filters and destinations, queries and live subscriptions.</summary>
-    public LogStreamManager Streams { get; }
+    public LogStreamManager Streams { get; } = null!;
 
     internal IExternalScopeProvider? ScopeProvider { get; private set; }
 
@@ -146,7 +147,13 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     public void Write(LogEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        Pipeline.Enqueue(new ReadyEntry { Ready = entry, Level = entry.Level });
+        Pipeline.Enqueue(new ReadyEntry
+        {
+            Ready = entry,
+            Level = entry.Level,
+            TimestampTicks = entry.Timestamp.UtcTicks,
+            Category = new CategoryState(entry.Category ?? string.Empty, entry.Source ?? string.Empty, 0, Pipeline.Settings),
+        });
     }
 
     /// <summary>
@@ -158,8 +165,8 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     /// <summary>Returns a snapshot of all counters.</summary>
     public HybridLoggingStats GetStats()
     {
-        var stats = Pipeline.GetStats();
-        return stats.With(_configSinks.IncludeReplaced(stats.Sinks), Reloads.Applied, Reloads.Rejected, Reloads.LastError);
+        var stats = Pipeline.GetStats([.. _configSinks.IncludeReplaced([.. AllWorkers().Select(w => w.GetStats())])]);
+        return stats.With(stats.Sinks, Reloads.Applied, Reloads.Rejected, Reloads.LastError);
     }
 
     /// <summary>
@@ -170,12 +177,7 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     public async Task<int> UpdateRetentionPolicyAsync(int days, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
-        var workers = new List<SinkWorker>();
-        foreach (var route in Pipeline.Routes)
-        {
-            route.CollectWorkers(workers);
-        }
-
+        var workers = AllWorkers();
         var applied = 0;
         var errors = new List<Exception>();
         foreach (var worker in workers)
@@ -200,16 +202,6 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
         }
 
         return applied;
-    }
-
-    /// <summary>Adds a route after the provider's own sinks (used by the stream manager).</summary>
-    internal void AddRoute(IEntryRoute route)
-    {
-        lock (_reconfigureLock)
-        {
-            _extraRoutes = [.. _extraRoutes, route];
-            PublishRoutes();
-        }
     }
 
     /// <summary>Drains within <see cref="HybridLoggingOptions.ShutdownTimeout"/>, then stops. Idempotent.</summary>
@@ -277,13 +269,68 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
         return (true, Streams.ApplyConfiguration(options.Streams));
     }
 
-    /// <summary>Publishes the routes; the task completes once the dispatcher has handed lines formatted for the old ones to their destinations.</summary>
-    private Task PublishRoutes() => PublishRoutes(_configSinks.Workers);
-
-    private Task PublishRoutes(SinkWorker[] configWorkers)
+    /// <summary>
+    /// Compiles and publishes the dispatcher's route table from the provider's destinations, the streams, the subscribers
+    /// and the observers. The task completes once the dispatcher has handed what it formatted for the old table to its
+    /// destinations.
+    /// </summary>
+    internal Task PublishRoutes()
     {
-        IEntryRoute[] routes = [_codeSinks, new SinkSet(configWorkers), .. _extraRoutes];
-        return Pipeline.SetRoutes(routes);
+        lock (_reconfigureLock)
+        {
+            var destinations = new List<RouteDestination>();
+            var workers = new List<SinkWorker>();
+            foreach (var worker in _codeSinks.Concat(_configSinks.Workers))
+            {
+                destinations.Add(new RouteDestination(worker, -1, FilterSet.PassAll));
+                workers.Add(worker);
+            }
+
+            var (streams, subscribers) = Streams?.Snapshot() ?? ([], []);
+            for (var i = 0; i < streams.Length; i++)
+            {
+                foreach (var destination in streams[i].Destinations)
+                {
+                    destinations.Add(new RouteDestination(destination.Worker, i, destination.Gate));
+                    workers.Add(destination.Worker);
+                }
+
+                workers.AddRange(streams[i].Counters.Snapshot().Retiring);
+            }
+
+            var table = new RouteTable([.. workers], Streams, streams, subscribers, [.. _options.GetObservers()], [.. destinations], ++_routesVersion);
+            return Pipeline.SetRoutes(table);
+        }
+    }
+
+    private SinkWorker[] AllWorkers()
+    {
+        var workers = new List<SinkWorker>(Pipeline.Routes.Workers);
+        if (Streams is not null)
+        {
+            var known = new HashSet<SinkWorker>(workers);
+            var streamWorkers = new List<SinkWorker>();
+            Streams.CollectWorkers(streamWorkers);
+            workers.AddRange(streamWorkers.Where(known.Add));
+        }
+
+        return [.. workers];
+    }
+
+    /// <summary>
+    /// Waits (bounded) until the dispatcher uses the new routes before an old destination is stopped: lines it formatted
+    /// for that destination may still be in its current chunk, and a stopped destination would count them as dropped.
+    /// </summary>
+    internal static async Task WhenApplied(Task applied, TimeSpan timeout)
+    {
+        try
+        {
+            await applied.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            SelfLog.Report("The dispatcher did not take up new routes in time; the old destinations are stopped anyway.");
+        }
     }
 
     /// <summary>Creates a sink through the factory of its type (used by the stream manager).</summary>

@@ -95,7 +95,7 @@ internal sealed class ConfiguredSinks(SinkResolver resolver, Action<string> late
     }
 
     /// <summary>Swaps the prepared destinations in, publishes them, and retires the replaced and removed ones off this thread.</summary>
-    public void Commit(Plan plan, Func<SinkWorker[], Task> publish, TimeSpan shutdownTimeout)
+    public void Commit(Plan plan, Func<Task> publish, TimeSpan shutdownTimeout)
     {
         var handovers = new List<(Destination Old, TaskCompletionSource Stopped)>();
         foreach (var destination in plan.Next.Values.Where(d => d.Worker is null))
@@ -103,7 +103,7 @@ internal sealed class ConfiguredSinks(SinkResolver resolver, Action<string> late
             var replaced = plan.Replaced.FirstOrDefault(r => ReferenceEquals(r.Next, destination)).Old;
             if (replaced is null)
             {
-                destination.Worker = new SinkWorker(destination.Name, destination.Opened!, destination.Options, destination.Pipeline, acceptLines: true);
+                destination.Worker = new SinkWorker(destination.Name, destination.Opened!, destination.Options, destination.Pipeline);
             }
             else
             {
@@ -112,11 +112,10 @@ internal sealed class ConfiguredSinks(SinkResolver resolver, Action<string> late
                 var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 handovers.Add((replaced, stopped));
                 var previous = replaced;
-                destination.Worker = new SinkWorker(destination.Name, () => OpenReplacement(destination, previous), destination.Options, destination.Pipeline, null, stopped.Task);
+                destination.Worker = new SinkWorker(destination.Name, () => OpenReplacement(destination, previous), destination.Options, destination.Pipeline, null, stopped.Task, previous.Worker!.Formatter);
             }
         }
 
-        Task applied;
         lock (_lock)
         {
             _current = plan.Next;
@@ -129,15 +128,15 @@ internal sealed class ConfiguredSinks(SinkResolver resolver, Action<string> late
             {
                 Counters(old.Name).BeginRetire(old.Worker!);
             }
-
-            applied = publish([.. _current.Values.Select(d => d.Worker!)]);
         }
+
+        var applied = publish();
 
         foreach (var removed in plan.Removed)
         {
             _ = Task.Run(async () =>
             {
-                await WhenApplied(applied, shutdownTimeout).ConfigureAwait(false);
+                await HybridLoggerProvider.WhenApplied(applied, shutdownTimeout).ConfigureAwait(false);
                 await removed.Worker!.StopAsync(shutdownTimeout).ConfigureAwait(false);
             });
         }
@@ -148,7 +147,7 @@ internal sealed class ConfiguredSinks(SinkResolver resolver, Action<string> late
             {
                 try
                 {
-                    await WhenApplied(applied, shutdownTimeout).ConfigureAwait(false);
+                    await HybridLoggerProvider.WhenApplied(applied, shutdownTimeout).ConfigureAwait(false);
                     await old.Worker!.StopAsync(shutdownTimeout).ConfigureAwait(false);
                     lock (_lock)
                     {
@@ -230,18 +229,6 @@ internal sealed class ConfiguredSinks(SinkResolver resolver, Action<string> late
             {
                 return new ReopeningSink(next.Name, () => Open(previous), again, next.Options.RetryBaseDelay);
             }
-        }
-    }
-
-    private static async Task WhenApplied(Task applied, TimeSpan timeout)
-    {
-        try
-        {
-            await applied.WaitAsync(timeout).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            SelfLog.Report("The dispatcher did not take up new routes in time; the old destinations are stopped anyway.");
         }
     }
 

@@ -116,6 +116,18 @@ internal static class ValueSnapshot
         return builder.ToString();
     }
 
+    /// <summary>Replaces lone surrogates with U+FFFD in place (text cut at a limit may end inside a pair).</summary>
+    public static void RepairSurrogates(Span<char> text)
+    {
+        var bad = FindLoneSurrogate(text);
+        while (bad >= 0)
+        {
+            text[bad] = '\uFFFD';
+            var next = FindLoneSurrogate(text[(bad + 1)..]);
+            bad = next < 0 ? -1 : bad + 1 + next;
+        }
+    }
+
     /// <summary>Index of the first UTF-16 surrogate without its pair, or -1.</summary>
     public static int FindLoneSurrogate(ReadOnlySpan<char> span)
     {
@@ -239,6 +251,8 @@ internal static class ValueSnapshot
         {
             if (list.Count == limits.MaxItems)
             {
+                // The cut is visible: a reader must not take the first items for the whole sequence.
+                list.Add(TruncatedMarker);
                 break;
             }
 
