@@ -103,8 +103,8 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
         }
 
         _metrics = new HybridLoggingMetrics(this);
-        _reloadSubscription = _configuration is not null && _services.GetService(typeof(IOptionsFactory<HybridLoggingOptions>)) is IOptionsFactory<HybridLoggingOptions> factory
-            ? new ConfigurationReloader(_configuration, factory, _services.GetService(typeof(IConfiguration)) as IConfiguration, Apply, Reloads)
+        _reloadSubscription = _configuration is not null && _services.GetService<IOptionsFactory<HybridLoggingOptions>>() is { } factory
+            ? new ConfigurationReloader(_configuration, factory, _services.GetService<IConfiguration>(), Apply, Reloads, HasOtherChangeSources() ? options : null)
             : options.OnChange(changed => ConfigurationReloader.ApplyAndReport(changed, Apply, Reloads));
     }
 
@@ -336,6 +336,11 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     /// <summary>Creates a sink through the factory of its type (used by the stream manager).</summary>
     internal ILogSink CreateSink(string name, string type, IConfiguration section, bool compression) =>
         _resolver.Create(name, type, section, compression, _options);
+
+    /// <summary>Whether the app registered change sources for the options besides <c>Logging:HybridLogging</c> (followed through the monitor).</summary>
+    private bool HasOtherChangeSources() =>
+        _services.GetService<IEnumerable<IOptionsChangeTokenSource<HybridLoggingOptions>>>()?
+            .Any(source => source is not LoggerProviderOptionsChangeTokenSource<HybridLoggingOptions, HybridLoggerProvider>) == true;
 
     private static InvalidOperationException StartupFailed(IEnumerable<string> errors) => new(
         "HybridLogging cannot start: " + string.Join(" ", errors) +

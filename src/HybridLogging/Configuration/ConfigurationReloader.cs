@@ -17,7 +17,10 @@ namespace HybridLogging.Internal;
 /// the file source's <c>OnLoadException</c> callback is the only signal, so it is chained for every reloading file.
 /// File watchers deliver one save as several reloads: a reload whose <c>Logging:HybridLogging</c> content equals the
 /// last one seen is skipped, so it is neither applied twice nor reported twice. While a file cannot be loaded, reloads
-/// raised by other sources are rejected too: that file's settings are missing from them.
+/// raised by other sources are rejected too: that file's settings are missing from them. Files are found among the
+/// providers of the app's <c>IConfiguration</c> service. An app that registers its own change sources for the options
+/// (<c>IOptionsChangeTokenSource</c>) is also followed through <c>IOptionsMonitor.OnChange</c>, as before; those
+/// reloads get no deduplication.
 /// </remarks>
 internal sealed class ConfigurationReloader : IDisposable
 {
@@ -30,6 +33,7 @@ internal sealed class ConfigurationReloader : IDisposable
     private readonly ReloadCounters _counters;
     private readonly Lock _gate = new();
     private readonly IDisposable _registration;
+    private readonly IDisposable? _otherSources;
     private readonly List<(FileConfigurationSource Source, Action<FileLoadExceptionContext>? Previous, Action<FileLoadExceptionContext> Ours)> _hooks = [];
     private readonly List<(string Path, IChangeToken Loaded)> _unloadable = [];
     private string _lastContent;
@@ -40,7 +44,8 @@ internal sealed class ConfigurationReloader : IDisposable
         IOptionsFactory<HybridLoggingOptions> factory,
         IConfiguration? root,
         Func<HybridLoggingOptions, (bool Applied, IReadOnlyList<string> Errors)> apply,
-        ReloadCounters counters)
+        ReloadCounters counters,
+        IOptionsMonitor<HybridLoggingOptions>? otherSources)
     {
         _section = section;
         _factory = factory;
@@ -48,6 +53,13 @@ internal sealed class ConfigurationReloader : IDisposable
         _counters = counters;
         _lastContent = ConfigSnapshot.Text(section);
         _registration = ChangeToken.OnChange(section.GetReloadToken, OnChanged);
+        _otherSources = otherSources?.OnChange(options =>
+        {
+            lock (_gate)
+            {
+                ApplyAndReport(options, _apply, _counters);
+            }
+        });
         HookFileLoadErrors(root);
     }
 
@@ -68,6 +80,7 @@ internal sealed class ConfigurationReloader : IDisposable
     public void Dispose()
     {
         _registration.Dispose();
+        _otherSources?.Dispose();
         foreach (var (source, previous, ours) in _hooks)
         {
             if (source.OnLoadException == ours)
@@ -123,6 +136,11 @@ internal sealed class ConfigurationReloader : IDisposable
 
     private static void Report(bool applied, IReadOnlyList<string> errors, ReloadCounters counters)
     {
+        if (!applied && errors.Count == 0)
+        {
+            return; // the provider is shutting down
+        }
+
         if (errors.Count == 0)
         {
             counters.CountApplied();

@@ -1,4 +1,6 @@
 using HybridLogging.Tests.Kit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace HybridLogging.Tests.Configuration;
@@ -216,7 +218,7 @@ public sealed class ReloadTests : IDisposable
         // Editors and file watchers often deliver one save as two or three reloads of the same content.
         await app.EditAsync(Settings(FileSink(LogPath), new() { ["BatchSize"] = 0 }));
         await ConfigTestKit.UntilAsync(() => Reports("BatchSize must be between") > 0, "a self-log report naming BatchSize");
-        var root = (Microsoft.Extensions.Configuration.IConfigurationRoot)app.Services.GetService(typeof(Microsoft.Extensions.Configuration.IConfiguration))!;
+        var root = (IConfigurationRoot)app.Services.GetRequiredService<IConfiguration>();
         root.Reload();
         root.Reload();
 
@@ -251,6 +253,25 @@ public sealed class ReloadTests : IDisposable
         listener.Start();
         listener.RecordObservableInstruments();
         return rejected;
+    }
+
+    [Fact]
+    public async Task Options_bound_by_the_app_from_another_section_still_follow_its_reloads()
+    {
+        var custom = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Custom:MinimumLevel"] = "Warning" })
+            .Build();
+        var services = new ServiceCollection()
+            .AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddHybridLogging())
+            .Configure<HybridLoggingOptions>(custom.GetSection("Custom"));
+        await using var container = services.BuildServiceProvider();
+        var provider = container.GetRequiredService<HybridLoggerProvider>();
+        Assert.Equal(LogLevel.Warning, provider.Options.MinimumLevel);
+
+        custom["Custom:MinimumLevel"] = "Debug";
+        custom.Reload();
+
+        Assert.Equal(LogLevel.Debug, provider.Options.MinimumLevel);
     }
 
     [Fact]
