@@ -17,9 +17,9 @@ internal sealed class SinkWorker : IAsyncDisposable
     private const int SleepingIdle = 1;
     private const int SleepingPartial = 2;
 
-    private readonly BoundedRing<object> _queue;
-    private readonly int _capacity;
-    private long _queuedEntries;
+    private readonly DestinationQueue _queue;
+    private readonly Action _forceWake;
+    private readonly Func<bool> _isClosed;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _abort = new();
     private readonly DestinationCounters _counters = new();
@@ -27,10 +27,6 @@ internal sealed class SinkWorker : IAsyncDisposable
     private readonly int _batchSize;
     private readonly TimeSpan _flushInterval;
     private readonly TimeSpan _writeTimeout;
-    private readonly QueueFullMode _fullMode;
-    private readonly long _blockTimeoutTicks;
-    private readonly SemaphoreSlim _room = new(0, int.MaxValue);
-    private int _posterWaiting;
     private readonly int _minimumLevel;
     private readonly List<FlushWaiter> _waiters = [];
     private readonly Task _loop;
@@ -81,11 +77,10 @@ internal sealed class SinkWorker : IAsyncDisposable
         _batchSize = options.BatchSize ?? defaults.BatchSize;
         _flushInterval = options.FlushInterval ?? defaults.FlushInterval;
         _writeTimeout = options.WriteTimeout;
-        _fullMode = options.FullMode;
-        _blockTimeoutTicks = (long)(defaults.BlockTimeout.TotalSeconds * Stopwatch.Frequency);
         _minimumLevel = (int)options.MinimumLevel;
-        _queue = new BoundedRing<object>(options.QueueCapacity);
-        _capacity = _queue.Capacity;
+        _queue = new DestinationQueue(options, defaults, _counters);
+        _forceWake = () => Wake(force: true);
+        _isClosed = () => _closed;
         _writer = new BatchWriter(name, options, _counters);
 
         // The loop must not capture the caller's ExecutionContext (its AsyncLocals, e.g. a correlation context).
@@ -118,10 +113,10 @@ internal sealed class SinkWorker : IAsyncDisposable
     /// <summary>The counters (a replacement absorbs its predecessor's final totals).</summary>
     internal DestinationCounters Counters => _counters;
 
-    public int QueueCapacity => _capacity;
+    public int QueueCapacity => _queue.Capacity;
 
     /// <summary>Queued entries (a chunk of lines counts as its entries).</summary>
-    public int QueueLength => (int)Math.Min(int.MaxValue, Math.Max(0, Volatile.Read(ref _queuedEntries)));
+    public int QueueLength => _queue.Length;
 
     /// <summary>The lowest level this destination takes.</summary>
     public LogLevel MinimumLevel => (LogLevel)_minimumLevel;
@@ -166,39 +161,11 @@ internal sealed class SinkWorker : IAsyncDisposable
         Interlocked.Add(ref _counters.Received, count);
         if (_closed)
         {
-            Drop(item, count);
+            _queue.Drop(item, count);
             return;
         }
 
-        if (!TryEnqueue(item, count))
-        {
-            if (_fullMode == QueueFullMode.Block)
-            {
-                if (!WaitForRoom(item, count))
-                {
-                    Drop(item, count);
-                }
-            }
-            else if (_fullMode == QueueFullMode.DropOldest)
-            {
-                // Make room by dropping the oldest items, as many as it takes (a chunk may need several).
-                var queued = false;
-                while (!queued && TryDequeue(out var oldest, out var oldestCount))
-                {
-                    Drop(oldest, oldestCount);
-                    queued = TryEnqueue(item, count);
-                }
-
-                if (!queued)
-                {
-                    Drop(item, count);
-                }
-            }
-            else
-            {
-                Drop(item, count);
-            }
-        }
+        _queue.Offer(item, count, _forceWake, _isClosed);
 
         // Coalesced wake-ups: an idle worker is woken by the first entry (it starts the batch deadline); a worker
         // holding a partial batch only once a full batch is available. Waking it per entry cost a thread-pool hop and
@@ -209,80 +176,6 @@ internal sealed class SinkWorker : IAsyncDisposable
         if (sleeping == SleepingIdle || (sleeping == SleepingPartial && QueueLength >= WakeThreshold(Volatile.Read(ref _partialCount))))
         {
             Wake();
-        }
-    }
-
-    /// <summary>
-    /// Queues within the capacity, which counts entries. The dispatcher is the only producer, so the count can only
-    /// fall between the check and the add. An item larger than the whole capacity is still taken by an empty queue.
-    /// </summary>
-    private bool TryEnqueue(object item, int count)
-    {
-        var queued = Volatile.Read(ref _queuedEntries);
-        if (queued > 0 && queued + count > _capacity)
-        {
-            return false;
-        }
-
-        Interlocked.Add(ref _queuedEntries, count);
-        if (_queue.TryEnqueue(item))
-        {
-            return true;
-        }
-
-        Interlocked.Add(ref _queuedEntries, -count);
-        return false;
-    }
-
-    private bool TryDequeue([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out object? item, out int count)
-    {
-        if (!_queue.TryDequeue(out item))
-        {
-            count = 0;
-            return false;
-        }
-
-        count = item is Utf8Chunk chunk ? chunk.Count : 1;
-        Interlocked.Add(ref _queuedEntries, -count);
-        return true;
-    }
-
-    private void Drop(object item, int count)
-    {
-        Interlocked.Add(ref _counters.Dropped, count);
-        (item as Utf8Chunk)?.Release();
-    }
-
-    /// <summary>
-    /// <see cref="QueueFullMode.Block"/>: the dispatcher waits (at most the pipeline's BlockTimeout) until the worker
-    /// takes a batch. The backlog then stays in the pipeline queue as pooled holders instead of piling up here as built
-    /// entries, which would survive into older GC generations.
-    /// </summary>
-    private bool WaitForRoom(object item, int count)
-    {
-        var deadline = Stopwatch.GetTimestamp() + _blockTimeoutTicks;
-        Volatile.Write(ref _posterWaiting, 1);
-        try
-        {
-            while (!_closed)
-            {
-                Wake(force: true);
-                if (TryEnqueue(item, count))
-                {
-                    return true;
-                }
-
-                if (!BlockingWait.Step(_room, deadline))
-                {
-                    return false;
-                }
-            }
-
-            return false;
-        }
-        finally
-        {
-            Volatile.Write(ref _posterWaiting, 0);
         }
     }
 
@@ -355,9 +248,9 @@ internal sealed class SinkWorker : IAsyncDisposable
             }
         }
 
-        while (TryDequeue(out var left, out var leftCount))
+        while (_queue.TryDequeue(out var left, out var leftCount))
         {
-            Drop(left, leftCount);
+            _queue.Drop(left, leftCount);
         }
 
         CompleteWaiters(force: true);
@@ -403,7 +296,7 @@ internal sealed class SinkWorker : IAsyncDisposable
         _abort.Dispose();
     }
 
-    private int WakeThreshold(int partialCount) => Math.Max(1, Math.Min(_batchSize - partialCount, _capacity / 2));
+    private int WakeThreshold(int partialCount) => Math.Max(1, Math.Min(_batchSize - partialCount, _queue.Capacity / 2));
 
     private void Wake(bool force = false)
     {
@@ -459,7 +352,7 @@ internal sealed class SinkWorker : IAsyncDisposable
         {
             try
             {
-                while (batch.Count < _batchSize && TryDequeue(out var item, out _))
+                while (batch.Count < _batchSize && _queue.TryDequeue(out var item, out _))
                 {
                     if (batch.Count == 0)
                     {
@@ -469,10 +362,7 @@ internal sealed class SinkWorker : IAsyncDisposable
                     batch.Add(item);
                 }
 
-                if (Volatile.Read(ref _posterWaiting) != 0 && _room.CurrentCount == 0)
-                {
-                    _room.Release();
-                }
+                _queue.ReleaseWaitingProducer();
 
                 var flushWanted = Volatile.Read(ref _flushTarget) > Completed;
                 if (batch.Count > 0 &&

@@ -1,6 +1,6 @@
-namespace HybridLogging;
+namespace HybridRouter.Sample;
 
-/// <summary>Well-known source names. Any other name is allowed as a custom source.</summary>
+/// <summary>The sample router's component (source) names: its categories' last segments.</summary>
 public static class LogSources
 {
     /// <summary>The request router.</summary>
