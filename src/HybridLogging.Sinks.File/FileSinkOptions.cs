@@ -6,7 +6,8 @@ namespace HybridLogging;
 /// </summary>
 /// <remarks>
 /// One file is written by exactly one sink: the sink holds an exclusive lock file <c>{Path}.lock</c> while it is open,
-/// and a second sink on the same path, in this process or another, is refused with an <see cref="IOException"/>.
+/// and records itself (process, host, sink) in <c>{Path}.lock.owner</c>; a second sink on the same path, in this process or
+/// another, is refused with an <see cref="IOException"/> that names the holder.
 /// </remarks>
 public sealed class FileSinkOptions
 {
