@@ -6,6 +6,11 @@ using Microsoft.Extensions.Logging;
 namespace HybridLogging.Tests.Diagnostics;
 
 /// <summary>The self-log through the real pipeline: a sink that fails every batch must not flood it.</summary>
+/// <remarks>
+/// Runs alone: the self-log's windows are process-wide, and another test's provider disposal writes the pending
+/// summaries early (correct, but the count of lines would then depend on what ran in parallel).
+/// </remarks>
+[Collection(SelfLogCollection.Name)]
 public sealed partial class SelfLogRateLimitTests
 {
     [GeneratedRegex(@"\[and (\d+) more like this since ")]
@@ -46,4 +51,11 @@ public sealed partial class SelfLogRateLimitTests
         var count = int.Parse(SummaryCount().Match(lines[1]).Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.Equal(Batches - 1, count);
     }
+}
+
+/// <summary>Tests that count the process-wide self-log's lines: run with no other test in parallel.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SelfLogCollection
+{
+    public const string Name = "Process-wide self-log";
 }
