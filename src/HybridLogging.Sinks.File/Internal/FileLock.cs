@@ -101,7 +101,7 @@ internal sealed class FileLock : IDisposable
         var aside = string.Create(CultureInfo.InvariantCulture, $"{ownerPath}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            System.IO.File.WriteAllText(aside, owner + "\n", Encoding.UTF8);
+            System.IO.File.WriteAllText(aside, owner + "\n"); // UTF-8 without a byte order mark
             System.IO.File.Move(aside, ownerPath, overwrite: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
