@@ -107,7 +107,8 @@ public sealed class QuickStartTests : IDisposable
 
     private async Task<(int ExitCode, string Stdout, string Stderr)> RunSampleAsync()
     {
-        var start = new ProcessStartInfo("dotnet")
+        // The host that runs the tests (set by dotnet test), else the one on PATH.
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
             WorkingDirectory = _workDirectory,
             RedirectStandardOutput = true,
