@@ -5,9 +5,9 @@ namespace HybridLogging;
 /// the separate <see cref="SinkOptions"/>.
 /// </summary>
 /// <remarks>
-/// One file is written by exactly one sink: the sink holds an exclusive lock file <c>{Path}.lock</c> while it is open
-/// (removed again on a clean shutdown), and a second sink on the same path, in this process or another, is refused with
-/// an <see cref="IOException"/>.
+/// One file is written by exactly one sink: the sink holds an exclusive lock file <c>{Path}.lock</c> while it is open,
+/// and records itself (process, host, sink) in <c>{Path}.lock.owner</c> (both removed again on a clean shutdown); a second
+/// sink on the same path, in this process or another, is refused with an <see cref="IOException"/> that names the holder.
 /// </remarks>
 public sealed class FileSinkOptions
 {

@@ -216,6 +216,9 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
         await Pipeline.DisposeAsync().ConfigureAwait(false);
         await Streams.DisposeAsync().ConfigureAwait(false);
         _metrics.Dispose();
+
+        // Summaries of rate-limited self-log repeats still pending would otherwise be lost with the process.
+        SelfLog.Flush();
     }
 
     /// <summary>Drains and stops (called by <c>LoggerFactory.Dispose()</c>); blocks at most the shutdown timeout.</summary>

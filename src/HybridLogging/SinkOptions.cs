@@ -18,7 +18,10 @@ public sealed class SinkOptions
     /// <summary>Longest time an entry waits for its batch to fill. Default: the pipeline's <see cref="HybridLoggingOptions.FlushInterval"/> (5 s).</summary>
     public TimeSpan? FlushInterval { get; set; }
 
-    /// <summary>Capacity of this destination's own queue, in entries. Default 10,000.</summary>
+    /// <summary>
+    /// Capacity of this destination's own queue, in entries (1 … 10,000,000), rounded up to a power of two: the default
+    /// 10,000 gives a queue of 16,384 (<see cref="SinkStats.QueueCapacity"/> shows the capacity in force). Default 10,000.
+    /// </summary>
     public int QueueCapacity { get; set; } = 10_000;
 
     /// <summary>

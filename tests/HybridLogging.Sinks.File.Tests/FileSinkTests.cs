@@ -322,6 +322,31 @@ public sealed class FileSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task Path_locked_by_another_process_is_refused_with_an_error_naming_the_holder()
+    {
+        var path = _folder.Combine("log.json");
+
+        // A holder records itself beside the lock file when it takes the lock (the lock file itself cannot be read by
+        // another process while it is held)...
+        var holder = CreateSink(_ => { }, name: "holder");
+        var record = System.IO.File.ReadAllText(path + ".lock.owner");
+        Assert.StartsWith($"pid={Environment.ProcessId} process=", record, StringComparison.Ordinal);
+        Assert.Contains($" host={Environment.MachineName} sink=holder since=", record, StringComparison.Ordinal);
+        await holder.DisposeAsync();
+
+        // ...so this is what another process holding the lock looks like from here: an exclusive handle on the lock
+        // file and its record beside it.
+        const string OtherRecord = "pid=4242 process=OtherApp host=web-1 sink=files since=2026-11-30T23:00:00.0000000+00:00";
+        System.IO.File.WriteAllText(path + ".lock.owner", OtherRecord + "\n");
+        using var otherProcess = new FileStream(path + ".lock", FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+
+        var error = Assert.Throws<IOException>(() => new FileSink("file", new FileSinkOptions { Path = path }));
+
+        Assert.Contains("another process holds its lock file", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"holder {OtherRecord}, as recorded in '{path}.lock.owner'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FlushAsync_makes_all_prior_entries_readable_on_disk()
     {
         await using var sink = CreateSink(o =>
