@@ -27,6 +27,9 @@ internal sealed class ElasticsearchSink : IFormattedLogSink
     private readonly ConditionalWeakTable<LogEntry, StrongBox<long>> _entrySequences = [];
     private long _nextEntrySequence;
     private int _splits;
+    private long _duplicatesTotal;
+    private long _deadLetteredTotal;
+    private long _splitsTotal;
 
     public ElasticsearchSink(string name, ElasticsearchSinkOptions options)
     {
@@ -48,6 +51,10 @@ internal sealed class ElasticsearchSink : IFormattedLogSink
     internal DocumentIds Ids { get; }
 
     internal string? DeadLetterPath => _deadLetter?.FullPath;
+
+    /// <summary>Totals of the sink's own counters since it started (the per-batch ones go to the destination's statistics).</summary>
+    internal (long Duplicates, long DeadLettered, long Splits) Totals =>
+        (Interlocked.Read(ref _duplicatesTotal), Interlocked.Read(ref _deadLetteredTotal), Interlocked.Read(ref _splitsTotal));
 
     public async ValueTask WriteAsync(LogRecordBatch batch, CancellationToken cancellationToken)
     {
@@ -280,17 +287,20 @@ internal sealed class ElasticsearchSink : IFormattedLogSink
         if (duplicates > 0)
         {
             batch.AddCount("duplicates", duplicates);
+            Interlocked.Add(ref _duplicatesTotal, duplicates);
         }
 
         // Calls never overlap, so the requests of this batch were the only ones counting splits.
         if (Interlocked.Exchange(ref _splits, 0) is var splits and > 0)
         {
             batch.AddCount("splits", splits);
+            Interlocked.Add(ref _splitsTotal, splits);
         }
 
         if (letters is not null)
         {
             batch.AddCount("deadLettered", letters.Count);
+            Interlocked.Add(ref _deadLetteredTotal, letters.Count);
             _deadLetter?.Append(letters);
         }
 
