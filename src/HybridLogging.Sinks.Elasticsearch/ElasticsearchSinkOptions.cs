@@ -89,7 +89,7 @@ public sealed class ElasticsearchSinkOptions
     public string? ServiceEnvironment { get; set; }
 
     /// <summary>
-    /// An app's own transport (for example <c>ElasticsearchClient.Transport</c>), used as it is: its node pool,
+    /// An app's own transport (for example <c>ElasticsearchClient.Transport</c> of Elastic.Clients.Elasticsearch), used as it is: its node pool,
     /// authentication, certificates and compression apply, and the connection settings here are ignored. Code only. Default null.
     /// </summary>
     public ITransport? Transport { get; set; }

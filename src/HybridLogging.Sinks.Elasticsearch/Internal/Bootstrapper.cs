@@ -9,7 +9,7 @@ namespace HybridLogging.Sinks.Elasticsearch.Internal;
 /// (<see cref="ElasticsearchSinkOptions.Bootstrap"/>). A failure fails that write (its records are retried) and the
 /// next write tries again.
 /// </summary>
-internal sealed class Bootstrapper(ElasticsearchSinkOptions options, ElasticsearchClient client)
+internal sealed class Bootstrapper(ElasticsearchSinkOptions options, ElasticsearchConnection client)
 {
     private volatile bool _done = !options.Bootstrap;
 

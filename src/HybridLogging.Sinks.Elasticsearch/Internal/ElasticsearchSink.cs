@@ -18,7 +18,7 @@ namespace HybridLogging.Sinks.Elasticsearch.Internal;
 internal sealed class ElasticsearchSink : IFormattedLogSink
 {
     private readonly string _name;
-    private readonly ElasticsearchClient _client;
+    private readonly ElasticsearchConnection _client;
     private readonly BulkBodyWriter _bodies;
     private readonly DeadLetterFile? _deadLetter;
     private readonly Bootstrapper _bootstrapper;
@@ -37,7 +37,7 @@ internal sealed class ElasticsearchSink : IFormattedLogSink
         Options = options;
         Ids = new DocumentIds();
         Formatter = new EcsLogFormatter(options.ServiceName, options.ServiceEnvironment);
-        _client = new ElasticsearchClient(options);
+        _client = new ElasticsearchConnection(options);
         _bodies = new BulkBodyWriter(options, Ids);
         _deadLetter = string.IsNullOrEmpty(options.DeadLetterPath) ? null : new DeadLetterFile(options.DeadLetterPath, name);
         _bootstrapper = new Bootstrapper(options, _client);
@@ -180,7 +180,7 @@ internal sealed class ElasticsearchSink : IFormattedLogSink
 
     private async Task SendAsync(LogRecordBatch batch, int start, int count, ItemOutcome[] outcomes, CancellationToken cancellationToken)
     {
-        ElasticsearchClient.Response response;
+        ElasticsearchConnection.Response response;
         int bodyLength;
         var buffer = RentBuffer();
         try

@@ -4,7 +4,7 @@ using HttpMethod = Elastic.Transport.HttpMethod;
 namespace HybridLogging.Sinks.Elasticsearch.Internal.Transport;
 
 /// <summary>The few calls the sink makes, over Elastic's transport (node pool, failover, auth, TLS, gzip).</summary>
-internal sealed class ElasticsearchClient : IDisposable
+internal sealed class ElasticsearchConnection : IDisposable
 {
     private static readonly RequestConfiguration NdjsonRequest = new()
     {
@@ -25,7 +25,7 @@ internal sealed class ElasticsearchClient : IDisposable
     private readonly ITransport _transport;
     private readonly IDisposable? _owned;
 
-    public ElasticsearchClient(ElasticsearchSinkOptions options)
+    public ElasticsearchConnection(ElasticsearchSinkOptions options)
     {
         (_transport, _owned) = TransportFactory.Create(options);
     }
