@@ -107,9 +107,22 @@ public sealed class ElasticsearchSinkOptions
         var prefix = $"Elasticsearch sink '{sinkName}'";
         if (Transport is null && TransportConfiguration is null)
         {
-            if (!string.IsNullOrWhiteSpace(CloudId) && Nodes.Count > 0)
+            if (!string.IsNullOrWhiteSpace(CloudId))
             {
-                errors.Add($"{prefix}: set either Nodes or CloudId, not both.");
+                if (Nodes.Count > 0)
+                {
+                    errors.Add($"{prefix}: set either Nodes or CloudId, not both.");
+                }
+
+                if (string.IsNullOrEmpty(ApiKey) && string.IsNullOrEmpty(Username))
+                {
+                    errors.Add($"{prefix}: CloudId needs ApiKey or Username/Password.");
+                }
+
+                if (!IsCloudId(CloudId))
+                {
+                    errors.Add($"{prefix}: CloudId is not a valid Elastic Cloud id (name:base64).");
+                }
             }
 
             foreach (var node in Nodes)
@@ -189,6 +202,20 @@ public sealed class ElasticsearchSinkOptions
         }
 
         return errors;
+    }
+
+    private static bool IsCloudId(string cloudId)
+    {
+        try
+        {
+            // The transport's own parser decides; the placeholder key is never sent.
+            using var pool = new CloudNodePool(cloudId, new ApiKey("validation"));
+            return true;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            return false;
+        }
     }
 
     private static bool IsFingerprint(string text)

@@ -52,7 +52,7 @@ public sealed class ElasticsearchSinkOptionsTests
 
         var errors = options.Validate("es");
 
-        Assert.Equal(8, errors.Count);
+        Assert.Equal(9, errors.Count);
         Assert.All(errors, e => Assert.StartsWith("Elasticsearch sink 'es': ", e, StringComparison.Ordinal));
     }
 
@@ -66,5 +66,15 @@ public sealed class ElasticsearchSinkOptionsTests
         };
 
         Assert.Empty(options.Validate("es"));
+    }
+
+    [Fact]
+    public void Cloud_id_is_parsed_by_the_transport_and_needs_credentials()
+    {
+        var valid = "logs:" + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("eu-west-1.aws.found.io$es-uuid$kibana-uuid"));
+
+        Assert.Empty(new ElasticsearchSinkOptions { CloudId = valid, ApiKey = "a2V5" }.Validate("es"));
+        Assert.Contains(new ElasticsearchSinkOptions { CloudId = valid }.Validate("es"), e => e.Contains("CloudId needs ApiKey", StringComparison.Ordinal));
+        Assert.Contains(new ElasticsearchSinkOptions { CloudId = "not-a-cloud-id", ApiKey = "a2V5" }.Validate("es"), e => e.Contains("not a valid Elastic Cloud id", StringComparison.Ordinal));
     }
 }

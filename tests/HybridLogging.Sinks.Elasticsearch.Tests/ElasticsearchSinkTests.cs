@@ -240,4 +240,17 @@ public sealed class ElasticsearchSinkTests
         Assert.Equal(LogRecordOutcome.Written, batch.GetOutcome(1));
         Assert.Contains("@timestamp", File.ReadAllText(sink.DeadLetterPath!), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Retention_change_puts_the_lifecycle_policy_with_the_new_delete_age()
+    {
+        await using var fixture = await SinkFixture.StartAsync();
+        var sink = fixture.Sink(o => o.LifecyclePolicy = "app-logs");
+
+        await sink.SetRetentionAsync(7, Ct);
+
+        var policy = fixture.Emulator.Puts["/_ilm/policy/app-logs"].RootElement;
+        Assert.Equal("7d", policy.GetProperty("policy").GetProperty("phases").GetProperty("delete").GetProperty("min_age").GetString());
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await sink.SetRetentionAsync(0, Ct));
+    }
 }

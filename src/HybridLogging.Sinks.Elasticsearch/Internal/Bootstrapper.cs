@@ -12,6 +12,7 @@ namespace HybridLogging.Sinks.Elasticsearch.Internal;
 internal sealed class Bootstrapper(ElasticsearchSinkOptions options, ElasticsearchConnection client)
 {
     private volatile bool _done = !options.Bootstrap;
+    private int _retentionDays = options.RetentionDays;
 
     public bool IsDone => _done;
 
@@ -26,6 +27,13 @@ internal sealed class Bootstrapper(ElasticsearchSinkOptions options, Elasticsear
         await PutAsync($"/_ilm/policy/{name}", PolicyBody(), cancellationToken).ConfigureAwait(false);
         await PutAsync($"/_index_template/{name}", TemplateBody(), cancellationToken).ConfigureAwait(false);
         _done = true;
+    }
+
+    /// <summary>Puts the lifecycle policy again with a new retention (the template already refers to it by name).</summary>
+    public async ValueTask SetRetentionAsync(int days, CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _retentionDays, days);
+        await PutAsync($"/_ilm/policy/{options.LifecyclePolicy}", PolicyBody(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The index pattern the template applies to: the data stream itself, or the index format's fixed prefix and <c>*</c>.</summary>
@@ -53,7 +61,7 @@ internal sealed class Bootstrapper(ElasticsearchSinkOptions options, Elasticsear
         }
 
         writer.WriteStartObject("delete");
-        writer.WriteString("min_age", $"{options.RetentionDays}d");
+        writer.WriteString("min_age", $"{Volatile.Read(ref _retentionDays)}d");
         writer.WriteStartObject("actions");
         writer.WriteStartObject("delete");
         writer.WriteEndObject();

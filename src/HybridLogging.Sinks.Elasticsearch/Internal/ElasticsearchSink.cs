@@ -15,7 +15,7 @@ namespace HybridLogging.Sinks.Elasticsearch.Internal;
 /// 5xx items = retry, other refusals = failed and dead-lettered, a request with no usable answer = retry (thrown when
 /// nothing of the batch got an answer, so the core retries the batch whole).
 /// </summary>
-internal sealed class ElasticsearchSink : IFormattedLogSink
+internal sealed class ElasticsearchSink : IFormattedLogSink, ISupportsRetention
 {
     private readonly string _name;
     private readonly ElasticsearchConnection _client;
@@ -67,14 +67,37 @@ internal sealed class ElasticsearchSink : IFormattedLogSink
         await _bootstrapper.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var outcomes = new ItemOutcome[batch.Count];
         var tasks = new List<Task>();
-        foreach (var (start, count) in Partition(batch, outcomes))
+        try
         {
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            tasks.Add(SendAndReleaseAsync(batch, start, count, outcomes, cancellationToken));
+            foreach (var (start, count) in Partition(batch, outcomes))
+            {
+                await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                tasks.Add(SendAndReleaseAsync(batch, start, count, outcomes, cancellationToken));
+            }
+        }
+        finally
+        {
+            // Even when cancelled while waiting for a slot, requests already in flight are awaited: they read the batch,
+            // which the core reuses once this call returns.
+            await Task.WhenAll(tasks).ConfigureAwait(false);
         }
 
-        await Task.WhenAll(tasks).ConfigureAwait(false);
         Apply(batch, outcomes);
+    }
+
+    /// <summary>
+    /// Puts the lifecycle policy <see cref="ElasticsearchSinkOptions.LifecyclePolicy"/> with a delete phase after
+    /// <paramref name="days"/> days. With <see cref="ElasticsearchSinkOptions.Bootstrap"/> the sink's template uses it;
+    /// otherwise it applies to whatever template refers to that policy name.
+    /// </summary>
+    public async ValueTask SetRetentionAsync(int days, CancellationToken cancellationToken)
+    {
+        if (days is < 1 or > 36_500)
+        {
+            throw new ArgumentOutOfRangeException(nameof(days), days, $"Elasticsearch sink '{_name}': retention must be between 1 and 36500 days.");
+        }
+
+        await _bootstrapper.SetRetentionAsync(days, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
