@@ -174,6 +174,20 @@ public sealed class ElasticsearchSinkTests
     }
 
     [Fact]
+    public async Task Requests_of_one_batch_run_concurrently_up_to_the_limit()
+    {
+        await using var fixture = await SinkFixture.StartAsync();
+        fixture.Emulator.Faults.ResponseDelay = TimeSpan.FromMilliseconds(200);
+        var sink = fixture.Sink(o => { o.MaxDocumentsPerRequest = 5; o.MaxConcurrentRequests = 3; });
+
+        await sink.WriteAsync(Some.Batch(sink.Formatter, Some.LogEntries(50)), Ct);
+
+        Assert.Equal(10, fixture.Emulator.Requests.Count(r => r.Path == "/_bulk"));
+        Assert.InRange(fixture.Emulator.MaxConcurrentBulkRequests, 2, 3); // 3 unless the machine is too loaded to overlap them all
+        Assert.Equal(50, fixture.Emulator.DocumentCount);
+    }
+
+    [Fact]
     public async Task Request_over_the_server_limit_is_split_in_half_until_it_fits()
     {
         await using var fixture = await SinkFixture.StartAsync();

@@ -22,6 +22,8 @@ internal sealed class EsEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte[]>> _indices = new(StringComparer.Ordinal);
+    private int _inFlight;
+    private int _maxInFlight;
     private readonly ConcurrentDictionary<string, string> _dataStreamPatterns = new(StringComparer.Ordinal) { ["builtin"] = "logs-*-*" };
 
     private EsEmulator(WebApplication app, Uri url)
@@ -48,6 +50,9 @@ internal sealed class EsEmulator : IAsyncDisposable
         _indices.TryGetValue(name, out var documents) ? documents : new Dictionary<string, byte[]>();
 
     public int DocumentCount => _indices.Values.Sum(index => index.Count);
+
+    /// <summary>Most <c>_bulk</c> requests that were being handled at the same time.</summary>
+    public int MaxConcurrentBulkRequests => Volatile.Read(ref _maxInFlight);
 
     public IEnumerable<string> IndexNames => _indices.Keys;
 
@@ -118,6 +123,29 @@ internal sealed class EsEmulator : IAsyncDisposable
     }
 
     private async Task BulkAsync(HttpContext context, string? pathIndex)
+    {
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        try
+        {
+            int max;
+            while (inFlight > (max = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, inFlight, max) != max)
+            {
+            }
+
+            if (Faults.ResponseDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(Faults.ResponseDelay);
+            }
+
+            await HandleBulkAsync(context, pathIndex);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task HandleBulkAsync(HttpContext context, string? pathIndex)
     {
         var body = await ReadBodyAsync(context.Request);
         var faults = Faults;

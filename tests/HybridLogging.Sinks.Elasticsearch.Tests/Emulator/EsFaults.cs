@@ -11,6 +11,9 @@ internal sealed class EsFaults
     private int _failures;
     private int _failureStatus = 503;
 
+    /// <summary>How long each <c>_bulk</c> request is held before it is handled (to observe concurrency).</summary>
+    public TimeSpan ResponseDelay { get; set; }
+
     /// <summary>Requests whose decompressed body is larger get 413.</summary>
     public int? MaxContentLength { get; set; }
 
