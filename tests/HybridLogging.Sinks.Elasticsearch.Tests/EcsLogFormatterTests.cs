@@ -162,6 +162,22 @@ public sealed class EcsLogFormatterTests
     }
 
     [Fact]
+    public void A_large_entry_with_a_value_whose_ToString_throws_is_exactly_one_valid_document()
+    {
+        var entry = Some.LogEntry(1, new string('m', 100_000), [new("Fine", "ok"), new("Hostile", new ThrowingValue())]);
+        var buffer = new ArrayBufferWriter<byte>();
+        buffer.Write("previous\n"u8);
+
+        new EcsLogFormatter().Write(entry, buffer);
+
+        var written = buffer.WrittenSpan["previous\n"u8.Length..].ToArray();
+        Assert.Equal(1, written.Count(b => b == (byte)'\n'));
+        using var document = JsonDocument.Parse(written);
+        Assert.Equal(typeof(ThrowingValue).FullName, document.RootElement.GetProperty("hybrid").GetProperty("properties").GetProperty("Hostile").GetString());
+        Assert.Equal(100_000, document.RootElement.GetProperty("message").GetString()!.Length);
+    }
+
+    [Fact]
     public void Non_ascii_text_is_written_as_is_not_escaped()
     {
         var bytes = Format(new EcsLogFormatter(), Some.LogEntry(1, "Grüße, 日本"));
@@ -174,5 +190,10 @@ public sealed class EcsLogFormatterTests
         var buffer = new ArrayBufferWriter<byte>();
         formatter.Write(entry, buffer);
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private sealed class ThrowingValue
+    {
+        public override string ToString() => throw new InvalidOperationException("hostile");
     }
 }

@@ -26,8 +26,13 @@ internal sealed class EcsDocumentWriter
     private static readonly int ProcessId = Environment.ProcessId;
     private static readonly JsonEncodedText EcsVersion = JsonEncodedText.Encode(EcsNames.EcsVersion);
 
+    private const int MaxRetainedScratch = 1024 * 1024;
+
     [ThreadStatic]
     private static Utf8JsonWriter? _threadWriter;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _threadScratch;
 
     [ThreadStatic]
     private static List<string>? _threadNames;
@@ -43,8 +48,13 @@ internal sealed class EcsDocumentWriter
 
     public void Write(LogEntryView entry, IBufferWriter<byte> output)
     {
-        var writer = _threadWriter ??= new Utf8JsonWriter(output, WriterOptions);
-        writer.Reset(output);
+        // The document is written to a per-thread scratch buffer and copied out only when complete: Utf8JsonWriter
+        // commits to its output whenever it grows, so writing straight into the output could leave half a document
+        // before the fallback one if a value is refused late in a large entry.
+        var scratch = _threadScratch ??= new ArrayBufferWriter<byte>(1024);
+        scratch.ResetWrittenCount();
+        var writer = _threadWriter ??= new Utf8JsonWriter(scratch, WriterOptions);
+        writer.Reset(scratch);
         try
         {
             WriteDocument(writer, entry);
@@ -52,14 +62,20 @@ internal sealed class EcsDocumentWriter
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
         {
-            // Nothing reached the output yet (the writer buffers until Flush), so Reset drops the half-written object
-            // and a minimal document still says what was logged.
-            writer.Reset(output);
+            scratch.ResetWrittenCount();
+            writer.Reset(scratch);
             WriteFallback(writer, entry, ex);
             writer.Flush();
         }
 
+        output.Write(scratch.WrittenSpan);
         output.Write("\n"u8);
+        if (scratch.Capacity > MaxRetainedScratch)
+        {
+            // One huge entry must not pin a huge buffer on this thread for good.
+            _threadScratch = null;
+            _threadWriter = null;
+        }
     }
 
     private void WriteDocument(Utf8JsonWriter writer, LogEntryView entry)

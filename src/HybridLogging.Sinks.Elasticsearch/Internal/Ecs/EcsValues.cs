@@ -88,7 +88,7 @@ internal static class EcsValues
                 writer.WriteEndArray();
                 return;
             default:
-                writer.WriteStringValue(value.ToString());
+                writer.WriteStringValue(SafeToString(value));
                 return;
         }
     }
@@ -110,5 +110,20 @@ internal static class EcsValues
         }
 
         return new string(chars);
+    }
+
+    /// <summary>Text of a value that is not a snapshot type (entries written directly); a throwing ToString gives the type name.</summary>
+    private static string SafeToString(object value)
+    {
+        try
+        {
+            return value.ToString() ?? string.Empty;
+        }
+#pragma warning disable CA1031 // Any exception from foreign code: the formatter must never throw.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return value.GetType().FullName ?? "?";
+        }
     }
 }
