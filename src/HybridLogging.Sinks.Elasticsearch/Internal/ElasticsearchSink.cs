@@ -122,7 +122,9 @@ internal sealed class ElasticsearchSink : IFormattedLogSink, ISupportsRetention
         for (var i = 0; i < records.Length; i++)
         {
             var entry = entries[i];
-            var sequence = _entrySequences.GetValue(entry, _ => new StrongBox<long>(Interlocked.Increment(ref _nextEntrySequence))).Value;
+            // Negative numbers: a space of ids apart from the pipeline's sequences (never negative), so both paths on one
+            // sink can never share an id (a shared id would answer 409 and lose a document as "already delivered").
+            var sequence = _entrySequences.GetValue(entry, _ => new StrongBox<long>(-Interlocked.Increment(ref _nextEntrySequence))).Value;
             records[i] = new LogRecord(buffer.WrittenMemory.Slice(bounds[i].Start, bounds[i].Length), sequence, entry.Timestamp, entry.Level, entry.Source, entry.CorrelationId);
         }
 

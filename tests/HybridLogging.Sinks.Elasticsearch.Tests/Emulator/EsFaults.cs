@@ -42,6 +42,9 @@ internal sealed class EsFaults
         }
     }
 
+    /// <summary>Ids given to <see cref="ThrottleOnce"/> that have not been throttled yet.</summary>
+    public int PendingThrottles => _throttled.Count;
+
     internal bool TakeDrop() => Take(ref _drops);
 
     internal bool TakeLostResponse() => Take(ref _lostResponses);
