@@ -14,8 +14,10 @@ namespace HybridLogging;
 /// </remarks>
 public sealed class ElasticsearchSinkOptions
 {
+    private List<string> _nodes = [];
+
     /// <summary>Node URLs, tried in order with failover and dead-node backoff. Empty (the default) with no <see cref="CloudId"/> means <c>http://localhost:9200</c>.</summary>
-    public IList<string> Nodes { get; } = new List<string>();
+    public IList<string> Nodes => _nodes;
 
     /// <summary>An Elastic Cloud id, used instead of <see cref="Nodes"/>. Default null.</summary>
     public string? CloudId { get; set; }
@@ -202,6 +204,14 @@ public sealed class ElasticsearchSinkOptions
         }
 
         return errors;
+    }
+
+    /// <summary>A copy taken when the sink is created, so later changes to the caller's object do not reach a running sink.</summary>
+    internal ElasticsearchSinkOptions Clone()
+    {
+        var clone = (ElasticsearchSinkOptions)MemberwiseClone();
+        clone._nodes = [.. _nodes];
+        return clone;
     }
 
     private static bool IsCloudId(string cloudId)

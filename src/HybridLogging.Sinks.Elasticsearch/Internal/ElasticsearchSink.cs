@@ -34,7 +34,7 @@ internal sealed class ElasticsearchSink : IFormattedLogSink, ISupportsRetention
     public ElasticsearchSink(string name, ElasticsearchSinkOptions options)
     {
         _name = name;
-        Options = options;
+        Options = options = options.Clone();
         Ids = new DocumentIds();
         Formatter = new EcsLogFormatter(options.ServiceName, options.ServiceEnvironment);
         _client = new ElasticsearchConnection(options);
