@@ -105,7 +105,14 @@ internal sealed class EcsDocumentWriter
 
         WriteIdObject(writer, EcsNames.Trace, entry.TraceId);
         WriteIdObject(writer, EcsNames.Span, entry.SpanId);
-        WriteIdObject(writer, EcsNames.Transaction, entry.TryGetProperty(TransactionIdProperty, out var transaction) ? transaction as string : null);
+        var transaction = FindTransactionId(entry);
+        if (transaction >= 0)
+        {
+            writer.WriteStartObject(EcsNames.Transaction);
+            writer.WritePropertyName(EcsNames.Id);
+            EcsValues.WriteValue(writer, entry.GetPropertyValue(transaction), 0);
+            writer.WriteEndObject();
+        }
 
         if (entry.DurationMs is not null || entry.EventId.Id != 0)
         {
@@ -143,8 +150,8 @@ internal sealed class EcsDocumentWriter
             writer.WriteEndObject();
         }
 
-        WriteLabels(writer, entry);
-        WriteHybrid(writer, entry);
+        WriteLabels(writer, entry, transaction);
+        WriteHybrid(writer, entry, transaction);
         writer.WriteEndObject();
     }
 
@@ -190,12 +197,12 @@ internal sealed class EcsDocumentWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteLabels(Utf8JsonWriter writer, LogEntryView entry)
+    private static void WriteLabels(Utf8JsonWriter writer, LogEntryView entry, int skip)
     {
         List<string>? written = null;
         for (var i = 0; i < entry.PropertyCount; i++)
         {
-            if (entry.GetPropertyValue(i) is not string value || IsTransactionId(entry.GetPropertyName(i)))
+            if (i == skip || entry.GetPropertyValue(i) is not string value)
             {
                 continue;
             }
@@ -223,7 +230,7 @@ internal sealed class EcsDocumentWriter
         }
     }
 
-    private static void WriteHybrid(Utf8JsonWriter writer, LogEntryView entry)
+    private static void WriteHybrid(Utf8JsonWriter writer, LogEntryView entry, int skip)
     {
         writer.WriteStartObject(EcsNames.Hybrid);
         writer.WriteString(EcsNames.Source, entry.Source);
@@ -274,17 +281,17 @@ internal sealed class EcsDocumentWriter
             writer.WriteEndObject();
         }
 
-        WriteOtherProperties(writer, entry);
+        WriteOtherProperties(writer, entry, skip);
         writer.WriteEndObject();
     }
 
-    private static void WriteOtherProperties(Utf8JsonWriter writer, LogEntryView entry)
+    private static void WriteOtherProperties(Utf8JsonWriter writer, LogEntryView entry, int skip)
     {
         List<string>? written = null;
         for (var i = 0; i < entry.PropertyCount; i++)
         {
             var value = entry.GetPropertyValue(i);
-            if (value is string || IsTransactionId(entry.GetPropertyName(i)))
+            if (i == skip || value is string)
             {
                 continue;
             }
@@ -330,7 +337,21 @@ internal sealed class EcsDocumentWriter
     private static JsonEncodedText LevelName(LogLevel level) =>
         EcsNames.Levels[(uint)level < (uint)EcsNames.Levels.Length ? (int)level : EcsNames.Levels.Length - 1];
 
-    private static bool IsTransactionId(string name) => string.Equals(name, TransactionIdProperty, StringComparison.OrdinalIgnoreCase);
+    /// <summary>Index of the first property named <c>TransactionId</c> (any case) holding a string or a Guid, or -1: it becomes <c>transaction.id</c>.</summary>
+    private static int FindTransactionId(LogEntryView entry)
+    {
+        for (var i = 0; i < entry.PropertyCount; i++)
+        {
+            var name = entry.GetPropertyName(i);
+            if (name.Length == TransactionIdProperty.Length && string.Equals(name, TransactionIdProperty, StringComparison.OrdinalIgnoreCase) &&
+                entry.GetPropertyValue(i) is string or Guid)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     private static void WriteIdObject(Utf8JsonWriter writer, JsonEncodedText name, string? id)
     {
