@@ -138,6 +138,18 @@ public sealed class EcsLogFormatterTests
     }
 
     [Fact]
+    public void A_Guid_TransactionId_becomes_transaction_id_and_is_not_repeated()
+    {
+        var id = Guid.Parse("5f0c6d1e-2a4b-4c3d-9e8f-7a6b5c4d3e2f");
+        var entry = Some.LogEntry(1, properties: [new("transactionId", id), new("Other", 1)]);
+
+        using var document = JsonDocument.Parse(Format(new EcsLogFormatter(), entry));
+
+        Assert.Equal(id.ToString(), document.RootElement.GetProperty("transaction").GetProperty("id").GetString());
+        Assert.False(document.RootElement.GetProperty("hybrid").GetProperty("properties").TryGetProperty("transactionId", out _));
+    }
+
+    [Fact]
     public void Keys_that_collide_after_sanitizing_keep_the_first_value()
     {
         var entry = Some.LogEntry(1, properties: [new("a.b", "first"), new("a_b", "second"), new("a.b", "third")]);
