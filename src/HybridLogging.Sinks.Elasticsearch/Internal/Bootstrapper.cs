@@ -14,8 +14,6 @@ internal sealed class Bootstrapper(ElasticsearchSinkOptions options, Elasticsear
     private volatile bool _done = !options.Bootstrap;
     private int _retentionDays = options.RetentionDays;
 
-    public bool IsDone => _done;
-
     public async ValueTask EnsureAsync(CancellationToken cancellationToken)
     {
         if (_done)
