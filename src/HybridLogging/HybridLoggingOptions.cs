@@ -4,7 +4,10 @@ namespace HybridLogging;
 
 /// <summary>
 /// Settings of the HybridLogging provider; bound from <c>Logging:HybridLogging</c> and reloaded live
-/// (levels, sources, mappings and configuration-declared sinks take effect on reload; queue sizes at start).
+/// (levels, sources, mappings, configuration-declared sinks and streams take effect on reload; queue sizes at start).
+/// A reload is applied whole or not at all: one that cannot be parsed, bound or validated (including its destinations'
+/// types and sink settings) keeps the last good configuration and is reported once
+/// (<see cref="HybridLoggingStats.RejectedReloads"/>).
 /// </summary>
 public sealed class HybridLoggingOptions
 {
@@ -79,7 +82,11 @@ public sealed class HybridLoggingOptions
     /// <summary>Static metadata added to every entry (for example environment, host). Default empty.</summary>
     public Dictionary<string, string> Metadata { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Destinations declared in configuration, keyed by name; <see cref="SinkOptions.Type"/> names the sink type.</summary>
+    /// <summary>
+    /// Destinations declared in configuration, keyed by name; <see cref="SinkOptions.Type"/> names the sink type. Each is
+    /// opened at start: one that cannot start fails start-up unless its <see cref="SinkOptions.StartupFailure"/> is
+    /// <see cref="SinkStartupFailure.Tolerate"/>. Default empty.
+    /// </summary>
     public Dictionary<string, SinkOptions> Sinks { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>

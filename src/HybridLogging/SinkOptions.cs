@@ -41,6 +41,14 @@ public sealed class SinkOptions
     /// <summary>Lowest level this destination receives. Default Trace (everything the pipeline accepts).</summary>
     public Microsoft.Extensions.Logging.LogLevel MinimumLevel { get; set; } = Microsoft.Extensions.Logging.LogLevel.Trace;
 
+    /// <summary>
+    /// For a destination declared in configuration: what happens when it cannot be opened at start (or when it is added by
+    /// a reload). Default <see cref="SinkStartupFailure.Throw"/>: start-up fails with an exception naming the destination
+    /// (a reload adding it is rejected); <see cref="SinkStartupFailure.Tolerate"/> keeps it, counting its entries as
+    /// failed while it retries opening with backoff. Sinks added in code are created by the app and fail as it does.
+    /// </summary>
+    public SinkStartupFailure StartupFailure { get; set; } = SinkStartupFailure.Throw;
+
     internal SinkOptions Clone() => (SinkOptions)MemberwiseClone();
 
     internal IEnumerable<string> Validate(string name)
@@ -63,6 +71,11 @@ public sealed class SinkOptions
         if (!Enum.IsDefined(FullMode))
         {
             yield return $"Sink '{name}': FullMode must be DropOldest, DropNewest or Block (was {FullMode}).";
+        }
+
+        if (!Enum.IsDefined(StartupFailure))
+        {
+            yield return $"Sink '{name}': StartupFailure must be Throw or Tolerate (was {StartupFailure}).";
         }
 
         if (WriteTimeout <= TimeSpan.Zero)

@@ -10,8 +10,14 @@ namespace HybridLogging.Sinks.File.Internal;
 /// plus a registry of the paths written in this process so that a conflict there names the other sink.
 /// </summary>
 /// <remarks>
-/// The lock file is left in place on release: deleting it would race with a process that has just opened it
-/// (it would lock an unlinked file while a third process creates and locks a new one).
+/// <para>A clean release removes the lock file, so a log folder holds only log files (shippers tailing <c>*.json*</c> meet
+/// no stray file); a crash leaves it, and the next writer simply takes it (the OS lock died with the process).</para>
+/// <para>Removing it must not let two writers in: a process that opened the file just before the holder deleted it and
+/// locked it just after would hold a lock on an unlinked file while a third process creates and locks a new one. So a
+/// taker checks, after locking, that its handle is still the file at the path, and starts again if it is not. On Linux
+/// that check reads <c>/proc/self/fd</c>; on Windows no check is needed (the holder opened the file without sharing, so
+/// no one else has it open, and it is deleted on close). Where the check is not possible (macOS, or no <c>/proc</c>)
+/// the lock file is left in place on release, as before.</para>
 /// </remarks>
 internal sealed class FileLock : IDisposable
 {
@@ -22,16 +28,21 @@ internal sealed class FileLock : IDisposable
     private static readonly ConcurrentDictionary<string, string> Holders = new(
         OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
 
+    // Attempts to take a lock file that its holder deleted while this process was opening it.
+    private const int MaxAttempts = 5;
+
     private readonly FileStream _stream;
     private readonly string _path;
     private readonly string _sinkName;
+    private readonly bool _removeOnRelease;
     private int _disposed;
 
-    private FileLock(FileStream stream, string path, string sinkName)
+    private FileLock(FileStream stream, string path, string sinkName, bool removeOnRelease)
     {
         _stream = stream;
         _path = path;
         _sinkName = sinkName;
+        _removeOnRelease = removeOnRelease;
     }
 
     public string LockPath => _stream.Name;
@@ -50,7 +61,7 @@ internal sealed class FileLock : IDisposable
 
         try
         {
-            var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+            var (stream, removeOnRelease) = OpenLocked(lockPath);
             try
             {
                 // For people looking at a stale lock file; the OS lock is what counts, not this text.
@@ -65,7 +76,7 @@ internal sealed class FileLock : IDisposable
                 // Informational only.
             }
 
-            return new FileLock(stream, activePath, sinkName);
+            return new FileLock(stream, activePath, sinkName, removeOnRelease);
         }
         catch (IOException ex) when ((ex.HResult & 0xFFFF) is SharingViolation or LockViolation)
         {
@@ -89,7 +100,77 @@ internal sealed class FileLock : IDisposable
             return;
         }
 
+        if (_removeOnRelease && !OperatingSystem.IsWindows())
+        {
+            // Unlinked while still locked: a process that opened it meanwhile sees, once it gets the lock, that its
+            // handle is no longer the file at the path, and starts again (see OpenLocked).
+            try
+            {
+                System.IO.File.Delete(LockPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                HybridSelfLog.Report($"File sink '{_sinkName}': removing its lock file '{LockPath}' failed: {ex.Message}");
+            }
+        }
+
         _stream.Dispose();
         Holders.TryRemove(KeyValuePair.Create(_path, _sinkName));
+    }
+
+    /// <summary>
+    /// Opens and locks the lock file, starting again while the handle locked turns out to be a file its holder deleted
+    /// meanwhile. Throws the <see cref="IOException"/> of a sharing violation when another process holds it.
+    /// </summary>
+    private static (FileStream Stream, bool RemoveOnRelease) OpenLocked(string lockPath)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            // Windows: deleted by the OS when the handle closes, which no other handle can race (FileShare.None).
+            var options = OperatingSystem.IsWindows() ? FileOptions.DeleteOnClose : FileOptions.None;
+            var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, options);
+            if (OperatingSystem.IsWindows())
+            {
+                return (stream, true);
+            }
+
+            switch (IsUnlinked(stream))
+            {
+                case false:
+                    return (stream, true);
+                case null:
+                    // Cannot tell: keep the file on release, so no taker can ever lock an unlinked one.
+                    return (stream, false);
+                default:
+                    stream.Dispose();
+                    if (attempt == MaxAttempts)
+                    {
+                        throw new IOException($"The lock file '{lockPath}' was removed {MaxAttempts} times while being taken.");
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Whether the file behind <paramref name="stream"/> no longer has a name (Linux), or null when unknown.</summary>
+    internal static bool? IsUnlinked(FileStream stream)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        try
+        {
+            // The kernel names an open file's path in /proc/self/fd/N, with " (deleted)" once it is unlinked.
+            var fd = stream.SafeFileHandle.DangerousGetHandle().ToInt64().ToString(CultureInfo.InvariantCulture);
+            var target = new FileInfo("/proc/self/fd/" + fd).LinkTarget;
+            return target is null ? null : target.EndsWith(" (deleted)", StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }

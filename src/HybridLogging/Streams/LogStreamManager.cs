@@ -14,7 +14,7 @@ namespace HybridLogging;
 /// The dispatcher thread reads an immutable snapshot of the streams; changes build a new snapshot under a lock and
 /// publish it with one reference write, so logging never waits for a change and a change never sees half a stream.
 /// </remarks>
-public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
+public sealed class LogStreamManager : IAsyncDisposable
 {
     private readonly HybridLoggerProvider _provider;
     private readonly Lock _gate = new();
@@ -89,6 +89,7 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
 
             var runtime = Build(copy, previous: null, out _);
             _streams = [.. _streams, runtime];
+            _provider.PublishRoutes();
         }
     }
 
@@ -101,21 +102,24 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(config);
         var copy = Normalize(config);
         List<(SinkWorker Worker, StreamCounters Counters, TaskCompletionSource? Stopped)> retired;
+        Task applied;
         lock (_gate)
         {
             ThrowIfDisposed();
             var previous = Find(copy.Id) ?? throw new KeyNotFoundException($"No stream with id '{copy.Id}'.");
             var runtime = Build(copy, previous, out retired);
             _streams = [.. _streams.Select(s => ReferenceEquals(s, previous) ? runtime : s)];
+            applied = _provider.PublishRoutes();
         }
 
-        Retire(retired);
+        Retire(retired, applied);
     }
 
     /// <summary>Removes a stream: stops routing to it, lets its destinations write what they accepted, then disposes them.</summary>
     public async Task<bool> RemoveStreamAsync(string id, CancellationToken cancellationToken = default)
     {
         StreamRuntime? removed;
+        Task applied;
         lock (_gate)
         {
             removed = Find(id);
@@ -126,6 +130,7 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
 
             _streams = [.. _streams.Where(s => !ReferenceEquals(s, removed))];
             _configuredIds.Remove(id);
+            applied = _provider.PublishRoutes();
         }
 
         foreach (var subscriber in _subscribers)
@@ -136,7 +141,7 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
             }
         }
 
-        await Task.WhenAll(Retire([.. removed.Destinations.Select(d => (d.Worker, removed.Counters, (TaskCompletionSource?)null))])).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(Retire([.. removed.Destinations.Select(d => (d.Worker, removed.Counters, (TaskCompletionSource?)null))], applied)).WaitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -197,7 +202,12 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         if (query?.Filter is { } filter)
         {
             var compiled = new CompiledFilter(filter);
-            result = result.Where(compiled.Matches);
+            var view = new LogEntryView();
+            result = result.Where(entry =>
+            {
+                view.Load(entry);
+                return compiled.Matches(view);
+            });
         }
 
         var list = result.ToList();
@@ -252,62 +262,25 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         _meter.Dispose();
     }
 
-    bool IEntryRoute.NeedsEntries => _running && (_streams.Length > 0 || _subscribers.Length > 0);
 
-    void IEntryRoute.Route(LogEntry entry)
+    /// <summary>Whether anyone handles <see cref="RealTimeLog"/> (the dispatcher builds entries for it only then).</summary>
+    internal bool HasRealTimeHandlers => RealTimeLog is not null;
+
+    /// <summary>The streams and the subscribers to every entry, for the dispatcher's route table.</summary>
+    internal (StreamRuntime[] Streams, LogSubscription[] Subscribers) Snapshot()
     {
-        if (!_running)
-        {
-            return;
-        }
-
+        var streams = _streams;
         var subscribers = _subscribers;
-        foreach (var stream in _streams)
+        foreach (var stream in streams)
         {
-            var counters = stream.Counters;
-            Volatile.Write(ref counters.Received, counters.Received + 1);
-            if (!stream.Config.Enabled || !stream.Gate.Matches(entry))
-            {
-                continue;
-            }
-
-            Volatile.Write(ref counters.Matched, counters.Matched + 1);
-            stream.Recent.Add(entry);
-            if (stream.Config.RealTimeEnabled)
-            {
-                if (RealTimeLog is not null)
-                {
-                    _events.Writer.TryWrite(new RealTimeLogEventArgs(stream.Id, entry));
-                }
-
-                foreach (var subscriber in subscribers)
-                {
-                    if (subscriber.StreamId == stream.Id)
-                    {
-                        subscriber.Offer(entry);
-                    }
-                }
-            }
-
-            foreach (var destination in stream.Destinations)
-            {
-                if (destination.Gate.Matches(entry))
-                {
-                    destination.Worker.Post(entry);
-                }
-            }
+            stream.Subscribers = [.. subscribers.Where(s => s.StreamId == stream.Id)];
         }
 
-        foreach (var subscriber in subscribers)
-        {
-            if (subscriber.StreamId is null)
-            {
-                subscriber.Offer(entry);
-            }
-        }
+        return (streams, [.. subscribers.Where(s => s.StreamId is null)]);
     }
 
-    void IEntryRoute.CollectWorkers(List<SinkWorker> workers) => CollectWorkers(workers);
+    /// <summary>Queues a <see cref="RealTimeLog"/> event (dispatcher thread; raised by the event pump).</summary>
+    internal void RaiseRealTime(string streamId, LogEntry entry) => _events.Writer.TryWrite(new RealTimeLogEventArgs(streamId, entry));
 
     internal void CollectWorkers(List<SinkWorker> workers)
     {
@@ -322,9 +295,13 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         }
     }
 
-    /// <summary>Applies the streams declared in options (configuration or code): creates, updates and removes those streams only.</summary>
-    internal void ApplyConfiguration(IReadOnlyDictionary<string, LogStreamConfig> declared)
+    /// <summary>
+    /// Applies the streams declared in options (configuration or code): creates, updates and removes those streams only.
+    /// Returns one message per stream that could not be applied (it keeps its previous version); the caller reports them.
+    /// </summary>
+    internal IReadOnlyList<string> ApplyConfiguration(IReadOnlyDictionary<string, LogStreamConfig> declared)
     {
+        var errors = new List<string>();
         lock (_gate)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -352,7 +329,7 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
                 }
                 catch (Exception ex)
                 {
-                    SelfLog.Report($"Stream '{copy.Id}' from configuration was not applied: {ex.Message}");
+                    errors.Add($"Stream '{copy.Id}' was not applied: {ex.Message}");
                 }
             }
 
@@ -361,6 +338,8 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
                 _ = RemoveStreamAsync(id);
             }
         }
+
+        return errors;
     }
 
     private LogSubscription AddSubscriber(string? streamId, LogFilter? filter, int capacity)
@@ -371,6 +350,7 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         {
             ThrowIfDisposed();
             _subscribers = [.. _subscribers, subscription];
+            _provider.PublishRoutes();
         }
 
         return subscription;
@@ -381,6 +361,7 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         lock (_gate)
         {
             _subscribers = [.. _subscribers.Where(s => !ReferenceEquals(s, subscription))];
+            _provider.PublishRoutes();
         }
     }
 
@@ -443,12 +424,12 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
                     // written what it accepted and released its resources (for example a file's lock).
                     var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     handovers[predecessor.Worker] = stopped;
-                    worker = CreateWorker(config, destination, stopped.Task);
+                    worker = CreateWorker(config, destination, stopped.Task, predecessor.Worker.Formatter);
                     created.Add(worker);
                 }
                 else
                 {
-                    worker = CreateWorker(config, destination, null);
+                    worker = CreateWorker(config, destination, null, null);
                     created.Add(worker);
                 }
 
@@ -472,13 +453,13 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         return new StreamRuntime(config, FilterSet.Compile(config.Filters), [.. destinations], recent, counters);
     }
 
-    private SinkWorker CreateWorker(LogStreamConfig stream, LogDestinationConfig destination, Task? predecessorStopped)
+    private SinkWorker CreateWorker(LogStreamConfig stream, LogDestinationConfig destination, Task? predecessorStopped, Formatting.LogEntryFormatter? expectedFormatter)
     {
         var settings = new ConfigurationBuilder().AddInMemoryCollection(destination.Settings).Build();
         var name = $"{stream.Id}/{destination.Id}";
         var type = destination.Type;
         var compression = stream.CompressionEnabled;
-        var worker = new SinkWorker(destination.Id, () => _provider.CreateSink(name, type, settings, compression), destination.ToSinkOptions(), _provider.Options, stream.Id, predecessorStopped);
+        var worker = new SinkWorker(destination.Id, () => _provider.CreateSink(name, type, settings, compression), destination.ToSinkOptions(), _provider.Options, stream.Id, predecessorStopped, expectedFormatter);
         var streamId = stream.Id;
         var destinationId = destination.Id;
         worker.BatchWritten = count =>
@@ -491,7 +472,11 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         return worker;
     }
 
-    private List<Task> Retire(List<(SinkWorker Worker, StreamCounters Counters, TaskCompletionSource? Stopped)> retired)
+    /// <summary>
+    /// Stops replaced or removed destinations once the dispatcher uses the routes without them (<paramref name="applied"/>):
+    /// records it formatted for them before that are still handed to them, and written.
+    /// </summary>
+    private List<Task> Retire(List<(SinkWorker Worker, StreamCounters Counters, TaskCompletionSource? Stopped)> retired, Task applied)
     {
         var tasks = new List<Task>();
         foreach (var (worker, counters, stopped) in retired)
@@ -501,6 +486,7 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
             {
                 try
                 {
+                    await HybridLoggerProvider.WhenApplied(applied, _provider.Options.ShutdownTimeout).ConfigureAwait(false);
                     await worker.StopAsync(_provider.Options.ShutdownTimeout).ConfigureAwait(false);
                     counters.EndRetire(worker);
                 }
