@@ -267,4 +267,20 @@ public sealed class ElasticsearchSinkTests
         Assert.Equal("7d", policy.GetProperty("policy").GetProperty("phases").GetProperty("delete").GetProperty("min_age").GetString());
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await sink.SetRetentionAsync(0, Ct));
     }
+
+    [Fact]
+    public async Task Entry_batches_get_ids_of_their_own_so_consecutive_batches_never_collide()
+    {
+        await using var fixture = await SinkFixture.StartAsync();
+        ILogSink sink = fixture.Sink();
+        var first = Some.LogEntries(5);
+        var second = Enumerable.Range(5, 5).Select(i => Some.LogEntry(i)).ToArray();
+
+        await sink.WriteBatchAsync(first, Ct);
+        await sink.WriteBatchAsync(second, Ct);
+        await sink.WriteBatchAsync(first, Ct); // the same entry objects again: same ids, answered 409
+
+        Assert.Equal(10, fixture.Emulator.DocumentCount);
+        Assert.Equal(5, ((HybridLogging.Sinks.Elasticsearch.Internal.ElasticsearchSink)sink).Totals.Duplicates);
+    }
 }

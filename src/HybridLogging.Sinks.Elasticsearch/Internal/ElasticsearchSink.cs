@@ -101,10 +101,12 @@ internal sealed class ElasticsearchSink : IFormattedLogSink, ISupportsRetention
     }
 
     /// <summary>
-    /// For callers holding entry objects (the pipeline until it hands over formatted batches). Entries get stable
-    /// sequence numbers (the same entry object retried keeps its document id), and since an entry batch has no
-    /// per-record outcome, any record to resend fails the whole call: the retry resends all, and the documents
-    /// already indexed answer 409 and count as delivered.
+    /// For callers holding entry objects (tools, wrappers, tests; the pipeline itself hands over formatted batches).
+    /// Replaces the interface's default, which numbers records by their index in the batch: document ids built from
+    /// that would repeat from batch to batch, and a repeated id answers 409, which counts as delivered, so documents
+    /// would be lost. Here entries get stable numbers of their own (the same entry object retried keeps its id), and
+    /// since an entry batch has no per-record outcome, any record to resend fails the whole call: the retry resends
+    /// all, and the documents already indexed answer 409 and count as delivered.
     /// </summary>
     async ValueTask ILogSink.WriteBatchAsync(IReadOnlyList<LogEntry> entries, CancellationToken cancellationToken)
     {
