@@ -283,4 +283,23 @@ public sealed class ElasticsearchSinkTests
         Assert.Equal(10, fixture.Emulator.DocumentCount);
         Assert.Equal(5, ((HybridLogging.Sinks.Elasticsearch.Internal.ElasticsearchSink)sink).Totals.Duplicates);
     }
+
+    [Fact]
+    public async Task Two_sinks_sharing_a_dead_letter_file_append_whole_lines()
+    {
+        await using var fixture = await SinkFixture.StartAsync();
+        fixture.Emulator.Faults.RejectField = "labels.Bad";
+        var first = fixture.Sink();
+        var second = fixture.Sink();
+        var bad = Enumerable.Range(0, 50).Select(i => Some.LogEntry(i, properties: [new("Bad", new string('b', 2000))])).ToArray();
+
+        await Task.WhenAll(
+            Task.Run(async () => await first.WriteAsync(Some.Batch(first.Formatter, bad), Ct), Ct),
+            Task.Run(async () => await second.WriteAsync(Some.Batch(second.Formatter, bad), Ct), Ct));
+
+        Assert.Equal(first.DeadLetterPath, second.DeadLetterPath);
+        var lines = File.ReadAllLines(first.DeadLetterPath!);
+        Assert.Equal(100, lines.Length);
+        Assert.All(lines, line => Assert.Equal("mapping", JsonDocument.Parse(line).RootElement.GetProperty("reason").GetString()));
+    }
 }

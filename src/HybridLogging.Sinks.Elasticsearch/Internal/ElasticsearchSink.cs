@@ -144,7 +144,6 @@ internal sealed class ElasticsearchSink : IFormattedLogSink, ISupportsRetention
     public ValueTask DisposeAsync()
     {
         _client.Dispose();
-        _deadLetter?.Dispose();
         _gate.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -9,19 +10,22 @@ namespace HybridLogging.Sinks.Elasticsearch.Internal.DeadLetter;
 /// reason code, the server's error text and the document itself, so they can be fixed and replayed. Writing here never
 /// throws into the sink: a failure is reported on the self-log (the records are failed and counted either way).
 /// </summary>
-internal sealed class DeadLetterFile : IDisposable
+internal sealed class DeadLetterFile
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly string _path;
     private readonly string _sinkName;
-    private readonly Lock _lock = new();
-    private FileStream? _stream;
+    // One lock per file for the whole process: several destinations share the default path, and two appending streams
+    // would each write at their own idea of the end of the file.
+    private static readonly ConcurrentDictionary<string, Lock> Locks = new(StringComparer.Ordinal);
+    private readonly Lock _lock;
     private long _lastReportTicks;
 
     public DeadLetterFile(string path, string sinkName)
     {
         _path = Path.GetFullPath(path);
         _sinkName = sinkName;
+        _lock = Locks.GetOrAdd(_path, static _ => new Lock());
     }
 
     public string FullPath => _path;
@@ -50,14 +54,10 @@ internal sealed class DeadLetterFile : IDisposable
         {
             lock (_lock)
             {
-                if (_stream is null)
-                {
-                    Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
-                    _stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-                }
-
-                _stream.Write(buffer.WrittenSpan);
-                _stream.Flush();
+                // Opened per append: refusals are rare, and no handle is held between them (the file can be moved away).
+                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
+                using var stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+                stream.Write(buffer.WrittenSpan);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -69,15 +69,6 @@ internal sealed class DeadLetterFile : IDisposable
                 Interlocked.Exchange(ref _lastReportTicks, now);
                 HybridSelfLog.Report($"Elasticsearch sink '{_sinkName}': could not write {letters.Count} refused documents to the dead-letter file '{_path}': {ex.Message}");
             }
-        }
-    }
-
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            _stream?.Dispose();
-            _stream = null;
         }
     }
 
