@@ -30,6 +30,7 @@ internal sealed class ElasticsearchSink : IFormattedLogSink, ISupportsRetention
     private long _duplicatesTotal;
     private long _deadLetteredTotal;
     private long _splitsTotal;
+    private long _lastRefusalReport = long.MinValue / 2;
 
     public ElasticsearchSink(string name, ElasticsearchSinkOptions options)
     {
@@ -328,6 +329,7 @@ internal sealed class ElasticsearchSink : IFormattedLogSink, ISupportsRetention
             batch.AddCount("deadLettered", letters.Count);
             Interlocked.Add(ref _deadLetteredTotal, letters.Count);
             _deadLetter?.Append(letters);
+            ReportRefusals(letters);
         }
 
         if (requestFailed == 0)
@@ -349,6 +351,23 @@ internal sealed class ElasticsearchSink : IFormattedLogSink, ISupportsRetention
                 batch.Retry(i, outcomes[i].Reason ?? "unavailable");
             }
         }
+    }
+
+    /// <summary>Says on the self-log that documents were refused, with the first error, at most once a minute.</summary>
+    private void ReportRefusals(List<DeadLetter.DeadLetter> letters)
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastRefusalReport);
+        if (now - last < 60_000 || Interlocked.CompareExchange(ref _lastRefusalReport, now, last) != last)
+        {
+            return;
+        }
+
+        var first = letters[0];
+        var where = _deadLetter is null ? "dead-letter file disabled" : $"see {_deadLetter.FullPath}";
+        // The error type only: the server's text can quote the refused value, which is log content.
+        var type = first.Error.Split(':', 2)[0];
+        HybridSelfLog.Report($"Elasticsearch sink '{_name}': {letters.Count} document(s) refused ({first.Reason}, HTTP {first.Status}, {type}); {where}.");
     }
 
     private ArrayBufferWriter<byte> RentBuffer() =>
