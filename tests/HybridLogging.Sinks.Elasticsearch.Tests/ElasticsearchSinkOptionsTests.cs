@@ -16,7 +16,7 @@ public sealed class ElasticsearchSinkOptionsTests
         Assert.Equal(5 * 1024 * 1024, options.MaxBytesPerRequest);
         Assert.Equal(2, options.MaxConcurrentRequests);
         Assert.True(options.EnableCompression);
-        Assert.Equal(TimeSpan.FromSeconds(30), options.RequestTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.RequestTimeout);
         Assert.Equal("logs/elasticsearch-dead-letter.json", options.DeadLetterPath);
         Assert.False(options.Bootstrap);
         Assert.Equal(30, options.RetentionDays);
