@@ -17,6 +17,7 @@ namespace HybridLogging;
 public sealed class LogStreamManager : IAsyncDisposable
 {
     private readonly HybridLoggerProvider _provider;
+    private readonly StreamBuilder _builder;
     private readonly Lock _gate = new();
     private readonly Channel<object> _events;
     private readonly Task _eventPump;
@@ -34,6 +35,13 @@ public sealed class LogStreamManager : IAsyncDisposable
         _events = Channel.CreateBounded<object>(
             new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => Interlocked.Increment(ref _eventsDropped));
+        _builder = new StreamBuilder(provider, (stream, destination, count) =>
+        {
+            if (StreamFlushed is not null)
+            {
+                _events.Writer.TryWrite(new StreamFlushedEventArgs(stream, destination, count));
+            }
+        });
         using (ExecutionContext.SuppressFlow())
         {
             _eventPump = Task.Run(PumpEventsAsync);
@@ -87,7 +95,7 @@ public sealed class LogStreamManager : IAsyncDisposable
                 throw new ArgumentException($"A stream with id '{copy.Id}' already exists.", nameof(config));
             }
 
-            var runtime = Build(copy, previous: null, out _);
+            var runtime = _builder.Build(copy, previous: null, out _);
             _streams = [.. _streams, runtime];
             _provider.PublishRoutes();
         }
@@ -107,7 +115,7 @@ public sealed class LogStreamManager : IAsyncDisposable
         {
             ThrowIfDisposed();
             var previous = Find(copy.Id) ?? throw new KeyNotFoundException($"No stream with id '{copy.Id}'.");
-            var runtime = Build(copy, previous, out retired);
+            var runtime = _builder.Build(copy, previous, out retired);
             _streams = [.. _streams.Select(s => ReferenceEquals(s, previous) ? runtime : s)];
             applied = _provider.PublishRoutes();
         }
@@ -238,10 +246,10 @@ public sealed class LogStreamManager : IAsyncDisposable
     }
 
     /// <summary>Counters of one stream, or null if there is no such stream.</summary>
-    public LogStreamStats? GetStreamStats(string id) => Find(id) is { } stream ? StatsOf(stream) : null;
+    public LogStreamStats? GetStreamStats(string id) => Find(id) is { } stream ? StreamBuilder.StatsOf(stream) : null;
 
     /// <summary>Counters of every stream.</summary>
-    public IReadOnlyList<LogStreamStats> GetAllStreamStats() => [.. _streams.Select(StatsOf)];
+    public IReadOnlyList<LogStreamStats> GetAllStreamStats() => [.. _streams.Select(StreamBuilder.StatsOf)];
 
     /// <summary>Ends subscriptions and the event pump. Destinations are stopped by the provider's shutdown.</summary>
     public async ValueTask DisposeAsync()
@@ -391,87 +399,6 @@ public sealed class LogStreamManager : IAsyncDisposable
         return copy;
     }
 
-    /// <summary>Builds a stream runtime, reusing the previous version's destinations whose fingerprint is unchanged.</summary>
-    private StreamRuntime Build(LogStreamConfig config, StreamRuntime? previous, out List<(SinkWorker Worker, StreamCounters Counters, TaskCompletionSource? Stopped)> retired)
-    {
-        var counters = previous?.Counters ?? new StreamCounters();
-        var filtersById = config.Filters.Where(f => f.Enabled).ToDictionary(f => f.Id, StringComparer.Ordinal);
-        var kept = new HashSet<SinkWorker>();
-        var handovers = new Dictionary<SinkWorker, TaskCompletionSource>();
-        var created = new List<SinkWorker>();
-        var destinations = new List<DestinationRuntime>();
-        try
-        {
-            foreach (var destination in config.Destinations)
-            {
-                if (!destination.Enabled)
-                {
-                    continue;
-                }
-
-                var gate = FilterSet.Compile(destination.FilterIds.Where(filtersById.ContainsKey).Select(id => filtersById[id]));
-                var fingerprint = destination.Fingerprint(config.CompressionEnabled);
-                var predecessor = previous?.Destinations.FirstOrDefault(d => d.Config.Id == destination.Id);
-                SinkWorker worker;
-                if (predecessor is not null && predecessor.Fingerprint == fingerprint)
-                {
-                    worker = predecessor.Worker;
-                    kept.Add(worker);
-                }
-                else if (predecessor is not null)
-                {
-                    // Changed settings: the replacement queues entries at once and opens its sink once the old one has
-                    // written what it accepted and released its resources (for example a file's lock).
-                    var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    handovers[predecessor.Worker] = stopped;
-                    worker = CreateWorker(config, destination, stopped.Task, predecessor.Worker.Formatter);
-                    created.Add(worker);
-                }
-                else
-                {
-                    worker = CreateWorker(config, destination, null, null);
-                    created.Add(worker);
-                }
-
-                destinations.Add(new DestinationRuntime(destination, worker, gate, fingerprint));
-            }
-        }
-        catch
-        {
-            foreach (var worker in created)
-            {
-                _ = worker.StopAsync(TimeSpan.FromSeconds(1)).AsTask();
-            }
-
-            throw;
-        }
-
-        retired = previous is null
-            ? []
-            : [.. previous.Destinations.Where(d => !kept.Contains(d.Worker)).Select(d => (d.Worker, counters, handovers.GetValueOrDefault(d.Worker)))];
-        var recent = previous is not null && previous.Config.BufferSize == config.BufferSize ? previous.Recent : new RecentBuffer(config.BufferSize);
-        return new StreamRuntime(config, FilterSet.Compile(config.Filters), [.. destinations], recent, counters);
-    }
-
-    private SinkWorker CreateWorker(LogStreamConfig stream, LogDestinationConfig destination, Task? predecessorStopped, Formatting.LogEntryFormatter? expectedFormatter)
-    {
-        var settings = new ConfigurationBuilder().AddInMemoryCollection(destination.Settings).Build();
-        var name = $"{stream.Id}/{destination.Id}";
-        var type = destination.Type;
-        var compression = stream.CompressionEnabled;
-        var worker = new SinkWorker(destination.Id, () => _provider.CreateSink(name, type, settings, compression), destination.ToSinkOptions(), _provider.Options, stream.Id, predecessorStopped, expectedFormatter);
-        var streamId = stream.Id;
-        var destinationId = destination.Id;
-        worker.BatchWritten = count =>
-        {
-            if (StreamFlushed is not null)
-            {
-                _events.Writer.TryWrite(new StreamFlushedEventArgs(streamId, destinationId, count));
-            }
-        };
-        return worker;
-    }
-
     /// <summary>
     /// Stops replaced or removed destinations once the dispatcher uses the routes without them (<paramref name="applied"/>):
     /// records it formatted for them before that are still handed to them, and written.
@@ -498,30 +425,6 @@ public sealed class LogStreamManager : IAsyncDisposable
         }
 
         return tasks;
-    }
-
-    private LogStreamStats StatsOf(StreamRuntime stream)
-    {
-        var (retired, retiring) = stream.Counters.Snapshot();
-        var current = stream.Destinations.Select(d => d.Worker.GetStats()).ToList();
-        var all = current.Concat(retiring.Select(w => w.GetStats())).Append(retired).ToList();
-        return new LogStreamStats
-        {
-            StreamId = stream.Id,
-            Name = stream.Config.Name ?? stream.Id,
-            Received = Volatile.Read(ref stream.Counters.Received),
-            Matched = Volatile.Read(ref stream.Counters.Matched),
-            DestinationReceived = all.Sum(s => s.Received),
-            Written = all.Sum(s => s.Written),
-            Dropped = all.Sum(s => s.Dropped),
-            Failed = all.Sum(s => s.Failed),
-            Retried = all.Sum(s => s.Retried),
-            Bytes = all.Sum(s => s.BytesWritten),
-            Batches = all.Sum(s => s.Batches),
-            LastFlush = all.Max(s => s.LastFlush),
-            LastError = all.Select(s => s.LastError).LastOrDefault(e => e is not null),
-            Destinations = current,
-        };
     }
 
     private IEnumerable<Measurement<long>> PerStream(Func<StreamCounters, long> read)

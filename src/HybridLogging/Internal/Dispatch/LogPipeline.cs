@@ -14,14 +14,12 @@ namespace HybridLogging.Internal;
 /// </remarks>
 internal sealed class LogPipeline : IAsyncDisposable
 {
-    private readonly BoundedRing<PendingEntry> _ring;
-    private readonly QueueFullMode _fullMode;
-    private readonly long _blockTimeoutTicks;
+    private readonly PipelineQueue _queue;
+    private readonly Action _wakeIfSleeping;
+    private readonly Func<bool> _isAccepting;
     private static readonly long IdleSpinTicks = Stopwatch.Frequency / 10_000; // 100 µs
 
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
-    private readonly SemaphoreSlim _room = new(0, int.MaxValue);
-    private int _blockedProducers;
     private readonly ConcurrentQueue<(long Target, TaskCompletionSource Done)> _flushRequests = new();
     private readonly Dispatcher _dispatcher = new();
     private RouteTable? _tableSeen;
@@ -30,8 +28,6 @@ internal sealed class LogPipeline : IAsyncDisposable
 
     private volatile PipelineSettings _settings;
     private volatile RouteTable _table = RouteTable.Empty;
-    private long _droppedNewest;
-    private long _droppedOldest;
     private long _droppedShutdown;
     private long _droppedStragglers;
     private long _lastReportedDrops;
@@ -45,9 +41,9 @@ internal sealed class LogPipeline : IAsyncDisposable
     public LogPipeline(HybridLoggingOptions options)
     {
         _settings = new PipelineSettings(options);
-        _ring = new BoundedRing<PendingEntry>(options.QueueCapacity);
-        _fullMode = options.FullMode;
-        _blockTimeoutTicks = (long)(options.BlockTimeout.TotalSeconds * Stopwatch.Frequency);
+        _queue = new PipelineQueue(options);
+        _wakeIfSleeping = WakeIfSleeping;
+        _isAccepting = () => _accepting;
         ShutdownTimeout = options.ShutdownTimeout;
         _thread = new Thread(Run) { IsBackground = true, Name = "HybridLogging dispatcher" };
         using (ExecutionContext.SuppressFlow())
@@ -64,9 +60,9 @@ internal sealed class LogPipeline : IAsyncDisposable
 
     public TimeSpan ShutdownTimeout { get; set; }
 
-    public int QueueCapacity => _ring.Capacity;
+    public int QueueCapacity => _queue.Capacity;
 
-    public int QueueLength => _ring.Count;
+    public int QueueLength => _queue.Count;
 
     /// <summary>
     /// Replaces the route table. The task completes once the dispatcher has taken it up, after handing the records it
@@ -102,110 +98,24 @@ internal sealed class LogPipeline : IAsyncDisposable
             return;
         }
 
-        if (!_ring.TryEnqueue(entry) && !EnqueueWhenFull(entry))
+        if (_queue.TryAdd(entry, _wakeIfSleeping, _isAccepting))
         {
-            return;
+            WakeIfSleeping();
         }
+    }
 
+    private void WakeIfSleeping()
+    {
         if (Volatile.Read(ref _sleeping) != 0 && Interlocked.Exchange(ref _sleeping, 0) != 0)
         {
             _wake.Release();
         }
     }
 
-    private bool EnqueueWhenFull(PendingEntry entry)
-    {
-        switch (_fullMode)
-        {
-            case QueueFullMode.DropOldest:
-                for (var attempt = 0; attempt < 4; attempt++)
-                {
-                    if (_ring.TryDequeue(out var oldest))
-                    {
-                        Interlocked.Increment(ref _droppedOldest);
-                        oldest.Return();
-                    }
-
-                    if (_ring.TryEnqueue(entry))
-                    {
-                        return true;
-                    }
-                }
-
-                break;
-            case QueueFullMode.Block:
-                if (WaitForRoom(entry))
-                {
-                    return true;
-                }
-
-                break;
-        }
-
-        Interlocked.Increment(ref _droppedNewest);
-        entry.Return();
-        return false;
-    }
-
-    /// <summary>
-    /// Block mode: spin briefly, then sleep on a semaphore the dispatcher releases as it frees slots, until the entry
-    /// fits or <see cref="HybridLoggingOptions.BlockTimeout"/> passes. Sleeping instead of spinning matters on small
-    /// machines: a spinning producer takes the core the dispatcher and the sink worker need to make room.
-    /// </summary>
-    private bool WaitForRoom(PendingEntry entry)
-    {
-        var deadline = Stopwatch.GetTimestamp() + _blockTimeoutTicks;
-        var spinner = default(SpinWait);
-        while (!spinner.NextSpinWillYield)
-        {
-            spinner.SpinOnce(sleep1Threshold: -1);
-            if (_ring.TryEnqueue(entry))
-            {
-                return true;
-            }
-        }
-
-        Interlocked.Increment(ref _blockedProducers);
-        try
-        {
-            while (_accepting)
-            {
-                if (Volatile.Read(ref _sleeping) != 0 && Interlocked.Exchange(ref _sleeping, 0) != 0)
-                {
-                    _wake.Release();
-                }
-
-                if (_ring.TryEnqueue(entry))
-                {
-                    return true;
-                }
-
-                if (!BlockingWait.Step(_room, deadline))
-                {
-                    return false;
-                }
-            }
-
-            return false;
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _blockedProducers);
-        }
-    }
-
-    private void ReleaseBlockedProducers()
-    {
-        if (Volatile.Read(ref _blockedProducers) > 0 && _room.CurrentCount == 0)
-        {
-            _room.Release(Volatile.Read(ref _blockedProducers));
-        }
-    }
-
     /// <summary>Completes when every entry enqueued before the call has been written, dropped or failed at every destination.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        var target = _ring.EnqueuedCount;
+        var target = _queue.EnqueuedCount;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _flushRequests.Enqueue((target, done));
         _wake.Release();
@@ -244,16 +154,16 @@ internal sealed class LogPipeline : IAsyncDisposable
         var dispatched = _dispatcher.Dispatched;
         var errors = byLevel.GetValueOrDefault(LogLevel.Error) + byLevel.GetValueOrDefault(LogLevel.Critical);
         var latencyCount = _dispatcher.LatencyCount;
-        var droppedNewest = Volatile.Read(ref _droppedNewest);
+        var droppedNewest = _queue.DroppedNewest;
         var droppedShutdown = Volatile.Read(ref _droppedShutdown);
         return new HybridLoggingStats
         {
-            Produced = _ring.EnqueuedCount + droppedNewest + droppedShutdown,
+            Produced = _queue.EnqueuedCount + droppedNewest + droppedShutdown,
             Dispatched = dispatched,
-            DroppedQueueFull = droppedNewest + Volatile.Read(ref _droppedOldest),
+            DroppedQueueFull = droppedNewest + _queue.DroppedOldest,
             DroppedShutdown = droppedShutdown + Volatile.Read(ref _droppedStragglers),
-            QueueLength = _ring.Count,
-            QueueCapacity = _ring.Capacity,
+            QueueLength = _queue.Count,
+            QueueCapacity = _queue.Capacity,
             ByLevel = byLevel,
             BySource = bySource,
             ErrorRate = dispatched == 0 ? 0 : (double)errors / dispatched,
@@ -276,7 +186,7 @@ internal sealed class LogPipeline : IAsyncDisposable
                     TakeUpRoutes(); // even when idle, so a route change completes promptly
                 }
 
-                while (processed < 4096 && _ring.TryDequeue(out var pending))
+                while (processed < 4096 && _queue.TryTake(out var pending))
                 {
                     if (!ReferenceEquals(_table, _tableSeen))
                     {
@@ -287,11 +197,11 @@ internal sealed class LogPipeline : IAsyncDisposable
                     processed++;
                     if ((processed & 255) == 0)
                     {
-                        ReleaseBlockedProducers();
+                        _queue.ReleaseBlockedProducers();
                     }
                 }
 
-                ReleaseBlockedProducers();
+                _queue.ReleaseBlockedProducers();
 
                 // Records formatted this round go to their destinations before any flush request is answered.
                 _tableSeen?.HandOffAll();
@@ -302,7 +212,7 @@ internal sealed class LogPipeline : IAsyncDisposable
                     continue;
                 }
 
-                if (_stopping && _ring.Count == 0)
+                if (_stopping && _queue.Count == 0)
                 {
                     // Answer requests that raced with shutdown; FlushAsync answers later ones itself (see _exited).
                     _tableSeen?.HandOffAll();
@@ -312,7 +222,7 @@ internal sealed class LogPipeline : IAsyncDisposable
                     return;
                 }
 
-                if (flushPending || _ring.Count > 0)
+                if (flushPending || _queue.Count > 0)
                 {
                     // A producer has claimed a slot but not yet published it: it will within nanoseconds.
                     Thread.Yield();
@@ -325,7 +235,7 @@ internal sealed class LogPipeline : IAsyncDisposable
                 }
 
                 Interlocked.Exchange(ref _sleeping, 1);
-                if (_ring.Count > 0 || !_flushRequests.IsEmpty || _stopping)
+                if (_queue.Count > 0 || !_flushRequests.IsEmpty || _stopping)
                 {
                     Interlocked.Exchange(ref _sleeping, 0);
                     continue;
@@ -352,7 +262,7 @@ internal sealed class LogPipeline : IAsyncDisposable
         var spins = 0;
         while (Stopwatch.GetTimestamp() < until)
         {
-            if (_ring.Count > 0 || !_flushRequests.IsEmpty || _stopping)
+            if (_queue.Count > 0 || !_flushRequests.IsEmpty || _stopping)
             {
                 return true;
             }
@@ -415,7 +325,7 @@ internal sealed class LogPipeline : IAsyncDisposable
 
         // Every item below the dequeue position has been dispatched (or dropped by a producer) once we get here,
         // because this thread is the only one that dispatches and it has finished the items it took.
-        var watermark = _ring.DequeuedCount;
+        var watermark = _queue.DequeuedCount;
         var remaining = 0;
         var count = _flushRequests.Count;
         for (var i = 0; i < count && _flushRequests.TryDequeue(out var request); i++)
@@ -443,10 +353,10 @@ internal sealed class LogPipeline : IAsyncDisposable
         }
 
         _lastReportTimestamp = now;
-        var dropped = Volatile.Read(ref _droppedNewest) + Volatile.Read(ref _droppedOldest) + Volatile.Read(ref _droppedShutdown) + Volatile.Read(ref _droppedStragglers);
+        var dropped = _queue.DroppedNewest + _queue.DroppedOldest + Volatile.Read(ref _droppedShutdown) + Volatile.Read(ref _droppedStragglers);
         if (dropped != _lastReportedDrops)
         {
-            SelfLog.Report($"{dropped - _lastReportedDrops} log entries dropped since the last report ({dropped} in total): the queue of {_ring.Capacity} was full or the pipeline was shutting down.");
+            SelfLog.Report($"{dropped - _lastReportedDrops} log entries dropped since the last report ({dropped} in total): the queue of {_queue.Capacity} was full or the pipeline was shutting down.");
             _lastReportedDrops = dropped;
         }
     }
@@ -482,7 +392,7 @@ internal sealed class LogPipeline : IAsyncDisposable
         }
 
         // Producers that raced with shutdown may have left entries behind: count them, never lose them silently.
-        while (_ring.TryDequeue(out var straggler))
+        while (_queue.TryTake(out var straggler))
         {
             Interlocked.Increment(ref _droppedStragglers);
             straggler.Return();
