@@ -240,7 +240,7 @@ public sealed class ElasticsearchSinkTests
     }
 
     [Fact]
-    public async Task Data_stream_rules_refuse_index_actions_and_documents_without_a_timestamp()
+    public async Task A_document_without_a_timestamp_is_refused_by_the_data_stream_and_dead_lettered()
     {
         await using var fixture = await SinkFixture.StartAsync();
         var sink = fixture.Sink();
