@@ -40,7 +40,7 @@ public sealed class SecretNamesTests
         "CookieName", "CookieConsent", "CookieOptions", "CredentialType", "CredentialProvider", "ConnectionStringName",
         "SignatureAlgorithm", "SignatureVersion", "SignatureValid",
         "SessionId", "UserId", "RequestId", "CorrelationId", "Shipping", "ShippingAddress", "Mapping", "Opinion",
-        "Spinner", "Pinned", "HotPath", "Lesson", "Passenger", "Compass", "Bypass", "Pass", "Email", "UserName",
+        "Spinner", "Pinned", "HotPath", "Lesson", "Passenger", "Compass", "Bypass", "Pass", "Email", "UserName", "AuthType",
     ];
 
     [Theory]
@@ -125,6 +125,20 @@ public sealed class SecretNamesTests
     public void The_options_default_list_is_the_documented_default()
     {
         Assert.Equal(SecretNames.DefaultEntries.Order(StringComparer.Ordinal), new HybridLoggingOptions().RedactedProperties.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_options_documentation_lists_every_default_entry_and_describing_word()
+    {
+        var docs = System.Xml.Linq.XDocument.Load(Path.Combine(AppContext.BaseDirectory, "HybridLogging.xml"));
+        var member = docs.Descendants("member")
+            .Single(m => (string?)m.Attribute("name") == "P:HybridLogging.HybridLoggingOptions.RedactedProperties");
+        var words = System.Text.RegularExpressions.Regex.Split(member.Value, @"[^a-z]+", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1))
+            .ToHashSet(StringComparer.Ordinal);
+
+        Assert.All(SecretNames.DefaultEntries, entry => Assert.Contains(entry, words));
+        Assert.All(SecretNames.DescribingWordsAfter.Concat(SecretNames.DescribingWordsBefore), word =>
+            Assert.True(words.Contains(word) || words.Contains(word.TrimEnd('s')), word));
     }
 
     [Fact]

@@ -24,9 +24,9 @@ public sealed class SecretPatternsTests
         { "temporary ASIAY34FZKBOKMUTVV7A issued", "temporary *** issued" },
         { $"secret {AwsSecret} loaded", "secret *** loaded" },
         { $"aws_secret_access_key = {AwsSecret}", "aws_secret_access_key = ***" },
-        { "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq98j\nx2dkLk==\n-----END RSA PRIVATE KEY-----\nloaded", "-----BEGIN RSA PRIVATE KEY-----***-----END RSA PRIVATE KEY-----\nloaded" },
+        { "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq98j\nx2dkLk==\n-----END RSA PRIVATE KEY-----\nloaded", "-----BEGIN RSA PRIVATE KEY-----\n***\n-----END RSA PRIVATE KEY-----\nloaded" },
         { "key: -----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "key: -----BEGIN PRIVATE KEY-----***" },
-        { "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----", "-----BEGIN OPENSSH PRIVATE KEY-----***-----END OPENSSH PRIVATE KEY-----" },
+        { "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----", "-----BEGIN OPENSSH PRIVATE KEY-----\n***\n-----END OPENSSH PRIVATE KEY-----" },
         { "card 4111111111111111 charged", "card *** charged" },
         { "4111 1111 1111 1111", "***" },
         { "MasterCard 5500-0000-0000-0004 declined", "MasterCard *** declined" },
@@ -149,20 +149,44 @@ public sealed class SecretPatternsTests
         Assert.False(SecretPatterns.Default.ContainsSecret(once));
     }
 
+    // The examples the README's redaction section shows, exactly as shown.
+    [Theory]
+    [InlineData("Authorization: Basic dXNlcjpwYXNz", "Authorization: Basic ***")]
+    [InlineData("key AKIAIOSFODNN7EXAMPLE", "key ***")]
+    [InlineData("card 4111 1111 1111 1111", "card ***")]
+    [InlineData("Server=db;Password=p w;", "Server=db;Password=***;")]
+    [InlineData("{\"apiKey\":\"k\"}", "{\"apiKey\":\"***\"}")]
+    [InlineData("?access_token=t&x=1", "?access_token=***&x=1")]
+    [InlineData("postgres://app:pw@db:5432/x", "postgres://app:***@db:5432/x")]
+    [InlineData("token: expired", "token: ***")]
+    public void The_readme_examples_hold(string text, string expected)
+    {
+        Assert.Equal(expected, SecretPatterns.Default.Redact(text));
+    }
+
+    [Fact]
+    public void A_string_value_that_is_a_secret_is_replaced_whole()
+    {
+        Assert.Equal("***", SecretPatterns.Default.Redact(Jwt));
+        Assert.Equal("***", SecretPatterns.Default.Redact(AwsSecret));
+        Assert.Equal("***", SecretPatterns.Default.Redact("AKIAIOSFODNN7EXAMPLE"));
+        Assert.Equal("hunter2", SecretPatterns.Default.Redact("hunter2"));
+    }
+
     [Fact]
     public void Each_kind_is_reported_where_it_starts()
     {
-        Assert.True(SecretPatterns.Default.TryFind("id AKIAIOSFODNN7EXAMPLE", 0, out var keyId));
+        Assert.True(SecretPatterns.Default.TryFindFirst("id AKIAIOSFODNN7EXAMPLE", out var keyId));
         Assert.Equal(new SecretMatch(3, 20, SecretKind.AwsAccessKeyId), keyId);
 
-        Assert.True(SecretPatterns.Default.TryFind("x 4111111111111111", 0, out var card));
+        Assert.True(SecretPatterns.Default.TryFindFirst("x 4111111111111111", out var card));
         Assert.Equal(new SecretMatch(2, 16, SecretKind.CardNumber), card);
 
-        Assert.True(SecretPatterns.Default.TryFind($"jwt={Jwt}", 0, out var jwt));
+        Assert.True(SecretPatterns.Default.TryFindFirst($"jwt={Jwt}", out var jwt));
         Assert.Equal(4, jwt.Start);
         Assert.Equal(Jwt.Length, jwt.Length);
 
-        Assert.False(SecretPatterns.Default.TryFind("id AKIAIOSFODNN7EXAMPLE", 4, out _));
+        Assert.False(SecretPatterns.Default.TryFindFirst("id AKIAIOSFODNN7EXAMPLF1", out _));
     }
 
     [Fact]

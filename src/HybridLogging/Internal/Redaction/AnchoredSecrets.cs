@@ -199,11 +199,17 @@ internal static class AnchoredSecrets
             return false;
         }
 
-        var bodyStart = labelStart + labelLength + 5;
+        // The line breaks around the body are kept, so the text keeps its lines.
+        var bodyStart = SkipLineBreaks(text, labelStart + labelLength + 5);
         var bodyLength = text[bodyStart..].IndexOf("-----END", StringComparison.Ordinal);
         if (bodyLength < 0)
         {
             bodyLength = text.Length - bodyStart;
+        }
+
+        while (bodyLength > 0 && text[bodyStart + bodyLength - 1] is '\r' or '\n')
+        {
+            bodyLength--;
         }
 
         if (bodyLength == 0 || text.Slice(bodyStart, bodyLength).SequenceEqual(SecretPatterns.Marker))
@@ -218,6 +224,16 @@ internal static class AnchoredSecrets
     private static int SkipSpaces(ReadOnlySpan<char> text, int i)
     {
         while (i < text.Length && text[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    private static int SkipLineBreaks(ReadOnlySpan<char> text, int i)
+    {
+        while (i < text.Length && text[i] is '\r' or '\n')
         {
             i++;
         }

@@ -127,8 +127,8 @@ internal static class NamedValueSecrets
             end--;
         }
 
-        var value = text[start..end];
-        if (value.IsEmpty || value.SequenceEqual("***"))
+        // A value that starts with the marker was redacted before; what follows the marker was judged not secret.
+        if (end == start || text[start..end].StartsWith(SecretPatterns.Marker, StringComparison.Ordinal))
         {
             return false;
         }
@@ -143,7 +143,7 @@ internal static class NamedValueSecrets
         match = default;
         var start = separator + 1;
         var length = text[start..].IndexOfAny(s_userInfoEnd);
-        if (length <= 0 || text[start + length] != '@' || text.Slice(start, length).SequenceEqual("***"))
+        if (length <= 0 || text[start + length] != '@' || text.Slice(start, length).SequenceEqual(SecretPatterns.Marker))
         {
             return false;
         }

@@ -3,44 +3,55 @@ namespace HybridLogging.Internal.Redaction;
 /// <summary>
 /// Secrets recognised by their shape alone, without a keyword before them: card numbers (13–19 digits, optionally grouped,
 /// passing the Luhn check) and AWS secret access keys (a 40-character base64 run with upper- and lower-case letters and
-/// digits). Both are at least 13 characters long, so the text is sampled every 13th character and only the runs around
-/// the samples are examined: ordinary text costs about one character check in thirteen plus the length of the words the
-/// samples land in.
+/// digits). Neither has a keyword to search for, but both are long: a card number spans at least 13 characters and a key
+/// 40, so the text is sampled every 13th (and 40th) character and only the runs around the samples are examined.
+/// Ordinary text costs about one character check in ten plus the length of the words the samples land in.
 /// </summary>
 internal static class RunSecrets
 {
-    private const int Stride = 13; // the shortest card number; an AWS secret (40) is longer
     private const int MinCardDigits = 13;
     private const int MaxCardDigits = 19;
     private const int AwsSecretLength = 40;
 
-    /// <summary>Finds the first card number or AWS secret access key that starts at or after <paramref name="startAt"/>.</summary>
-    public static bool TryFind(ReadOnlySpan<char> text, int startAt, out SecretMatch match)
+    /// <summary>Finds the first card number that starts at or after <paramref name="startAt"/>.</summary>
+    public static bool TryFindCard(ReadOnlySpan<char> text, int startAt, out SecretMatch match)
     {
-        var cardsDone = startAt;
-        var base64Done = startAt;
-        for (var k = startAt + Stride - 1; k < text.Length; k += Stride)
+        var done = startAt;
+        for (var k = startAt + MinCardDigits - 1; k < text.Length; k += MinCardDigits)
         {
-            var c = text[k];
-            var card = default(SecretMatch);
-            var secret = default(SecretMatch);
-            if (k >= cardsDone && IsCardChar(c))
+            if (k < done || !IsCardChar(text[k]))
             {
-                var (s, e) = Expand(text, k, startAt, cards: true);
-                cardsDone = e;
-                TryCard(text, s, e, out card);
+                continue;
             }
 
-            if (k >= base64Done && IsBase64(c))
+            var (s, e) = Expand(text, k, startAt, cards: true);
+            done = e;
+            if (TryCard(text, s, e, out match))
             {
-                var (s, e) = Expand(text, k, startAt, cards: false);
-                base64Done = e;
-                TryAwsSecret(text, s, e, out secret);
+                return true;
+            }
+        }
+
+        match = default;
+        return false;
+    }
+
+    // Likewise every 40th index for the 40-character secrets: words of ordinary text are rarely examined at all.
+    /// <summary>Finds the first AWS secret access key that starts at or after <paramref name="startAt"/>.</summary>
+    public static bool TryFindAwsSecret(ReadOnlySpan<char> text, int startAt, out SecretMatch match)
+    {
+        var done = startAt;
+        for (var k = startAt + AwsSecretLength - 1; k < text.Length; k += AwsSecretLength)
+        {
+            if (k < done || !IsBase64(text[k]))
+            {
+                continue;
             }
 
-            if (card.Length > 0 || secret.Length > 0)
+            var (s, e) = Expand(text, k, startAt, cards: false);
+            done = e;
+            if (TryAwsSecret(text, s, e, out match))
             {
-                match = secret.Length == 0 || (card.Length > 0 && card.Start <= secret.Start) ? card : secret;
                 return true;
             }
         }
@@ -218,8 +229,9 @@ internal static class RunSecrets
     private static bool TryAwsSecret(ReadOnlySpan<char> text, int start, int end, out SecretMatch match)
     {
         match = default;
-        if (end - start != AwsSecretLength || (end < text.Length && text[end] == '=')
-            || (start > 0 && text[start - 1] is '-' or '_' or '.'))
+        // A run touching a marker is the remainder of text glued to a secret already replaced, not a key of its own.
+        if (end - start != AwsSecretLength || (end < text.Length && text[end] is '=' or '*')
+            || (start > 0 && text[start - 1] is '-' or '_' or '.' or '*'))
         {
             return false;
         }

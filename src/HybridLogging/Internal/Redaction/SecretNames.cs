@@ -91,6 +91,12 @@ internal sealed class SecretNames
     /// <summary>The normalized entries (lower case, letters and digits only), longest first.</summary>
     public IReadOnlyList<string> Entries => _entries;
 
+    /// <summary>Words that, right after a matched entry, make a name describe a secret (documented on the options).</summary>
+    internal static IReadOnlyCollection<string> DescribingWordsAfter => s_describesAfter;
+
+    /// <summary>Words that, right before a matched entry, make a name a flag, a count or a non-secret token.</summary>
+    internal static IReadOnlyCollection<string> DescribingWordsBefore => s_describesBefore;
+
     /// <summary>Number of cached verdicts (at most <see cref="CacheCapacity"/>).</summary>
     internal int CachedCount => Volatile.Read(ref _cached);
 
@@ -165,34 +171,41 @@ internal sealed class SecretNames
 
     // An entry matches where its characters equal the name's from a token start (or, for entries of five or more
     // characters, from inside a token) to a token end, unless a describing word stands right before or after it.
+    // One vectorised IndexOf per entry finds the candidates, so a long name costs little more than a short one.
     private bool Matches(ReadOnlySpan<char> normalized, ReadOnlySpan<int> starts)
     {
         var tokens = starts.Length - 1;
-        var token = 0;
-        for (var p = 0; p < normalized.Length; p++)
+        foreach (var entry in _entries)
         {
-            while (starts[token + 1] <= p)
+            var from = 0;
+            while (from <= normalized.Length - entry.Length)
             {
-                token++;
-            }
-
-            var atTokenStart = starts[token] == p;
-            foreach (var entry in _entries)
-            {
-                if ((!atTokenStart && entry.Length < MinInteriorEntryLength)
-                    || !normalized[p..].StartsWith(entry, StringComparison.Ordinal))
+                var found = normalized[from..].IndexOf(entry, StringComparison.Ordinal);
+                if (found < 0)
                 {
-                    continue;
+                    break;
                 }
 
-                var end = p + entry.Length;
-                var next = starts[(token + 1)..].IndexOf(end);
+                var p = from + found;
+                from = p + 1;
+                var token = starts.BinarySearch(p);
+                var atTokenStart = token >= 0;
+                if (!atTokenStart)
+                {
+                    if (entry.Length < MinInteriorEntryLength)
+                    {
+                        continue;
+                    }
+
+                    token = ~token - 1;
+                }
+
+                var next = starts.BinarySearch(p + entry.Length);
                 if (next < 0)
                 {
                     continue; // ends inside a word: "secretary", "tokenizer", "passwordless"
                 }
 
-                next += token + 1;
                 var before = atTokenStart
                     ? token > 0 ? normalized[starts[token - 1]..starts[token]] : default
                     : normalized[starts[token]..p];

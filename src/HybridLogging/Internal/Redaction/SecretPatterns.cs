@@ -20,7 +20,7 @@ internal sealed class SecretPatterns
     /// <summary>The replacement of every secret.</summary>
     public const string Marker = "***";
 
-    private const int Detectors = 3;
+    private const int Detectors = 4;
 
     private readonly SecretNames _names;
 
@@ -35,20 +35,23 @@ internal sealed class SecretPatterns
     public static SecretPatterns Default { get; } = new(SecretNames.Default);
 
     /// <summary>Whether <paramref name="text"/> holds a secret value (exactly when <see cref="Redact(string)"/> changes it).</summary>
-    public bool ContainsSecret(ReadOnlySpan<char> text) => TryFind(text, 0, out _);
+    public bool ContainsSecret(ReadOnlySpan<char> text) => TryFindFirst(text, out _);
 
-    /// <summary>The first secret that starts at or after <paramref name="startAt"/> (the earliest; the longest on a tie).</summary>
-    public bool TryFind(ReadOnlySpan<char> text, int startAt, out SecretMatch match)
+    /// <summary>
+    /// The first secret in the text: the earliest match of any kind, the longest on a tie, merged with every match that
+    /// overlaps or touches it (the characters one <c>***</c> replaces).
+    /// </summary>
+    public bool TryFindFirst(ReadOnlySpan<char> text, out SecretMatch match)
     {
         var scanner = new Scanner(this);
-        return scanner.Next(text, startAt, out match);
+        return scanner.Next(text, 0, out match);
     }
 
     /// <summary>The text with every secret replaced by <c>***</c>; the same instance when it holds none.</summary>
     public string Redact(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!TryFind(text, 0, out _))
+        if (!TryFindFirst(text, out _))
         {
             return text;
         }
@@ -104,28 +107,39 @@ internal sealed class SecretPatterns
     {
         0 => AnchoredSecrets.TryFind(text, startAt, out match),
         1 => NamedValueSecrets.TryFind(text, startAt, _names, out match),
-        _ => RunSecrets.TryFind(text, startAt, out match),
+        2 => RunSecrets.TryFindCard(text, startAt, out match),
+        _ => RunSecrets.TryFindAwsSecret(text, startAt, out match),
     };
 
-    // Remembers each detector's next match, so redacting many secrets scans the text about once per detector instead
-    // of once per secret; overlapping matches (a JWT after "token=") are merged so no tail of a secret survives.
+    // Each detector walks its own matches through the original text once, from the end of its previous match, so
+    // redacting many secrets costs about one scan per detector, and a secret whose keyword lies inside another one
+    // (a PEM block whose BEGIN line ends an "Authorization:" value) is still found. A match that began before the
+    // current position is cut to start there. Overlapping matches (a JWT after "token=") are merged so no tail of a
+    // secret survives, and touching ones too, so the text shows one marker rather than "******".
     private struct Scanner(SecretPatterns owner)
     {
         private Matches _next;
-        private int _searched; // bit d: detector d has searched; its result is in _next[d] (Length 0: none left)
+        private Positions _from; // where detector d continues
+        private int _exhausted; // bit d: detector d has no match left
 
         public bool Next(ReadOnlySpan<char> text, int position, out SecretMatch merged)
         {
             merged = default;
             var best = -1;
+            var bestStart = 0;
             for (var d = 0; d < Detectors; d++)
             {
-                Refresh(d, text, position);
+                if (!Advance(d, text, position))
+                {
+                    continue;
+                }
+
                 var m = _next[d];
-                if (m.Length > 0 && (best < 0 || m.Start < _next[best].Start
-                    || (m.Start == _next[best].Start && m.End > _next[best].End)))
+                var start = Math.Max(m.Start, position);
+                if (best < 0 || start < bestStart || (start == bestStart && m.End > _next[best].End))
                 {
                     best = d;
+                    bestStart = start;
                 }
             }
 
@@ -134,40 +148,54 @@ internal sealed class SecretPatterns
                 return false;
             }
 
-            var start = _next[best].Start;
             var end = _next[best].End;
-            var kind = _next[best].Kind;
             for (var grew = true; grew;)
             {
                 grew = false;
                 for (var d = 0; d < Detectors; d++)
                 {
-                    var m = _next[d];
-                    if (m.Length > 0 && m.Start < end && m.End > end)
+                    if (Advance(d, text, position) && _next[d].Start <= end && _next[d].End > end)
                     {
-                        end = m.End;
+                        end = _next[d].End;
                         grew = true;
                     }
                 }
             }
 
-            merged = new SecretMatch(start, end - start, kind);
+            merged = new SecretMatch(bestStart, end - bestStart, _next[best].Kind);
             return true;
         }
 
-        private void Refresh(int detector, ReadOnlySpan<char> text, int position)
+        // Moves detector d to its first match that ends after position; false when it has none.
+        private bool Advance(int d, ReadOnlySpan<char> text, int position)
         {
-            var bit = 1 << detector;
-            var current = _next[detector];
-            if ((_searched & bit) != 0 && (current.Length == 0 || current.Start >= position))
+            var bit = 1 << d;
+            while ((_exhausted & bit) == 0)
             {
-                return;
+                if (_next[d].Length > 0 && _next[d].End > position)
+                {
+                    return true;
+                }
+
+                if (!owner.Find(d, text, _from[d], out var m))
+                {
+                    _exhausted |= bit;
+                    _next[d] = default;
+                    break;
+                }
+
+                _next[d] = m;
+                _from[d] = m.End;
             }
 
-            owner.Find(detector, text, position, out current);
-            _next[detector] = current;
-            _searched |= bit;
+            return false;
         }
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(Detectors)]
+    private struct Positions
+    {
+        private int _first;
     }
 
     [System.Runtime.CompilerServices.InlineArray(Detectors)]
