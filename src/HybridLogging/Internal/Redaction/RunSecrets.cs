@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace HybridLogging.Internal.Redaction;
 
 /// <summary>
@@ -9,6 +11,10 @@ namespace HybridLogging.Internal.Redaction;
 /// </summary>
 internal static class RunSecrets
 {
+    private static readonly SearchValues<char> s_cardChars = SearchValues.Create("0123456789 -");
+    private static readonly SearchValues<char> s_base64Chars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+
     private const int MinCardDigits = 13;
     private const int MaxCardDigits = 19;
     private const int AwsSecretLength = 40;
@@ -87,19 +93,10 @@ internal static class RunSecrets
 
     private static (int Start, int End) Expand(ReadOnlySpan<char> text, int k, int floor, bool cards)
     {
-        var s = k;
-        while (s > floor && (cards ? IsCardChar(text[s - 1]) : IsBase64(text[s - 1])))
-        {
-            s--;
-        }
-
-        var e = k + 1;
-        while (e < text.Length && (cards ? IsCardChar(text[e]) : IsBase64(text[e])))
-        {
-            e++;
-        }
-
-        return (s, e);
+        var set = cards ? s_cardChars : s_base64Chars;
+        var before = text[floor..k].LastIndexOfAnyExcept(set);
+        var after = text[(k + 1)..].IndexOfAnyExcept(set);
+        return (floor + before + 1, after < 0 ? text.Length : k + 1 + after);
     }
 
     // A run of digits, spaces and dashes holds digit groups joined by single separators. Candidates start at a group and
@@ -267,7 +264,7 @@ internal static class RunSecrets
         return true;
     }
 
-    private static bool IsCardChar(char c) => char.IsAsciiDigit(c) || c is ' ' or '-';
+    private static bool IsCardChar(char c) => s_cardChars.Contains(c);
 
-    private static bool IsBase64(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/';
+    private static bool IsBase64(char c) => s_base64Chars.Contains(c);
 }

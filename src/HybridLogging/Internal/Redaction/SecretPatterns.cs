@@ -35,7 +35,18 @@ internal sealed class SecretPatterns
     public static SecretPatterns Default { get; } = new(SecretNames.Default);
 
     /// <summary>Whether <paramref name="text"/> holds a secret value (exactly when <see cref="Redact(string)"/> changes it).</summary>
-    public bool ContainsSecret(ReadOnlySpan<char> text) => TryFindFirst(text, out _);
+    public bool ContainsSecret(ReadOnlySpan<char> text)
+    {
+        for (var d = 0; d < Detectors; d++)
+        {
+            if (Find(d, text, 0, out _))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// The first secret in the text: the earliest match of any kind, the longest on a tie, merged with every match that
@@ -51,7 +62,7 @@ internal sealed class SecretPatterns
     public string Redact(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!TryFindFirst(text, out _))
+        if (!ContainsSecret(text))
         {
             return text;
         }
