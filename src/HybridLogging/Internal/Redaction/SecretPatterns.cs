@@ -10,8 +10,9 @@ namespace HybridLogging.Internal.Redaction;
 /// </summary>
 /// <remarks>
 /// Text without a secret costs two vectorised searches (the anchor words; <c>:</c> and <c>=</c>) plus a look at every
-/// 13th and every 40th character (card numbers and AWS secrets have no keyword), and allocates nothing; <see cref="Redact(string)"/> returns the same instance then. No regular
-/// expressions: each candidate is checked by a few lines of hand-written code, so the cost stays linear in the text.
+/// 13th and every 40th character (card numbers and AWS secrets have no keyword), and allocates nothing;
+/// <see cref="Redact(string)"/> returns the same instance then. No regular expressions: each candidate is checked by a
+/// few lines of hand-written code, so the cost stays linear in the text.
 /// What is kept around a secret only names its kind (<c>Bearer ***</c>, <c>password=***</c>, the PEM BEGIN/END lines);
 /// every character of the secret itself is replaced, never a prefix kept.
 /// </remarks>
