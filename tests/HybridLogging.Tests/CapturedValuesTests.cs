@@ -136,6 +136,27 @@ public sealed partial class CapturedValuesTests
     }
 
     [Fact]
+    public async Task Secret_names_match_by_word_and_secret_values_are_hidden_wherever_they_appear()
+    {
+        var sink = new CollectingSink();
+        await using var provider = TestProvider.Create(sink);
+        var logger = provider.CreateLogger("Tests.Capture");
+        logger.LogInformation("Used {TokenCount} tokens, key {api_key}", 1200, "k-987654321");
+        logger.LogInformation("Calling with {Header}", "Authorization: Bearer abcdefghijklmnopqrstuvwxyz0123456789");
+        logger.LogInformation("Key AKIAIOSFODNN7EXAMPLE leaked in text");
+        await provider.FlushAsync(TestProvider.Token);
+
+        var entries = sink.Entries;
+        Assert.Equal("Used 1200 tokens, key ***", entries[0].Message);
+        Assert.Equal(1200, entries[0].GetProperty("TokenCount"));
+        Assert.Equal("***", entries[0].GetProperty("api_key"));
+        Assert.DoesNotContain("abcdefghijklmnopqrstuvwxyz0123456789", entries[1].Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("abcdefghijklmnopqrstuvwxyz0123456789", (string)entries[1].GetProperty("Header")!, StringComparison.Ordinal);
+        Assert.DoesNotContain("AKIAIOSFODNN7EXAMPLE", entries[2].Message, StringComparison.Ordinal);
+        Assert.EndsWith("leaked in text", entries[2].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Values_a_typed_field_cannot_hold_stay_properties()
     {
         var sink = new LinesSink();

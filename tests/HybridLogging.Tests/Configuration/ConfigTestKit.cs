@@ -31,7 +31,7 @@ internal static class ConfigTestKit
         var indices = new List<int>();
         foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
         {
-            if (file.EndsWith(".lock", StringComparison.Ordinal) || Path.GetFileName(file).StartsWith("appsettings", StringComparison.Ordinal))
+            if (file.EndsWith(".lock", StringComparison.Ordinal) || file.EndsWith(".lock.owner", StringComparison.Ordinal) || Path.GetFileName(file).StartsWith("appsettings", StringComparison.Ordinal))
             {
                 continue;
             }

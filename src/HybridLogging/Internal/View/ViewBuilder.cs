@@ -91,6 +91,7 @@ internal sealed class ViewBuilder
         RenderMessage(pending, shape, values, redacted, view, settings);
         view.MessageTemplate = shape?.OutputTemplate;
         values.Clear();
+        RedactSecretValues(view, settings);
         if (pending.ReadError is { } readError && view.PropertyCount < settings.MaxProperties)
         {
             view.AddProperty("stateError", $"[state enumeration failed: {readError}]");
@@ -275,13 +276,23 @@ internal sealed class ViewBuilder
 
         var message = entry.Message ?? string.Empty;
         MessageRenderer.SetText(view, _secrets.Count == 0 ? message : SecretText.ReplaceWholeWords(message, _secrets), settings.MaxMessageLength);
+        RedactSecretValues(view, settings);
+    }
+
+    /// <summary>Secret-looking values in the message (a token pasted into text, a connection string) become <c>***</c>.</summary>
+    private static void RedactSecretValues(LogEntryView view, PipelineSettings settings)
+    {
+        if (settings.SecretValues is { } patterns && patterns.ContainsSecret(view.Message))
+        {
+            view.SetMessage(patterns.Redact(view.Message.ToString()));
+        }
     }
 
     private static object? Normalize(object? value, PipelineSettings settings) => value switch
     {
         null or bool or int or long or double or float or decimal or short or ushort or uint or ulong or byte or sbyte
             or DateTime or DateTimeOffset or TimeSpan or Guid => value,
-        string s => ValueSnapshot.Sanitize(s, settings.Limits.MaxStringLength),
+        string s => ValueSnapshot.RedactValues(ValueSnapshot.Sanitize(s, settings.Limits.MaxStringLength), settings.Limits),
         _ => ValueSnapshot.Take(value, settings.Limits),
     };
 
