@@ -332,13 +332,13 @@ public sealed class FileSinkTests : IDisposable
         var record = System.IO.File.ReadAllText(path + ".lock.owner");
         Assert.StartsWith($"pid={Environment.ProcessId} process=", record, StringComparison.Ordinal);
         Assert.Contains($" host={Environment.MachineName} sink=holder since=", record, StringComparison.Ordinal);
-        await holder.DisposeAsync();
+        await holder.DisposeAsync(); // a clean shutdown removes both files
 
         // ...so this is what another process holding the lock looks like from here: an exclusive handle on the lock
         // file and its record beside it.
         const string OtherRecord = "pid=4242 process=OtherApp host=web-1 sink=files since=2026-11-30T23:00:00.0000000+00:00";
         System.IO.File.WriteAllText(path + ".lock.owner", OtherRecord + "\n");
-        using var otherProcess = new FileStream(path + ".lock", FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        using var otherProcess = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
 
         var error = Assert.Throws<IOException>(() => new FileSink("file", new FileSinkOptions { Path = path }));
 
