@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using HybridLogging.Formatting.Internal;
 using Microsoft.Extensions.Logging;
 
@@ -338,11 +337,11 @@ internal sealed class ViewBuilder
         }
 
         var name = key.Length == 0 ? "_" : ValueSnapshot.Sanitize(key, 256);
-        var encoded = new ArrayBufferWriterLite();
+        var encoded = new System.Buffers.ArrayBufferWriter<byte>(name.Length * 3 + 8);
         var writer = new Utf8Writer(encoded, name.Length * 3 + 8);
         writer.Escaped(name);
         writer.Flush();
-        info = new KeyInfo(key, name, encoded.ToArray(), WellKnownFields.Of(key), settings.IsRedacted(name));
+        info = new KeyInfo(key, name, encoded.WrittenSpan.ToArray(), WellKnownFields.Of(key), settings.IsRedacted(name));
         if (_keys.Count >= MaxCached)
         {
             _keys.Clear(); // bounded: dynamic keys must not grow the cache without limit
@@ -372,73 +371,5 @@ internal sealed class ViewBuilder
         }
 
         return _lastSpanText;
-    }
-
-    /// <summary>A minimal growable byte buffer for encoding names once (not on the per-entry path).</summary>
-    private sealed class ArrayBufferWriterLite : System.Buffers.IBufferWriter<byte>
-    {
-        private byte[] _buffer = new byte[64];
-        private int _length;
-
-        public void Advance(int count) => _length += count;
-
-        public Memory<byte> GetMemory(int sizeHint = 0)
-        {
-            Ensure(sizeHint);
-            return _buffer.AsMemory(_length);
-        }
-
-        public Span<byte> GetSpan(int sizeHint = 0)
-        {
-            Ensure(sizeHint);
-            return _buffer.AsSpan(_length);
-        }
-
-        public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
-
-        private void Ensure(int sizeHint)
-        {
-            if (_buffer.Length - _length < Math.Max(sizeHint, 1))
-            {
-                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + sizeHint));
-            }
-        }
-    }
-}
-
-/// <summary>Replaces secret values in text a state's formatter produced, only where they stand as whole words.</summary>
-internal static class SecretText
-{
-    public static string ReplaceWholeWords(string text, List<string> secrets)
-    {
-        // Longest first, so a secret that contains another is replaced whole.
-        secrets.Sort(static (a, b) => b.Length.CompareTo(a.Length));
-        var builder = new StringBuilder(text);
-        foreach (var secret in secrets)
-        {
-            if (secret.Length == 0)
-            {
-                continue;
-            }
-
-            var current = builder.ToString();
-            var index = current.IndexOf(secret, StringComparison.Ordinal);
-            while (index >= 0)
-            {
-                var end = index + secret.Length;
-                var wholeWord = (index == 0 || !char.IsLetterOrDigit(current[index - 1])) && (end == current.Length || !char.IsLetterOrDigit(current[end]));
-                if (wholeWord)
-                {
-                    current = string.Concat(current.AsSpan(0, index), ValueSnapshot.RedactedMarker, current.AsSpan(end));
-                    end = index + ValueSnapshot.RedactedMarker.Length;
-                }
-
-                index = end < current.Length ? current.IndexOf(secret, end, StringComparison.Ordinal) : -1;
-            }
-
-            builder.Clear().Append(current);
-        }
-
-        return builder.ToString();
     }
 }
