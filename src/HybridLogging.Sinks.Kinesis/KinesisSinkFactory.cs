@@ -1,6 +1,5 @@
 using HybridLogging.Sinks.Kinesis.Internal;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 [assembly: HybridLogging.LogSinkFactory(typeof(HybridLogging.KinesisSinkFactory))]
 
@@ -32,6 +31,6 @@ public sealed class KinesisSinkFactory : ILogSinkFactory
         }
 
         KinesisSinkHybridLoggingOptionsExtensions.ThrowIfInvalid(context.Name, options);
-        return KinesisSinkBuilder.Create(context.Name, options, context.Services.GetService<TimeProvider>());
+        return KinesisSinkBuilder.Create(context.Name, options);
     }
 }

@@ -1,5 +1,4 @@
 using HybridLogging.Sinks.Kinesis.Internal;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace HybridLogging;
 
@@ -24,7 +23,6 @@ public static class KinesisSinkHybridLoggingOptionsExtensions
     /// <summary>
     /// Adds a Kinesis destination. The settings are validated here; the region and endpoint are resolved when the
     /// provider starts (a clear error when no region is found), and credentials on the first request.
-    /// A registered <see cref="TimeProvider"/> service, if any, paces the sink's self-diagnostics.
     /// </summary>
     public static HybridLoggingOptions AddKinesis(this HybridLoggingOptions options, string name, Action<KinesisSinkOptions> configure) =>
         AddKinesis(options, name, configure, null);
@@ -42,7 +40,7 @@ public static class KinesisSinkHybridLoggingOptionsExtensions
         var kinesisOptions = new KinesisSinkOptions();
         configure(kinesisOptions);
         ThrowIfInvalid(name, kinesisOptions);
-        return options.AddSink(name, services => KinesisSinkBuilder.Create(name, kinesisOptions, services.GetService<TimeProvider>()), configureDestination);
+        return options.AddSink(name, _ => KinesisSinkBuilder.Create(name, kinesisOptions), configureDestination);
     }
 
     internal static void ThrowIfInvalid(string name, KinesisSinkOptions options)

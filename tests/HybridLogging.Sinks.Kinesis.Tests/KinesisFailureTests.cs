@@ -116,7 +116,7 @@ public sealed class KinesisFailureTests(KinesaliteFixture kinesalite)
     }
 
     [Fact]
-    public async Task A_missing_stream_is_reported_once_per_minute_with_a_clear_message_and_the_batch_is_retried()
+    public async Task A_missing_stream_is_reported_once_per_rate_limit_window_with_a_clear_message_and_the_batch_is_retried()
     {
         using var selfLog = new SelfLogCapture();
         await using var sink = TestSinks.Kinesis(kinesalite, "no-such-stream-" + Guid.NewGuid().ToString("N")[..8]);
@@ -159,7 +159,7 @@ public sealed class KinesisFailureTests(KinesaliteFixture kinesalite)
         listener.Stop(); // nothing listens there now
 
         var options = new KinesisSinkOptions { StreamName = "s", Region = KinesaliteFixture.Region, ServiceUrl = $"http://127.0.0.1:{port}" };
-        await using var sink = Internal.KinesisSinkBuilder.Create("test", options, null, KinesaliteFixture.Credentials);
+        await using var sink = Internal.KinesisSinkBuilder.Create("test", options, KinesaliteFixture.Credentials);
 
         var error = await Assert.ThrowsAsync<AwsServiceException>(async () => await sink.WriteAsync(Some.Batch(Some.Records(2)), Ct));
         Assert.Equal(AwsServiceException.TransportErrorCode, error.ErrorCode);

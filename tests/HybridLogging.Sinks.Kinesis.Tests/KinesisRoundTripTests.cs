@@ -81,6 +81,52 @@ public sealed class KinesisRoundTripTests(KinesaliteFixture kinesalite, ITestOut
     }
 
     [Fact]
+    public async Task Entries_logged_through_ILogger_arrive_exactly_once_despite_throttled_records_and_failed_requests()
+    {
+        const int count = 20_000;
+        var stream = KinesaliteFixture.NewStreamName("faults");
+        await kinesalite.Client.CreateStreamAsync(stream, shards: 2, Ct);
+        // Every 4th record of a request is throttled once, every 9th fails internally once; requests 3, 4 and 10 fail whole.
+        var transport = new FaultInjector
+        {
+            RecordFault = static (index, _) => index % 4 == 1 ? "ProvisionedThroughputExceededException" : index % 9 == 2 ? "InternalFailure" : null,
+            RequestFault = static n => n is 3 or 10 ? (System.Net.HttpStatusCode.InternalServerError, "InternalFailure")
+                : n == 4 ? (System.Net.HttpStatusCode.BadRequest, "ProvisionedThroughputExceededException") : null,
+        };
+        var options = new HybridLoggingOptions { QueueCapacity = 1 << 15, FullMode = QueueFullMode.Block, BlockTimeout = TimeSpan.FromSeconds(30) };
+        options.AddSink("kinesis", _ => TestSinks.Kinesis(kinesalite, stream, o => o.MaxRecordsPerRequest = 250, transport), d =>
+        {
+            d.BatchSize = 1_000;
+            d.FlushInterval = TimeSpan.FromMilliseconds(100);
+            d.QueueCapacity = 40_000;
+            d.FullMode = QueueFullMode.Block;
+            d.MaxRetries = 8;
+            d.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
+        });
+        await using (var provider = new HybridLoggerProvider(options))
+        {
+            var logger = provider.CreateLogger("Shop.Payments");
+            for (var i = 0; i < count; i++)
+            {
+                logger.LogInformation("Payment {Index} settled", i);
+            }
+
+            await provider.FlushAsync(Ct);
+            var stats = Assert.Single(provider.GetStats().Sinks);
+            Assert.Equal(count, stats.Written);
+            Assert.Equal(0, stats.Failed + stats.Dropped);
+            Assert.True(stats.Counters.GetValueOrDefault("throttled") > 0, string.Join(", ", stats.Counters));
+            Assert.True(stats.Counters.GetValueOrDefault("internalFailure") > 0, string.Join(", ", stats.Counters));
+            Assert.Equal(3, stats.Counters.GetValueOrDefault("requestFailed"));
+            Assert.Equal(stats.Counters["records"], stats.Written);
+        }
+
+        Assert.True(transport.FaultedRecords > count / 5, $"{transport.FaultedRecords} records faulted");
+        var indices = (await kinesalite.Client.ReadAllAsync(stream, Ct)).Select(r => Some.IndexOf(Assert.Single(r.Lines()))).Order();
+        Assert.Equal(Enumerable.Range(0, count), indices);
+    }
+
+    [Fact]
     public async Task Destination_declared_in_configuration_writes_to_the_stream_without_registration_code()
     {
         var stream = KinesaliteFixture.NewStreamName("config");

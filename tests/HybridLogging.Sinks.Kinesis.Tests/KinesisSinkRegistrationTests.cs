@@ -94,7 +94,7 @@ public sealed class KinesisSinkRegistrationTests
             Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
 
             var error = Assert.Throws<InvalidOperationException>(() =>
-                KinesisSinkBuilder.Create("audit", new KinesisSinkOptions { StreamName = "s" }, null));
+                KinesisSinkBuilder.Create("audit", new KinesisSinkOptions { StreamName = "s" }));
 
             Assert.Contains("Region of the Kinesis sink 'audit'", error.Message, StringComparison.Ordinal);
         }

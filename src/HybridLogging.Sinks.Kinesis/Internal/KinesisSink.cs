@@ -1,7 +1,6 @@
 using HybridLogging.Aws;
 using HybridLogging.Formatting;
 using HybridLogging.Sinks.Kinesis.Internal.Api;
-using HybridLogging.Sinks.Kinesis.Internal.Diagnostics;
 using HybridLogging.Sinks.Kinesis.Internal.Records;
 
 namespace HybridLogging.Sinks.Kinesis.Internal;
@@ -17,13 +16,11 @@ internal sealed class KinesisSink : IFormattedLogSink, IReportsBytes
     /// <summary>Failure reason of a record the service refused on its own (invalid for the stream).</summary>
     public const string RejectedReason = "rejected";
 
-    private static readonly TimeSpan ReportInterval = TimeSpan.FromMinutes(1);
     private readonly string _name;
     private readonly KinesisSinkOptions _options;
     private readonly IKinesisApi _api;
     private readonly IDisposable? _apiOwner;
     private readonly RecordPacker _packer;
-    private readonly ReportLimiter _reports;
     private readonly PutRecordsEntry[] _entries;
     private long _bytesWritten;
 
@@ -32,14 +29,13 @@ internal sealed class KinesisSink : IFormattedLogSink, IReportsBytes
     private int _acceptedRequests;
     private int _answeredThrough;
 
-    public KinesisSink(string name, KinesisSinkOptions options, IKinesisApi api, TimeProvider? clock = null)
+    public KinesisSink(string name, KinesisSinkOptions options, IKinesisApi api)
     {
         _name = name;
         _options = options.Clone();
         _api = api;
         _apiOwner = api as IDisposable;
         _packer = new RecordPacker(_options);
-        _reports = new ReportLimiter(clock ?? TimeProvider.System, ReportInterval);
         _entries = new PutRecordsEntry[_options.MaxRecordsPerRequest];
     }
 
@@ -61,7 +57,7 @@ internal sealed class KinesisSink : IFormattedLogSink, IReportsBytes
         var tooLarge = _packer.Pack(batch);
         if (tooLarge > 0)
         {
-            _reports.Report("tooLarge",
+            Report("tooLarge",
                 $"Kinesis sink '{_name}': {tooLarge} entries did not fit in a record of MaxRecordBytes ({_options.MaxRecordBytes} bytes, counting the partition key) and were failed (reason '{RecordPacker.TooLargeReason}').");
         }
 
@@ -136,7 +132,7 @@ internal sealed class KinesisSink : IFormattedLogSink, IReportsBytes
             {
                 // The service refuses this record on its own (for example larger than the stream's maximum record
                 // size): retrying cannot help.
-                _reports.Report("rejected",
+                Report("rejected",
                     $"Kinesis sink '{_name}': stream '{StreamLabel}' refused a record of {records[start].Size} bytes holding {records[start].MemberCount} entries ({e.ErrorCode}: {e.ServiceMessage}); its entries were failed (reason '{RejectedReason}'). Is MaxRecordBytes above the stream's maximum record size?");
                 foreach (var member in _packer.MembersOf(records[start]))
                 {
@@ -200,6 +196,12 @@ internal sealed class KinesisSink : IFormattedLogSink, IReportsBytes
         }
     }
 
+    /// <summary>
+    /// Reports on the self-log, rate-limited there by a kind per sink, stream and problem (the first at once, then one
+    /// summary per window with the exact count), so a missing stream is not reported on every retry.
+    /// </summary>
+    private void Report(string problem, string message) => HybridSelfLog.Report($"kinesis:{_name}:{StreamLabel}:{problem}", message);
+
     private static bool IsRequestFailure(Exception e) => e is AwsServiceException or HttpRequestException or TaskCanceledException or TimeoutException;
 
     /// <summary>Reports a whole-request failure (rate-limited) and returns the retry reason for its entries.</summary>
@@ -208,7 +210,7 @@ internal sealed class KinesisSink : IFormattedLogSink, IReportsBytes
         if (e is not AwsServiceException service || service.ErrorCode == AwsServiceException.TransportErrorCode)
         {
             var timeout = e is TaskCanceledException or TimeoutException || e.InnerException is OperationCanceledException;
-            _reports.Report(timeout ? "timeout" : "network",
+            Report(timeout ? "timeout" : "network",
                 $"Kinesis sink '{_name}': PutRecords to stream '{StreamLabel}' {(timeout ? "timed out" : "could not reach the service")} ({e.GetType().Name}: {e.Message}); entries are retried with backoff.");
             return timeout ? "timeout" : "network";
         }
@@ -216,16 +218,16 @@ internal sealed class KinesisSink : IFormattedLogSink, IReportsBytes
         switch (KinesisErrors.Classify(service))
         {
             case KinesisErrorKind.StreamNotFound:
-                _reports.Report("streamNotFound",
+                Report("streamNotFound",
                     $"Kinesis sink '{_name}': stream '{StreamLabel}' was not found or is not active ({service.ErrorCode}: {service.ServiceMessage}). Create the stream or correct StreamName/StreamArn and Region; entries are retried with backoff and fail after MaxRetries.");
                 return "streamNotFound";
             case KinesisErrorKind.Access:
-                _reports.Report("accessDenied",
+                Report("accessDenied",
                     $"Kinesis sink '{_name}': not allowed to write to stream '{StreamLabel}' ({service.ErrorCode}: {service.ServiceMessage}). The identity needs kinesis:PutRecords on the stream (and kms:GenerateDataKey on its key when the stream is encrypted), and valid credentials; entries are retried with backoff and fail after MaxRetries.");
                 return "accessDenied";
             default:
                 var throttled = service.IsThrottling;
-                _reports.Report(throttled ? "throttledRequest" : "serviceError",
+                Report(throttled ? "throttledRequest" : "serviceError",
                     $"Kinesis sink '{_name}': PutRecords to stream '{StreamLabel}' failed ({service.ErrorCode}, HTTP {(int)service.StatusCode}: {service.ServiceMessage}); entries are retried with backoff.");
                 return throttled ? "throttled" : "serviceError";
         }

@@ -9,7 +9,7 @@ internal static class KinesisSinkBuilder
 {
     /// <summary>Creates a sink on the standard credential chain (or <paramref name="credentials"/>, for tests).</summary>
     public static KinesisSink Create(
-        string name, KinesisSinkOptions options, TimeProvider? clock, AWSCredentials? credentials = null, Func<HttpMessageHandler>? httpHandlerFactory = null)
+        string name, KinesisSinkOptions options, AWSCredentials? credentials = null, Func<HttpMessageHandler>? httpHandlerFactory = null)
     {
         var api = new KinesisHttpApi(new AwsConnectionSettings
         {
@@ -19,6 +19,6 @@ internal static class KinesisSinkBuilder
             HttpHandlerFactory = httpHandlerFactory,
             RegionSettingName = $"Region of the Kinesis sink '{name}'",
         });
-        return new KinesisSink(name, options, api, clock);
+        return new KinesisSink(name, options, api);
     }
 }

@@ -10,7 +10,7 @@ internal static class TestSinks
         var options = new KinesisSinkOptions { StreamName = stream, Region = KinesaliteFixture.Region, ServiceUrl = kinesalite.ServiceUrl };
         configure?.Invoke(options);
         Assert.Empty(options.Validate("test"));
-        return KinesisSinkBuilder.Create("test", options, null, KinesaliteFixture.Credentials, transport is null ? null : () => transport);
+        return KinesisSinkBuilder.Create("test", options, KinesaliteFixture.Credentials, transport is null ? null : () => transport);
     }
 
     /// <summary>
