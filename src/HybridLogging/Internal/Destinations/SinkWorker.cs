@@ -28,12 +28,11 @@ internal sealed class SinkWorker : IAsyncDisposable
     private readonly TimeSpan _flushInterval;
     private readonly TimeSpan _writeTimeout;
     private readonly int _minimumLevel;
-    private readonly List<FlushWaiter> _waiters = [];
+    private readonly FlushWaiters _waiters = new();
     private readonly Task _loop;
 
     private int _sleeping;
     private int _partialCount;
-    private long _flushTarget;
     private volatile bool _closed;
     private volatile bool _stopping;
     private int _sinkDisposed;
@@ -183,18 +182,12 @@ internal sealed class SinkWorker : IAsyncDisposable
     public Task FlushAsync(CancellationToken cancellationToken = default)
     {
         var target = Received;
-        if (Completed >= target && _flushTarget >= target)
+        if (Completed >= target && _waiters.Target >= target)
         {
             return Task.CompletedTask;
         }
 
-        var waiter = new FlushWaiter(target);
-        lock (_waiters)
-        {
-            _waiters.Add(waiter);
-        }
-
-        InterlockedMax(ref _flushTarget, target);
+        var waiting = _waiters.Add(target, cancellationToken);
         Wake(force: true);
         if (_loop.IsCompleted)
         {
@@ -202,7 +195,7 @@ internal sealed class SinkWorker : IAsyncDisposable
             CompleteWaiters(force: true);
         }
 
-        return cancellationToken.CanBeCanceled ? waiter.Completion.Task.WaitAsync(cancellationToken) : waiter.Completion.Task;
+        return waiting;
     }
 
     public SinkStats GetStats() => new()
@@ -364,7 +357,7 @@ internal sealed class SinkWorker : IAsyncDisposable
 
                 _queue.ReleaseWaitingProducer();
 
-                var flushWanted = Volatile.Read(ref _flushTarget) > Completed;
+                var flushWanted = _waiters.Target > Completed;
                 if (batch.Count > 0 &&
                     (batch.Count >= _batchSize || flushWanted || _stopping || Stopwatch.GetTimestamp() >= deadline))
                 {
@@ -442,17 +435,7 @@ internal sealed class SinkWorker : IAsyncDisposable
 
     private async Task CompleteWaitersAsync()
     {
-        var completed = Completed;
-        var any = false;
-        lock (_waiters)
-        {
-            foreach (var waiter in _waiters)
-            {
-                any |= waiter.Target <= completed;
-            }
-        }
-
-        if (!any)
+        if (!_waiters.AnyDone(Completed))
         {
             return;
         }
@@ -472,41 +455,5 @@ internal sealed class SinkWorker : IAsyncDisposable
         CompleteWaiters(force: false);
     }
 
-    private void CompleteWaiters(bool force)
-    {
-        var completed = Completed;
-        lock (_waiters)
-        {
-            for (var i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (force || _waiters[i].Target <= completed)
-                {
-                    _waiters[i].Completion.TrySetResult();
-                    _waiters.RemoveAt(i);
-                }
-            }
-        }
-    }
-
-    private static void InterlockedMax(ref long location, long value)
-    {
-        var current = Volatile.Read(ref location);
-        while (current < value)
-        {
-            var observed = Interlocked.CompareExchange(ref location, value, current);
-            if (observed == current)
-            {
-                return;
-            }
-
-            current = observed;
-        }
-    }
-
-    private sealed class FlushWaiter(long target)
-    {
-        public long Target { get; } = target;
-
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    private void CompleteWaiters(bool force) => _waiters.Complete(Completed, force);
 }
