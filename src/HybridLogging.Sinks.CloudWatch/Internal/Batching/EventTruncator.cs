@@ -5,17 +5,19 @@ using System.Text.Json;
 namespace HybridLogging.Sinks.CloudWatch.Internal.Batching;
 
 /// <summary>
-/// Shrinks a JSON line that is over the event size limit into a valid JSON object that fits: properties are kept in
-/// order while they fit, the first string that does not fit is cut at a character boundary and ends with
-/// <c>...[truncated]</c>, a nested object that does not fit is shrunk the same way, anything else that does not fit
-/// becomes <c>"[omitted: N bytes]"</c>, and <c>"truncated": {"originalBytes": N}</c> is added last. Hand-written
-/// because no library here cuts JSON to a byte budget; runs only for oversize entries.
+/// Shrinks a JSON line that is over the event size limit into a valid JSON object that fits: the largest values are
+/// shrunk first, so the small fields (timestamp, level, ids, small properties) survive; a shrunk string is cut at a
+/// character boundary and ends with <c>...[truncated]</c>, a shrunk object is shrunk the same way inside, anything else
+/// becomes <c>"[omitted: N bytes]"</c>; <c>"truncated": {"originalBytes": N}</c> is added last. Text that is not a JSON
+/// object becomes <c>{"text": "prefix...[truncated]", "truncated": ...}</c>. Hand-written because no library here cuts
+/// JSON to a byte budget; runs only for oversize entries.
 /// </summary>
 internal static class EventTruncator
 {
     public const string Marker = "...[truncated]";
     private const int Reserve = 96; // closing braces and the "truncated" property
     private const int MaxDepth = 4;
+    private const int MinimumValue = 48; // room for a marker or a short cut string
 
     private static readonly JsonWriterOptions Options = new()
     {
@@ -53,34 +55,68 @@ internal static class EventTruncator
         return TruncateText(message.Span, maxBytes);
     }
 
-    private static void WriteMembers(Utf8JsonWriter writer, JsonElement element, int budget, int depth)
+    // Shrinks the largest values first, so small fields written after a big one (ids, properties) survive, then writes
+    // the properties in their original order.
+    private static void WriteMembers(Utf8JsonWriter writer, JsonElement element, long budget, int depth)
     {
+        var properties = new List<JsonProperty>();
         foreach (var property in element.EnumerateObject())
         {
-            var used = writer.BytesCommitted + writer.BytesPending;
-            var raw = JsonMarshal.GetRawUtf8Value(property.Value);
-            var nameBytes = System.Text.Encoding.UTF8.GetByteCount(property.Name) * 6 + 4;
-            if (used + nameBytes + raw.Length <= budget)
+            properties.Add(property);
+        }
+
+        var nameCost = new int[properties.Count];
+        var sizes = new long[properties.Count];
+        var allowed = new long[properties.Count];
+        long total = 2;
+        for (var i = 0; i < properties.Count; i++)
+        {
+            nameCost[i] = JsonEncodedText.Encode(properties[i].Name, Options.Encoder).EncodedUtf8Bytes.Length + 4;
+            sizes[i] = allowed[i] = nameCost[i] + JsonMarshal.GetRawUtf8Value(properties[i].Value).Length;
+            total += sizes[i];
+        }
+
+        for (var round = 0; total > budget && round < properties.Count * 2; round++)
+        {
+            var largest = 0;
+            for (var i = 1; i < properties.Count; i++)
             {
-                property.WriteTo(writer);
-                continue;
+                largest = allowed[i] > allowed[largest] ? i : largest;
             }
 
-            var room = budget - used - nameBytes;
-            if (property.Value.ValueKind == JsonValueKind.String && room > 32)
+            var minimum = nameCost[largest] + MinimumValue;
+            if (properties.Count == 0 || allowed[largest] <= minimum)
+            {
+                break;
+            }
+
+            var shrunk = Math.Max(minimum, allowed[largest] - (total - budget));
+            total -= allowed[largest] - shrunk;
+            allowed[largest] = shrunk;
+        }
+
+        for (var i = 0; i < properties.Count; i++)
+        {
+            var property = properties[i];
+            var room = allowed[i] - nameCost[i];
+            if (allowed[i] == sizes[i])
+            {
+                property.WriteTo(writer);
+            }
+            else if (property.Value.ValueKind == JsonValueKind.String)
             {
                 writer.WritePropertyName(property.Name);
-                writer.WriteRawValue(CutString(raw, (int)room - Marker.Length - 2));
+                writer.WriteRawValue(CutString(JsonMarshal.GetRawUtf8Value(property.Value), (int)room - Marker.Length - 2));
             }
-            else if (property.Value.ValueKind == JsonValueKind.Object && depth < MaxDepth && room > 32)
+            else if (property.Value.ValueKind == JsonValueKind.Object && depth < MaxDepth)
             {
                 writer.WriteStartObject(property.Name);
-                WriteMembers(writer, property.Value, budget - 2, depth + 1);
+                WriteMembers(writer, property.Value, room - 2, depth + 1);
                 writer.WriteEndObject();
             }
-            else if (room > 32)
+            else
             {
-                writer.WriteString(property.Name, $"[omitted: {raw.Length} bytes]");
+                writer.WriteString(property.Name, $"[omitted: {sizes[i] - nameCost[i]} bytes]");
             }
         }
     }
