@@ -121,9 +121,6 @@ internal sealed class CloudWatchLogsSink : IFormattedLogSink, ISupportsRetention
         Interlocked.Add(ref _bytesWritten, counters.Bytes);
     }
 
-    async ValueTask ILogSink.WriteBatchAsync(IReadOnlyList<LogEntry> batch, CancellationToken cancellationToken) =>
-        await ((IFormattedLogSink)this).WriteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
-
     public async ValueTask SetRetentionAsync(int days, CancellationToken cancellationToken)
     {
         if (!RetentionPeriods.IsAccepted(days))

@@ -21,6 +21,7 @@ internal sealed class EmulatorStore
     public sealed class LogStream(string name, long creationTime)
     {
         private readonly List<StoredEvent> _events = [];
+        private StoredEvent[]? _sorted;
         private long _ingestion;
 
         public string Name { get; } = name;
@@ -36,6 +37,7 @@ internal sealed class EmulatorStore
                 foreach (var (timestamp, message) in events)
                 {
                     _events.Add(new StoredEvent(timestamp, message, now, _ingestion++));
+                    _sorted = null;
                     StoredBytes += System.Text.Encoding.UTF8.GetByteCount(message);
                 }
             }
@@ -46,7 +48,7 @@ internal sealed class EmulatorStore
         {
             lock (_events)
             {
-                return [.. _events.OrderBy(e => e.Timestamp).ThenBy(e => e.Sequence)];
+                return _sorted ??= [.. _events.OrderBy(e => e.Timestamp).ThenBy(e => e.Sequence)];
             }
         }
 
