@@ -62,6 +62,12 @@ internal sealed class CloudWatchLogsSink : IFormattedLogSink, ISupportsRetention
 
     public string Name { get; }
 
+    /// <summary>The settings (a snapshot; for tests and diagnostics).</summary>
+    public CloudWatchSinkOptions Options => _options;
+
+    /// <summary>Where requests go (for tests and diagnostics).</summary>
+    public Uri? Endpoint => (_client as CloudWatchLogsClient)?.Endpoint;
+
     public LogEntryFormatter Formatter => JsonLogFormatter.Instance;
 
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);

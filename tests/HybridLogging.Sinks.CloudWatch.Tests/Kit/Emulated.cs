@@ -10,14 +10,16 @@ internal static class Emulated
 {
     public static BasicAWSCredentials Credentials { get; } = new(CloudWatchLogsEmulator.AccessKey, CloudWatchLogsEmulator.SecretKey);
 
-    public static CloudWatchSinkOptions Options(CloudWatchLogsEmulator emulator, string group = "/tests/app") => new()
+    public static CloudWatchSinkOptions Options(CloudWatchLogsEmulator emulator, string group = "/tests/app") => Options(emulator.Url, group);
+
+    public static CloudWatchSinkOptions Options(Uri url, string group = "/tests/app") => new()
     {
         LogGroupName = group,
         LogStreamNameTemplate = "{environment}-{source}-{date}",
         Environment = "test",
         SourceName = "app",
         Region = CloudWatchLogsEmulator.Region,
-        ServiceUrl = emulator.Url.ToString(),
+        ServiceUrl = url.ToString(),
         Credentials = Credentials,
         RequestTimeout = TimeSpan.FromSeconds(20),
     };
