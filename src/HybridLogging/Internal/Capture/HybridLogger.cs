@@ -47,6 +47,11 @@ internal sealed class HybridLogger(HybridLoggerProvider provider, CategoryState 
             entry.Exception = exception;
             entry.Category = category;
             entry.Correlation = CorrelationContext.Current;
+            if (PendingEntry<TState>.Kind != CaptureKind.Immutable)
+            {
+                ArgumentCapture.Capture(entry, provider.Pipeline.Settings.Limits);
+            }
+
             var activity = Activity.Current;
             if (activity is not null && activity.IdFormat == ActivityIdFormat.W3C)
             {

@@ -4,14 +4,15 @@ using Microsoft.Extensions.Logging;
 namespace HybridLogging.Internal;
 
 /// <summary>
-/// What a log call captures on the app thread: the raw state, never rendered there. Rendering and property
-/// extraction happen on the dispatcher thread. Instances are pooled per state type so an enabled call does not
-/// allocate in steady state.
+/// What a log call captures on the app thread: the raw state, never rendered there unless it could change after the
+/// call returns (see <see cref="ArgumentCapture"/>). Everything else happens on the dispatcher thread. Instances are
+/// pooled per state type so an enabled call does not allocate in steady state.
 /// </summary>
 internal abstract class PendingEntry
 {
     // Allocated on the first scope only: most calls carry none, and a pool miss then costs one object, not two.
     private object?[] _scopes = [];
+    private KeyValuePair<string, object?>[] _snapshot = [];
 
     public long TimestampTicks;
     public LogLevel Level;
@@ -24,26 +25,21 @@ internal abstract class PendingEntry
     public bool HasActivity;
     public int ScopeCount;
 
+    /// <summary>Number of values in <see cref="Snapshot"/>, or -1 when the state itself is read at dispatch.</summary>
+    public int SnapshotCount = -1;
+
+    /// <summary>The message rendered on the calling thread, for states that cannot be read later.</summary>
+    public string? PreRendered;
+
+    /// <summary>Type name of the exception reading the state's values threw (some values are then missing), or null.</summary>
+    public string? ReadError;
+
     /// <summary>Set for entries written directly as <see cref="LogEntry"/> (not through ILogger).</summary>
     public LogEntry? Ready;
 
     public ReadOnlySpan<object?> Scopes => _scopes.AsSpan(0, ScopeCount);
 
-    /// <summary>Writes the W3C trace id (32) and span id (16) as lowercase hex, as ToHexString does; false when none.</summary>
-    public bool TryFormatTraceIds(Span<char> traceId, Span<char> spanId)
-    {
-        if (!HasActivity)
-        {
-            return false;
-        }
-
-        Span<byte> raw = stackalloc byte[16];
-        TraceId.CopyTo(raw);
-        Convert.TryToHexStringLower(raw, traceId, out _);
-        SpanId.CopyTo(raw[..8]);
-        Convert.TryToHexStringLower(raw[..8], spanId, out _);
-        return true;
-    }
+    public ReadOnlySpan<KeyValuePair<string, object?>> Snapshot => _snapshot.AsSpan(0, Math.Max(0, SnapshotCount));
 
     public void AddScope(object? scope)
     {
@@ -60,16 +56,32 @@ internal abstract class PendingEntry
         _scopes[ScopeCount++] = scope;
     }
 
-    /// <summary>Renders the message (on the dispatcher thread); never throws.</summary>
+    /// <summary>Space for <paramref name="count"/> snapshot values (reused by the pooled holder).</summary>
+    public Span<KeyValuePair<string, object?>> SnapshotBuffer(int count)
+    {
+        if (_snapshot.Length < count)
+        {
+            _snapshot = new KeyValuePair<string, object?>[Math.Max(count, 4)];
+        }
+
+        SnapshotCount = count;
+        return _snapshot.AsSpan(0, count);
+    }
+
+    /// <summary>Renders the message with the call's formatter (on the dispatcher thread, or pre-rendered); never throws.</summary>
     public abstract string RenderMessage();
 
-    /// <summary>Returns the structured state values, or null when the state is not key/value shaped.</summary>
-    public abstract IEnumerable<KeyValuePair<string, object?>>? GetStateValues();
+    /// <summary>
+    /// Copies the call's key/value pairs (the snapshot when there is one, else the state's) into <paramref name="buffer"/>,
+    /// at most <paramref name="max"/>; returns how many, or -1 when the state is not key/value shaped. A value whose
+    /// read throws is skipped (MEL's own state throws for a template with more holes than arguments).
+    /// </summary>
+    public abstract int ReadValues(ref KeyValuePair<string, object?>[] buffer, int max);
 
     /// <summary>
     /// Whether the message is MEL's rendering of the <c>{OriginalFormat}</c> template (the state and formatter come from
     /// <c>LoggerMessage</c> or the <c>LogInformation(...)</c> extensions), so the dispatcher may render the template
-    /// itself, straight into a buffer, instead of calling the formatter for a string.
+    /// itself instead of calling the formatter for a string.
     /// </summary>
     public abstract bool RendersTemplate { get; }
 
@@ -79,12 +91,36 @@ internal abstract class PendingEntry
         Exception = null;
         Correlation = null;
         Ready = null;
+        PreRendered = null;
+        ReadError = null;
         Array.Clear(_scopes, 0, ScopeCount);
         ScopeCount = 0;
+        if (SnapshotCount > 0)
+        {
+            Array.Clear(_snapshot, 0, SnapshotCount);
+        }
+
+        SnapshotCount = -1;
         ReturnCore();
     }
 
     protected abstract void ReturnCore();
+
+    protected int CopySnapshot(ref KeyValuePair<string, object?>[] buffer, int max)
+    {
+        var count = Math.Min(SnapshotCount, max);
+        EnsureCapacity(ref buffer, count);
+        _snapshot.AsSpan(0, count).CopyTo(buffer);
+        return count;
+    }
+
+    protected static void EnsureCapacity(ref KeyValuePair<string, object?>[] buffer, int count)
+    {
+        if (buffer.Length < count)
+        {
+            buffer = new KeyValuePair<string, object?>[Math.Max(count, buffer.Length * 2)];
+        }
+    }
 }
 
 internal sealed class PendingEntry<TState> : PendingEntry
@@ -94,12 +130,19 @@ internal sealed class PendingEntry<TState> : PendingEntry
 
     private static readonly bool StateFromMel = typeof(TState).Assembly == typeof(ILogger).Assembly;
 
+    /// <summary>How calls with this state type are captured, decided once per type.</summary>
+    public static readonly CaptureKind Kind = ArgumentCapture.Classify(typeof(TState));
+
     // The last formatter seen to be MEL's own (LoggerMessage's callback or the extensions' formatter): checked by
     // reference per entry, because reading Delegate.Method per entry would cost a reflection lookup.
     private static Func<TState, Exception?, string>? _knownMelFormatter;
 
     private TState _state = default!;
     private Func<TState, Exception?, string>? _formatter;
+
+    public TState State => _state;
+
+    public Func<TState, Exception?, string>? Formatter => _formatter;
 
     public static PendingEntry<TState> Rent(TState state, Func<TState, Exception?, string>? formatter)
     {
@@ -115,6 +158,11 @@ internal sealed class PendingEntry<TState> : PendingEntry
 
     public override string RenderMessage()
     {
+        if (PreRendered is { } rendered)
+        {
+            return rendered;
+        }
+
         var formatter = _formatter;
         if (formatter is null)
         {
@@ -124,8 +172,60 @@ internal sealed class PendingEntry<TState> : PendingEntry
         return formatter(_state, Exception);
     }
 
-    public override IEnumerable<KeyValuePair<string, object?>>? GetStateValues() =>
-        _state as IEnumerable<KeyValuePair<string, object?>>;
+    public override int ReadValues(ref KeyValuePair<string, object?>[] buffer, int max)
+    {
+        if (SnapshotCount >= 0)
+        {
+            return CopySnapshot(ref buffer, max);
+        }
+
+        switch (_state)
+        {
+            case IReadOnlyList<KeyValuePair<string, object?>> list:
+                var count = Math.Min(SafeCount(list), max);
+                EnsureCapacity(ref buffer, count);
+                var written = 0;
+                for (var i = 0; i < count; i++)
+                {
+                    try
+                    {
+                        buffer[written] = list[i];
+                        written++;
+                    }
+                    catch (Exception ex)
+                    {
+                        // MEL's FormattedLogValues throws for a hole without an argument; the template (read last) stays.
+                        ReadError ??= ex.GetType().Name;
+                    }
+                }
+
+                return written;
+            case IEnumerable<KeyValuePair<string, object?>> pairs:
+                var n = 0;
+                try
+                {
+                    foreach (var pair in pairs)
+                    {
+                        if (n == max)
+                        {
+                            break; // bounded: an endless state must not stall the dispatcher
+                        }
+
+                        EnsureCapacity(ref buffer, n + 1);
+                        buffer[n++] = pair;
+                    }
+                }
+                catch (Exception ex)
+                {
+                    // What was read before the failure is kept.
+                    ReadError = ex.GetType().Name;
+                }
+
+                return n;
+            default:
+                return -1;
+        }
+    }
 
     public override bool RendersTemplate
     {
@@ -158,6 +258,18 @@ internal sealed class PendingEntry<TState> : PendingEntry
         _formatter = null;
         Pool.Return(this);
     }
+
+    private static int SafeCount(IReadOnlyList<KeyValuePair<string, object?>> list)
+    {
+        try
+        {
+            return list.Count;
+        }
+        catch (Exception)
+        {
+            return 0;
+        }
+    }
 }
 
 /// <summary>Carrier for entries written directly as <see cref="LogEntry"/>.</summary>
@@ -165,7 +277,7 @@ internal sealed class ReadyEntry : PendingEntry
 {
     public override string RenderMessage() => Ready?.Message ?? string.Empty;
 
-    public override IEnumerable<KeyValuePair<string, object?>>? GetStateValues() => null;
+    public override int ReadValues(ref KeyValuePair<string, object?>[] buffer, int max) => -1;
 
     public override bool RendersTemplate => false;
 

@@ -1,3 +1,4 @@
+using HybridLogging.Internal.Redaction;
 using Microsoft.Extensions.Logging;
 
 namespace HybridLogging.Internal;
@@ -8,7 +9,7 @@ internal sealed class PipelineSettings
     private readonly KeyValuePair<string, LogLevel>[] _categoryLevels;
     private readonly KeyValuePair<string, string>[] _sourceMappings;
     private readonly Dictionary<string, SourceOptions> _sources;
-    private readonly string[] _redacted;
+    private readonly SecretNames _secretNames;
 
     public PipelineSettings(HybridLoggingOptions options)
     {
@@ -18,11 +19,12 @@ internal sealed class PipelineSettings
         _categoryLevels = [.. options.CategoryLevels.OrderByDescending(p => p.Key == "*" ? 0 : p.Key.Length)];
         _sourceMappings = [.. options.SourceMappings.OrderByDescending(p => p.Key.Length)];
         _sources = new(options.Sources, StringComparer.OrdinalIgnoreCase);
-        _redacted = [.. options.RedactedProperties.Where(s => !string.IsNullOrEmpty(s))];
+        _secretNames = new SecretNames(options.RedactedProperties);
+        SecretValues = options.RedactSecretValues ? new SecretPatterns(_secretNames) : null;
         IncludeScopes = options.IncludeScopes;
         MaxMessageLength = options.MaxMessageLength;
         MaxProperties = options.MaxProperties;
-        Limits = new ValueSnapshot.Limits(options.MaxPropertyLength, options.MaxPropertyDepth, options.MaxCollectionItems, IsRedacted);
+        Limits = new ValueSnapshot.Limits(options.MaxPropertyLength, options.MaxPropertyDepth, options.MaxCollectionItems, IsRedacted, SecretValues);
         Metadata = options.Metadata.Count == 0 ? null : new Dictionary<string, string>(options.Metadata, StringComparer.Ordinal);
     }
 
@@ -87,16 +89,9 @@ internal sealed class PipelineSettings
         return new CategoryState(category, source, (int)level.Value, this);
     }
 
-    public bool IsRedacted(string key)
-    {
-        foreach (var word in _redacted)
-        {
-            if (key.Contains(word, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
+    /// <summary>Whether a property name names a secret (by name tokens, see <see cref="SecretNames"/>).</summary>
+    public bool IsRedacted(string key) => _secretNames.IsSecret(key);
 
-        return false;
-    }
+    /// <summary>Secret-looking values to replace in messages and string values, or null when that is switched off.</summary>
+    public SecretPatterns? SecretValues { get; }
 }

@@ -1,52 +1,35 @@
-using System.Buffers;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.Retry;
 
 namespace HybridLogging.Internal;
 
 /// <summary>
-/// One destination: its own bounded queue, batching by size and time, write timeout, retries with backoff, and exact
-/// accounting (received = written + dropped + failed + pending). Fed by the dispatcher only; written by its own
-/// async loop, so a slow or hung sink never delays another destination or the app.
+/// One destination: its own bounded queue, batching by size and time, and exact accounting
+/// (received = written + dropped + failed + pending). Fed by the dispatcher only; written by its own async loop through
+/// <see cref="BatchWriter"/>, so a slow or hung sink never delays another destination or the app.
 /// </summary>
 /// <remarks>
-/// A worker whose sink takes JSON lines (<see cref="IJsonLinesSink"/>, and created with <c>acceptLines</c>) is in lines
-/// mode: the dispatcher hands it <see cref="Utf8Chunk"/>s of lines it formatted once for every such destination, and
-/// the worker passes their bytes to the sink. Its queue limit still counts entries, not chunks.
+/// A destination whose sink takes records (<see cref="IFormattedLogSink"/>) gets chunks of records the dispatcher
+/// formatted once for every destination of that formatter; its queue limit still counts entries, not chunks.
 /// </remarks>
 internal sealed class SinkWorker : IAsyncDisposable
 {
-    private readonly BoundedRing<object> _queue;
-    private readonly int _capacity;
-    private readonly bool _acceptLines;
-    private long _queuedEntries;
-    private ArrayBufferWriter<byte> _lines = new(64 * 1024);
+    private const int SleepingIdle = 1;
+    private const int SleepingPartial = 2;
+
+    private readonly DestinationQueue _queue;
+    private readonly Action _forceWake;
+    private readonly Func<bool> _isClosed;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _abort = new();
-    private readonly ResiliencePipeline _resilience;
+    private readonly DestinationCounters _counters = new();
+    private readonly BatchWriter _writer;
     private readonly int _batchSize;
     private readonly TimeSpan _flushInterval;
     private readonly TimeSpan _writeTimeout;
-    private readonly QueueFullMode _fullMode;
-    private readonly long _blockTimeoutTicks;
-    private readonly SemaphoreSlim _room = new(0, int.MaxValue);
-    private int _posterWaiting;
     private readonly int _minimumLevel;
     private readonly List<FlushWaiter> _waiters = [];
     private readonly Task _loop;
-
-    private long _received;
-    private long _written;
-    private long _dropped;
-    private long _failed;
-    private long _retried;
-    private long _batches;
-    private long _lastFlushTicks;
-    private string? _lastError;
-    private const int SleepingIdle = 1;
-    private const int SleepingPartial = 2;
 
     private int _sleeping;
     private int _partialCount;
@@ -54,45 +37,51 @@ internal sealed class SinkWorker : IAsyncDisposable
     private volatile bool _closed;
     private volatile bool _stopping;
     private int _sinkDisposed;
-    private Task? _hungWrite;
     private (Func<ILogSink> Create, Task PredecessorStopped)? _deferredSink;
     private string? _sinkError;
 
-    public SinkWorker(string name, ILogSink sink, SinkOptions options, HybridLoggingOptions defaults, string? stream = null, bool acceptLines = false)
-        : this(name, () => sink, options, defaults, stream, predecessorStopped: null, acceptLines)
+    public SinkWorker(string name, ILogSink sink, SinkOptions options, HybridLoggingOptions defaults, string? stream = null)
+        : this(name, () => sink, options, defaults, stream, predecessorStopped: null)
     {
     }
 
     /// <summary>
     /// Creates a worker. With <paramref name="predecessorStopped"/>, the sink is created only after that task completes:
     /// a replacement destination (changed settings) then queues entries at once but opens its sink only after the one
-    /// it replaces has written what it accepted and released its resources (a file sink's lock, for example).
-    /// With <c>acceptLines</c>, the dispatcher may hand the destination pre-formatted JSON lines when its sink takes them;
-    /// that is decided here, once, so a sink created later (after a predecessor) always gets entries.
+    /// it replaces has written what it accepted and released its resources (a file sink's lock, for example). Until it
+    /// opens, it takes what <paramref name="expectedFormatter"/> formats (its predecessor's), so the replacement gets
+    /// records like the destination it replaces.
     /// </summary>
-    public SinkWorker(string name, Func<ILogSink> createSink, SinkOptions options, HybridLoggingOptions defaults, string? stream, Task? predecessorStopped, bool acceptLines = false)
+    public SinkWorker(
+        string name,
+        Func<ILogSink> createSink,
+        SinkOptions options,
+        HybridLoggingOptions defaults,
+        string? stream,
+        Task? predecessorStopped,
+        Formatting.LogEntryFormatter? expectedFormatter = null)
     {
         Name = name;
         Stream = stream;
         if (predecessorStopped is null)
         {
             Sink = createSink();
-            _acceptLines = acceptLines && Sink is IJsonLinesSink { AcceptsJsonLines: true };
+            Formatter = (Sink as IFormattedLogSink)?.Formatter;
         }
         else
         {
             _deferredSink = (createSink, predecessorStopped);
+            Formatter = expectedFormatter;
         }
 
         _batchSize = options.BatchSize ?? defaults.BatchSize;
         _flushInterval = options.FlushInterval ?? defaults.FlushInterval;
         _writeTimeout = options.WriteTimeout;
-        _fullMode = options.FullMode;
-        _blockTimeoutTicks = (long)(defaults.BlockTimeout.TotalSeconds * Stopwatch.Frequency);
         _minimumLevel = (int)options.MinimumLevel;
-        _queue = new BoundedRing<object>(options.QueueCapacity);
-        _capacity = _queue.Capacity;
-        _resilience = BuildResilience(options);
+        _queue = new DestinationQueue(options, defaults, _counters);
+        _forceWake = () => Wake(force: true);
+        _isClosed = () => _closed;
+        _writer = new BatchWriter(name, options, _counters);
 
         // The loop must not capture the caller's ExecutionContext (its AsyncLocals, e.g. a correlation context).
         using (ExecutionContext.SuppressFlow())
@@ -111,29 +100,39 @@ internal sealed class SinkWorker : IAsyncDisposable
     /// <summary>Called on the worker after each successful batch with its size (the stream manager raises StreamFlushed).</summary>
     public Action<int>? BatchWritten { get; set; }
 
-    public int QueueCapacity => _capacity;
+    /// <summary>
+    /// The formatter whose records this destination takes, or null when it takes <see cref="LogEntry"/> objects. Fixed
+    /// for the worker's life (a deferred sink whose formatter differs fails the records it cannot take, see
+    /// <see cref="FormatterMismatch"/>).
+    /// </summary>
+    public Formatting.LogEntryFormatter? Formatter { get; }
+
+    /// <summary>Raised (once) when a deferred sink turns out to take another formatter's output than the one expected.</summary>
+    public Action<SinkWorker>? FormatterMismatch { get; set; }
+
+    /// <summary>The counters (a replacement absorbs its predecessor's final totals).</summary>
+    internal DestinationCounters Counters => _counters;
+
+    public int QueueCapacity => _queue.Capacity;
 
     /// <summary>Queued entries (a chunk of lines counts as its entries).</summary>
-    public int QueueLength => (int)Math.Min(int.MaxValue, Math.Max(0, Volatile.Read(ref _queuedEntries)));
-
-    /// <summary>Whether the dispatcher hands this destination JSON lines (<see cref="PostLines"/>) rather than entries.</summary>
-    public bool AcceptsLines => _acceptLines;
+    public int QueueLength => _queue.Length;
 
     /// <summary>The lowest level this destination takes.</summary>
     public LogLevel MinimumLevel => (LogLevel)_minimumLevel;
 
     /// <summary>Entries that reached a final state: written, dropped or failed.</summary>
-    public long Completed => Volatile.Read(ref _written) + Volatile.Read(ref _dropped) + Volatile.Read(ref _failed);
+    public long Completed => _counters.Completed;
 
-    public long Received => Volatile.Read(ref _received);
+    public long Received => Volatile.Read(ref _counters.Received);
 
     /// <summary>Offers an entry (dispatcher thread only). Never blocks except under opt-in Block; a full queue drops and counts.</summary>
     public void Post(LogEntry entry)
     {
-        if (_acceptLines)
+        if (Formatter is not null)
         {
-            // The dispatcher formats lines for these destinations; an entry here would never reach the sink.
-            throw new InvalidOperationException($"Destination '{Name}' takes JSON lines, not entries.");
+            // The dispatcher formats records for these destinations; an entry here would never reach the sink.
+            throw new InvalidOperationException($"Destination '{Name}' takes formatted records, not entries.");
         }
 
         if ((int)entry.Level < _minimumLevel)
@@ -145,49 +144,28 @@ internal sealed class SinkWorker : IAsyncDisposable
     }
 
     /// <summary>
-    /// Offers a chunk of JSON lines (dispatcher thread only, lines mode). The caller has taken one reference on the
-    /// chunk for this destination; the worker releases it once the lines are written, dropped or failed.
+    /// Offers a chunk of records (dispatcher thread only). The caller has taken one reference on the chunk for this
+    /// destination; the worker releases it once its records are written, dropped or failed.
     /// </summary>
-    public void PostLines(Utf8Chunk chunk) => Offer(chunk, chunk.Count);
+    public void PostRecords(Utf8Chunk chunk) => Offer(chunk, chunk.Count);
+
+    /// <summary>Counts an entry the formatter could not format for this destination (received, then failed).</summary>
+    public void FailUnformatted(string reason)
+    {
+        Interlocked.Increment(ref _counters.Received);
+        _counters.AddFailed(1, reason);
+    }
 
     private void Offer(object item, int count)
     {
-        Interlocked.Add(ref _received, count);
+        Interlocked.Add(ref _counters.Received, count);
         if (_closed)
         {
-            Drop(item, count);
+            _queue.Drop(item, count);
             return;
         }
 
-        if (!TryEnqueue(item, count))
-        {
-            if (_fullMode == QueueFullMode.Block)
-            {
-                if (!WaitForRoom(item, count))
-                {
-                    Drop(item, count);
-                }
-            }
-            else if (_fullMode == QueueFullMode.DropOldest)
-            {
-                // Make room by dropping the oldest items, as many as it takes (a chunk may need several).
-                var queued = false;
-                while (!queued && TryDequeue(out var oldest, out var oldestCount))
-                {
-                    Drop(oldest, oldestCount);
-                    queued = TryEnqueue(item, count);
-                }
-
-                if (!queued)
-                {
-                    Drop(item, count);
-                }
-            }
-            else
-            {
-                Drop(item, count);
-            }
-        }
+        _queue.Offer(item, count, _forceWake, _isClosed);
 
         // Coalesced wake-ups: an idle worker is woken by the first entry (it starts the batch deadline); a worker
         // holding a partial batch only once a full batch is available. Waking it per entry cost a thread-pool hop and
@@ -198,80 +176,6 @@ internal sealed class SinkWorker : IAsyncDisposable
         if (sleeping == SleepingIdle || (sleeping == SleepingPartial && QueueLength >= WakeThreshold(Volatile.Read(ref _partialCount))))
         {
             Wake();
-        }
-    }
-
-    /// <summary>
-    /// Queues within the capacity, which counts entries. The dispatcher is the only producer, so the count can only
-    /// fall between the check and the add. An item larger than the whole capacity is still taken by an empty queue.
-    /// </summary>
-    private bool TryEnqueue(object item, int count)
-    {
-        var queued = Volatile.Read(ref _queuedEntries);
-        if (queued > 0 && queued + count > _capacity)
-        {
-            return false;
-        }
-
-        Interlocked.Add(ref _queuedEntries, count);
-        if (_queue.TryEnqueue(item))
-        {
-            return true;
-        }
-
-        Interlocked.Add(ref _queuedEntries, -count);
-        return false;
-    }
-
-    private bool TryDequeue([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out object? item, out int count)
-    {
-        if (!_queue.TryDequeue(out item))
-        {
-            count = 0;
-            return false;
-        }
-
-        count = item is Utf8Chunk chunk ? chunk.Count : 1;
-        Interlocked.Add(ref _queuedEntries, -count);
-        return true;
-    }
-
-    private void Drop(object item, int count)
-    {
-        Interlocked.Add(ref _dropped, count);
-        (item as Utf8Chunk)?.Release();
-    }
-
-    /// <summary>
-    /// <see cref="QueueFullMode.Block"/>: the dispatcher waits (at most the pipeline's BlockTimeout) until the worker
-    /// takes a batch. The backlog then stays in the pipeline queue as pooled holders instead of piling up here as built
-    /// entries, which would survive into older GC generations.
-    /// </summary>
-    private bool WaitForRoom(object item, int count)
-    {
-        var deadline = Stopwatch.GetTimestamp() + _blockTimeoutTicks;
-        Volatile.Write(ref _posterWaiting, 1);
-        try
-        {
-            while (!_closed)
-            {
-                Wake(force: true);
-                if (TryEnqueue(item, count))
-                {
-                    return true;
-                }
-
-                if (!BlockingWait.Step(_room, deadline))
-                {
-                    return false;
-                }
-            }
-
-            return false;
-        }
-        finally
-        {
-            Volatile.Write(ref _posterWaiting, 0);
         }
     }
 
@@ -306,16 +210,18 @@ internal sealed class SinkWorker : IAsyncDisposable
         Name = Name,
         Stream = Stream,
         Received = Received,
-        Written = Volatile.Read(ref _written),
-        Dropped = Volatile.Read(ref _dropped),
-        Failed = Volatile.Read(ref _failed),
-        Retried = Volatile.Read(ref _retried),
-        Batches = Volatile.Read(ref _batches),
+        Written = Volatile.Read(ref _counters.Written),
+        Dropped = Volatile.Read(ref _counters.Dropped),
+        Failed = Volatile.Read(ref _counters.Failed),
+        Retried = Volatile.Read(ref _counters.Retried),
+        Batches = Volatile.Read(ref _counters.Batches),
         QueueLength = QueueLength,
         QueueCapacity = QueueCapacity,
         BytesWritten = Sink is IReportsBytes bytes ? bytes.BytesWritten : 0,
-        LastFlush = Volatile.Read(ref _lastFlushTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null,
-        LastError = Volatile.Read(ref _lastError),
+        LastFlush = Volatile.Read(ref _counters.LastFlushTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null,
+        LastError = Volatile.Read(ref _counters.LastError),
+        FailedByReason = _counters.FailedByReason,
+        Counters = _counters.Counters,
     };
 
     /// <summary>Stops accepting, writes what is queued (until <paramref name="timeout"/>), counts the rest as dropped, disposes the sink.</summary>
@@ -342,19 +248,19 @@ internal sealed class SinkWorker : IAsyncDisposable
             }
         }
 
-        while (TryDequeue(out var left, out var leftCount))
+        while (_queue.TryDequeue(out var left, out var leftCount))
         {
-            Drop(left, leftCount);
+            _queue.Drop(left, leftCount);
         }
 
         CompleteWaiters(force: true);
         try
         {
-            if (Sink is not null && _hungWrite is null or { IsCompleted: true } && Interlocked.Exchange(ref _sinkDisposed, 1) == 0)
+            if (Sink is not null && _writer.HungWrite is null or { IsCompleted: true } && Interlocked.Exchange(ref _sinkDisposed, 1) == 0)
             {
                 await Sink.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             }
-            else if (Sink is { } sink && _hungWrite is { IsCompleted: false } hung)
+            else if (Sink is { } sink && _writer.HungWrite is { IsCompleted: false } hung)
             {
                 // Disposing while the timed-out write still runs could break the sink mid-write: dispose it when
                 // (if ever) that write completes, without holding up shutdown.
@@ -390,7 +296,7 @@ internal sealed class SinkWorker : IAsyncDisposable
         _abort.Dispose();
     }
 
-    private int WakeThreshold(int partialCount) => Math.Max(1, Math.Min(_batchSize - partialCount, _capacity / 2));
+    private int WakeThreshold(int partialCount) => Math.Max(1, Math.Min(_batchSize - partialCount, _queue.Capacity / 2));
 
     private void Wake(bool force = false)
     {
@@ -424,22 +330,29 @@ internal sealed class SinkWorker : IAsyncDisposable
             try
             {
                 Sink = deferred.Create();
+                if (!ReferenceEquals(Formatter, (Sink as IFormattedLogSink)?.Formatter) &&
+                    Formatter?.Key != (Sink as IFormattedLogSink)?.Formatter.Key)
+                {
+                    _sinkError = "the replacement sink takes another format than the destination it replaced";
+                    Volatile.Write(ref _counters.LastError, _sinkError);
+                    FormatterMismatch?.Invoke(this);
+                }
             }
             catch (Exception ex)
             {
                 _sinkError = $"the sink could not be created: {ex.Message}";
-                Volatile.Write(ref _lastError, _sinkError);
+                Volatile.Write(ref _counters.LastError, _sinkError);
                 SelfLog.Report($"Destination '{Name}': {_sinkError}");
             }
         }
 
-        var batch = new Batch(_batchSize);
+        var batch = new WorkerBatch(_batchSize);
         var deadline = 0L;
         while (true)
         {
             try
             {
-                while (batch.Count < _batchSize && TryDequeue(out var item, out _))
+                while (batch.Count < _batchSize && _queue.TryDequeue(out var item, out _))
                 {
                     if (batch.Count == 0)
                     {
@@ -449,10 +362,7 @@ internal sealed class SinkWorker : IAsyncDisposable
                     batch.Add(item);
                 }
 
-                if (Volatile.Read(ref _posterWaiting) != 0 && _room.CurrentCount == 0)
-                {
-                    _room.Release();
-                }
+                _queue.ReleaseWaitingProducer();
 
                 var flushWanted = Volatile.Read(ref _flushTarget) > Completed;
                 if (batch.Count > 0 &&
@@ -489,7 +399,7 @@ internal sealed class SinkWorker : IAsyncDisposable
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
             {
-                Interlocked.Add(ref _dropped, batch.Count);
+                Interlocked.Add(ref _counters.Dropped, batch.Count);
                 batch.Clear();
                 return;
             }
@@ -502,83 +412,32 @@ internal sealed class SinkWorker : IAsyncDisposable
     }
 
     /// <summary>Writes one batch; returns the batch to reuse (a new one if a hung sink may still read the old).</summary>
-    private async Task<Batch> WriteAsync(Batch batch)
+    private async Task<WorkerBatch> WriteAsync(WorkerBatch batch)
     {
         var count = batch.Count;
-        Interlocked.Increment(ref _batches);
-        if (Sink is null)
+        if (Sink is null || _sinkError is not null)
         {
-            Fail(batch, _sinkError ?? "the sink is not available");
+            _writer.FailAll(batch, _sinkError ?? "the sink is not available", "unavailable");
+            batch.Clear();
             return batch;
         }
 
-        if (_hungWrite is { IsCompleted: false })
+        if (_writer.HungWrite is { IsCompleted: false })
         {
-            Fail(batch, "the sink is still busy with an earlier write that timed out");
+            _writer.FailAll(batch, "the sink is still busy with an earlier write that timed out", "busy");
+            batch.Clear();
             return batch;
         }
 
-        var abandoned = false;
-        try
-        {
-            var lines = _acceptLines ? batch.Lines(_lines) : default;
-            await _resilience.ExecuteAsync(
-                async (state, token) =>
-                {
-                    var worker = state.Worker;
-                    var write = worker._acceptLines
-                        ? ((IJsonLinesSink)worker.Sink!).WriteJsonLinesAsync(state.Lines, state.Batch.Count, token).AsTask()
-                        : worker.Sink!.WriteBatchAsync(state.Batch.Entries, token).AsTask();
-                    try
-                    {
-                        await write.WaitAsync(worker._writeTimeout, token).ConfigureAwait(false);
-                    }
-                    catch (TimeoutException)
-                    {
-                        worker._hungWrite = write;
-                        throw new SinkTimeoutException();
-                    }
-                },
-                (Worker: this, Batch: batch, Lines: lines),
-                _abort.Token).ConfigureAwait(false);
-            Interlocked.Add(ref _written, count);
-            Volatile.Write(ref _lastFlushTicks, DateTime.UtcNow.Ticks);
-            BatchWritten?.Invoke(count);
-        }
-        catch (SinkTimeoutException)
-        {
-            abandoned = true;
-            Fail(batch, $"write did not complete within {_writeTimeout}", release: false);
-        }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-        {
-            Interlocked.Add(ref _dropped, count);
-        }
-        catch (Exception ex)
-        {
-            Fail(batch, $"{ex.GetType().Name}: {ex.Message}");
-        }
-
-        if (abandoned)
+        if (!await _writer.WriteAsync(Sink, batch, _abort.Token).ConfigureAwait(false))
         {
             // The hung write may still read the batch's entries or bytes: leave them to it (and the GC), start afresh.
-            _lines = new ArrayBufferWriter<byte>(64 * 1024);
-            return new Batch(_batchSize);
+            return new WorkerBatch(_batchSize);
         }
 
+        BatchWritten?.Invoke(count);
         batch.Clear();
         return batch;
-    }
-
-    private void Fail(Batch batch, string reason, bool release = true)
-    {
-        Interlocked.Add(ref _failed, batch.Count);
-        Volatile.Write(ref _lastError, reason);
-        SelfLog.Report($"Destination '{Name}': {batch.Count} entries failed: {reason}");
-        if (release)
-        {
-            batch.Clear();
-        }
     }
 
     private async Task CompleteWaitersAsync()
@@ -598,7 +457,7 @@ internal sealed class SinkWorker : IAsyncDisposable
             return;
         }
 
-        if (Sink is not null && _hungWrite is null or { IsCompleted: true })
+        if (Sink is not null && _writer.HungWrite is null or { IsCompleted: true })
         {
             try
             {
@@ -606,7 +465,7 @@ internal sealed class SinkWorker : IAsyncDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !_abort.IsCancellationRequested)
             {
-                Volatile.Write(ref _lastError, $"flush failed: {ex.GetType().Name}: {ex.Message}");
+                Volatile.Write(ref _counters.LastError, $"flush failed: {ex.GetType().Name}: {ex.Message}");
             }
         }
 
@@ -629,30 +488,6 @@ internal sealed class SinkWorker : IAsyncDisposable
         }
     }
 
-    private ResiliencePipeline BuildResilience(SinkOptions options)
-    {
-        var builder = new ResiliencePipelineBuilder();
-        if (options.MaxRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = options.MaxRetries,
-                Delay = options.RetryBaseDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                // A timed-out write may still be running: calling the sink again would overlap calls.
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not SinkTimeoutException and not OperationCanceledException),
-                OnRetry = args =>
-                {
-                    Interlocked.Increment(ref _retried);
-                    return ValueTask.CompletedTask;
-                },
-            });
-        }
-
-        return builder.Build();
-    }
-
     private static void InterlockedMax(ref long location, long value)
     {
         var current = Volatile.Read(ref location);
@@ -668,74 +503,10 @@ internal sealed class SinkWorker : IAsyncDisposable
         }
     }
 
-    /// <summary>The batch being written: entries, or in lines mode chunks of lines (a worker never gets both).</summary>
-    private sealed class Batch(int capacity)
-    {
-        private readonly List<Utf8Chunk> _chunks = [];
-
-        /// <summary>Entries, for sinks written with <see cref="ILogSink.WriteBatchAsync"/>.</summary>
-        public List<LogEntry> Entries { get; } = new(Math.Min(capacity, 1024));
-
-        /// <summary>Number of entries (a chunk counts as its lines).</summary>
-        public int Count { get; private set; }
-
-        public void Add(object item)
-        {
-            if (item is Utf8Chunk chunk)
-            {
-                _chunks.Add(chunk);
-                Count += chunk.Count;
-            }
-            else
-            {
-                Entries.Add((LogEntry)item);
-                Count++;
-            }
-        }
-
-        /// <summary>The batch as JSON lines: a single chunk's own bytes, or the chunks copied into <paramref name="buffer"/>.</summary>
-        public ReadOnlyMemory<byte> Lines(ArrayBufferWriter<byte> buffer)
-        {
-            if (_chunks.Count == 1)
-            {
-                return _chunks[0].Memory;
-            }
-
-            buffer.ResetWrittenCount();
-            foreach (var chunk in _chunks)
-            {
-                buffer.Write(chunk.Memory.Span);
-            }
-
-            return buffer.WrittenMemory;
-        }
-
-        /// <summary>Empties the batch and releases its chunks.</summary>
-        public void Clear()
-        {
-            foreach (var chunk in _chunks)
-            {
-                chunk.Release();
-            }
-
-            _chunks.Clear();
-            Entries.Clear();
-            Count = 0;
-        }
-    }
-
     private sealed class FlushWaiter(long target)
     {
         public long Target { get; } = target;
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    private sealed class SinkTimeoutException : Exception
-    {
-        public SinkTimeoutException()
-            : base("The sink write timed out.")
-        {
-        }
     }
 }

@@ -3,9 +3,10 @@ using System.Buffers;
 namespace HybridLogging.Internal;
 
 /// <summary>
-/// A run of JSON lines formatted by the dispatcher for the destinations that take JSON lines
-/// (<see cref="IJsonLinesSink"/>). One chunk may be queued at several destinations at once: it is reference-counted,
-/// and its pooled buffer goes back to the pool when the last destination releases it.
+/// A run of formatted records (one formatter's output for consecutive entries) written by the dispatcher for the
+/// destinations that take that formatter's records (<see cref="IFormattedLogSink"/>), with what each record is about
+/// (<see cref="RecordInfo"/>). One chunk may be queued at several destinations at once: it is reference-counted, and
+/// its pooled buffers go back to the pool when the last destination releases it.
 /// </summary>
 /// <remarks>
 /// Written by hand rather than using <see cref="ArrayBufferWriter{T}"/>: the buffer has to come from (and return to)
@@ -22,11 +23,15 @@ internal sealed class Utf8Chunk : IBufferWriter<byte>
     private static readonly GrowingPool<Utf8Chunk> Pool = new();
 
     private byte[] _buffer = [];
+    private RecordInfo[] _records = [];
     private int _length;
     private int _references;
 
-    /// <summary>Number of entries (lines) in the chunk.</summary>
+    /// <summary>Number of records in the chunk.</summary>
     public int Count { get; private set; }
+
+    /// <summary>The records' facts, in order (offsets into <see cref="Memory"/>).</summary>
+    public ReadOnlySpan<RecordInfo> Records => _records.AsSpan(0, Count);
 
     public int Length => _length;
 
@@ -40,14 +45,37 @@ internal sealed class Utf8Chunk : IBufferWriter<byte>
         }
 
         chunk._buffer = ArrayPool<byte>.Shared.Rent(InitialBytes);
+        chunk._records = ArrayPool<RecordInfo>.Shared.Rent(256);
         chunk._length = 0;
         chunk.Count = 0;
         chunk._references = 1;
         return chunk;
     }
 
-    /// <summary>Counts what was written since the previous entry as one more entry (line).</summary>
-    public void CompleteEntry() => Count++;
+    /// <summary>Records what was written from <paramref name="start"/> as one more record.</summary>
+    public void CompleteRecord(int start, in RecordInfo info)
+    {
+        if (Count == _records.Length)
+        {
+            var bigger = ArrayPool<RecordInfo>.Shared.Rent(_records.Length * 2);
+            _records.AsSpan(0, Count).CopyTo(bigger);
+            ArrayPool<RecordInfo>.Shared.Return(_records, clearArray: true);
+            _records = bigger;
+        }
+
+        _records[Count++] = info with { Offset = start, Length = _length - start };
+    }
+
+    /// <summary>Forgets what was written from <paramref name="start"/> (a formatter that failed part-way).</summary>
+    public void Truncate(int start) => _length = Math.Min(_length, start);
+
+    /// <summary>Appends a copy of one record of another chunk.</summary>
+    public void CopyRecord(Utf8Chunk source, in RecordInfo record)
+    {
+        var start = _length;
+        Write(source._buffer.AsSpan(record.Offset, record.Length));
+        CompleteRecord(start, record);
+    }
 
     /// <summary>Adds one reference per additional destination the chunk is queued at.</summary>
     public void AddReferences(int count) => Interlocked.Add(ref _references, count);
@@ -63,6 +91,8 @@ internal sealed class Utf8Chunk : IBufferWriter<byte>
         var buffer = _buffer;
         _buffer = [];
         _length = 0;
+        ArrayPool<RecordInfo>.Shared.Return(_records, clearArray: true);
+        _records = [];
         Count = 0;
         ArrayPool<byte>.Shared.Return(buffer);
         Pool.Return(this);

@@ -1,53 +1,35 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using HybridLogging.Formatting;
 using Microsoft.Extensions.Logging;
 
 namespace HybridLogging.Internal;
 
 /// <summary>
-/// The engine: a bounded lock-free multi-producer queue of captured calls, one dispatcher thread that renders,
-/// redacts, counts and routes entries to destinations, and the flush/shutdown protocol.
+/// The engine: a bounded lock-free multi-producer queue of captured calls, one dispatcher thread that hands each call
+/// to the <see cref="Dispatcher"/> with the current <see cref="RouteTable"/>, and the flush/shutdown protocol.
 /// </summary>
 /// <remarks>
-/// Destinations that take JSON lines (<see cref="SinkSet.LineWorkers"/>) get each entry formatted once here, into
-/// shared <see cref="Utf8Chunk"/>s (one per distinct minimum level). When no route needs a <see cref="LogEntry"/> (no
-/// streams, subscribers or entry-taking sinks), the line is written straight from the captured call
-/// (<see cref="DirectJsonWriter"/>) and no entry is built at all.
 /// Accounting: Produced = DroppedAtQueue + DroppedAtShutdown + Dispatched + Queued, at every moment. Each destination
 /// then accounts for what it received (see <see cref="SinkWorker"/>).
 /// </remarks>
 internal sealed class LogPipeline : IAsyncDisposable
 {
-    private readonly BoundedRing<PendingEntry> _ring;
-    private readonly QueueFullMode _fullMode;
-    private readonly long _blockTimeoutTicks;
+    private readonly PipelineQueue _queue;
+    private readonly Action _wakeIfSleeping;
+    private readonly Func<bool> _isAccepting;
     private static readonly long IdleSpinTicks = Stopwatch.Frequency / 10_000; // 100 µs
 
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
-    private readonly SemaphoreSlim _room = new(0, int.MaxValue);
-    private int _blockedProducers;
     private readonly ConcurrentQueue<(long Target, TaskCompletionSource Done)> _flushRequests = new();
-    private readonly EntryBuilder _builder;
-    private readonly DirectJsonWriter _direct;
-    private readonly JsonLogFormatter _lineFormatter = new();
-    private IEntryRoute[]? _routesSeen;
+    private readonly Dispatcher _dispatcher = new();
+    private RouteTable? _tableSeen;
     private readonly Queue<(long Version, TaskCompletionSource Done)> _routeWaiters = new();
-    private long _routesVersion;
-    private LineGroup[] _lineGroups = [];
     private readonly Thread _thread;
-    private readonly long[] _byLevel = new long[7];
-    private readonly ConcurrentDictionary<string, StrongBox> _bySource = new(StringComparer.Ordinal);
 
     private volatile PipelineSettings _settings;
-    private volatile IEntryRoute[] _routes = [];
-    private long _droppedNewest;
-    private long _droppedOldest;
+    private volatile RouteTable _table = RouteTable.Empty;
     private long _droppedShutdown;
     private long _droppedStragglers;
-    private long _dispatched;
-    private long _latencyCount;
-    private double _latencySumMs;
     private long _lastReportedDrops;
     private long _lastReportTimestamp;
     private int _sleeping;
@@ -59,11 +41,9 @@ internal sealed class LogPipeline : IAsyncDisposable
     public LogPipeline(HybridLoggingOptions options)
     {
         _settings = new PipelineSettings(options);
-        _builder = new EntryBuilder();
-        _direct = new DirectJsonWriter(_builder);
-        _ring = new BoundedRing<PendingEntry>(options.QueueCapacity);
-        _fullMode = options.FullMode;
-        _blockTimeoutTicks = (long)(options.BlockTimeout.TotalSeconds * Stopwatch.Frequency);
+        _queue = new PipelineQueue(options);
+        _wakeIfSleeping = WakeIfSleeping;
+        _isAccepting = () => _accepting;
         ShutdownTimeout = options.ShutdownTimeout;
         _thread = new Thread(Run) { IsBackground = true, Name = "HybridLogging dispatcher" };
         using (ExecutionContext.SuppressFlow())
@@ -80,21 +60,21 @@ internal sealed class LogPipeline : IAsyncDisposable
 
     public TimeSpan ShutdownTimeout { get; set; }
 
-    public int QueueCapacity => _ring.Capacity;
+    public int QueueCapacity => _queue.Capacity;
 
-    public int QueueLength => _ring.Count;
+    public int QueueLength => _queue.Count;
 
     /// <summary>
-    /// Replaces the routes. The task completes once the dispatcher has taken them up, after handing what it formatted
-    /// for the previous routes' line destinations to them (at once if the dispatcher has stopped).
+    /// Replaces the route table. The task completes once the dispatcher has taken it up, after handing the records it
+    /// formatted for the previous table's destinations to them (at once if the dispatcher has stopped).
     /// </summary>
-    public Task SetRoutes(IEntryRoute[] routes)
+    public Task SetRoutes(RouteTable table)
     {
         var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_routeWaiters)
         {
-            _routes = routes;
-            _routeWaiters.Enqueue((++_routesVersion, applied));
+            _table = table;
+            _routeWaiters.Enqueue((table.Version, applied));
         }
 
         _wake.Release();
@@ -106,7 +86,7 @@ internal sealed class LogPipeline : IAsyncDisposable
         return applied.Task;
     }
 
-    public IEntryRoute[] Routes => _routes;
+    public RouteTable Routes => _table;
 
     /// <summary>Adds a captured call. Never throws, never blocks except under <see cref="QueueFullMode.Block"/> (bounded).</summary>
     public void Enqueue(PendingEntry entry)
@@ -118,110 +98,24 @@ internal sealed class LogPipeline : IAsyncDisposable
             return;
         }
 
-        if (!_ring.TryEnqueue(entry) && !EnqueueWhenFull(entry))
+        if (_queue.TryAdd(entry, _wakeIfSleeping, _isAccepting))
         {
-            return;
+            WakeIfSleeping();
         }
+    }
 
+    private void WakeIfSleeping()
+    {
         if (Volatile.Read(ref _sleeping) != 0 && Interlocked.Exchange(ref _sleeping, 0) != 0)
         {
             _wake.Release();
         }
     }
 
-    private bool EnqueueWhenFull(PendingEntry entry)
-    {
-        switch (_fullMode)
-        {
-            case QueueFullMode.DropOldest:
-                for (var attempt = 0; attempt < 4; attempt++)
-                {
-                    if (_ring.TryDequeue(out var oldest))
-                    {
-                        Interlocked.Increment(ref _droppedOldest);
-                        oldest.Return();
-                    }
-
-                    if (_ring.TryEnqueue(entry))
-                    {
-                        return true;
-                    }
-                }
-
-                break;
-            case QueueFullMode.Block:
-                if (WaitForRoom(entry))
-                {
-                    return true;
-                }
-
-                break;
-        }
-
-        Interlocked.Increment(ref _droppedNewest);
-        entry.Return();
-        return false;
-    }
-
-    /// <summary>
-    /// Block mode: spin briefly, then sleep on a semaphore the dispatcher releases as it frees slots, until the entry
-    /// fits or <see cref="HybridLoggingOptions.BlockTimeout"/> passes. Sleeping instead of spinning matters on small
-    /// machines: a spinning producer takes the core the dispatcher and the sink worker need to make room.
-    /// </summary>
-    private bool WaitForRoom(PendingEntry entry)
-    {
-        var deadline = Stopwatch.GetTimestamp() + _blockTimeoutTicks;
-        var spinner = default(SpinWait);
-        while (!spinner.NextSpinWillYield)
-        {
-            spinner.SpinOnce(sleep1Threshold: -1);
-            if (_ring.TryEnqueue(entry))
-            {
-                return true;
-            }
-        }
-
-        Interlocked.Increment(ref _blockedProducers);
-        try
-        {
-            while (_accepting)
-            {
-                if (Volatile.Read(ref _sleeping) != 0 && Interlocked.Exchange(ref _sleeping, 0) != 0)
-                {
-                    _wake.Release();
-                }
-
-                if (_ring.TryEnqueue(entry))
-                {
-                    return true;
-                }
-
-                if (!BlockingWait.Step(_room, deadline))
-                {
-                    return false;
-                }
-            }
-
-            return false;
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _blockedProducers);
-        }
-    }
-
-    private void ReleaseBlockedProducers()
-    {
-        if (Volatile.Read(ref _blockedProducers) > 0 && _room.CurrentCount == 0)
-        {
-            _room.Release(Volatile.Read(ref _blockedProducers));
-        }
-    }
-
     /// <summary>Completes when every entry enqueued before the call has been written, dropped or failed at every destination.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        var target = _ring.EnqueuedCount;
+        var target = _queue.EnqueuedCount;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _flushRequests.Enqueue((target, done));
         _wake.Release();
@@ -233,14 +127,10 @@ internal sealed class LogPipeline : IAsyncDisposable
 
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
 
-        var workers = new List<SinkWorker>();
-        foreach (var route in _routes)
-        {
-            route.CollectWorkers(workers);
-        }
+        var workers = _table.Workers;
 
-        var flushes = new Task[workers.Count];
-        for (var i = 0; i < workers.Count; i++)
+        var flushes = new Task[workers.Length];
+        for (var i = 0; i < workers.Length; i++)
         {
             flushes[i] = workers[i].FlushAsync(cancellationToken);
         }
@@ -248,53 +138,36 @@ internal sealed class LogPipeline : IAsyncDisposable
         await Task.WhenAll(flushes).ConfigureAwait(false);
     }
 
-    public HybridLoggingStats GetStats()
+    public HybridLoggingStats GetStats(IReadOnlyList<SinkStats> sinks)
     {
-        var workers = new List<SinkWorker>();
-        foreach (var route in _routes)
-        {
-            route.CollectWorkers(workers);
-        }
-
-        var sinks = new SinkStats[workers.Count];
-        for (var i = 0; i < sinks.Length; i++)
-        {
-            sinks[i] = workers[i].GetStats();
-        }
-
         var byLevel = new Dictionary<LogLevel, long>();
-        for (var i = 0; i < _byLevel.Length; i++)
+        for (var i = 0; i < 7; i++)
         {
-            var count = Volatile.Read(ref _byLevel[i]);
+            var count = _dispatcher.CountAt(i);
             if (count > 0)
             {
                 byLevel[(LogLevel)i] = count;
             }
         }
 
-        var bySource = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (source, box) in _bySource)
-        {
-            bySource[source] = Volatile.Read(ref box.Value);
-        }
-
-        var dispatched = Volatile.Read(ref _dispatched);
+        var bySource = new Dictionary<string, long>(_dispatcher.BySource(), StringComparer.Ordinal);
+        var dispatched = _dispatcher.Dispatched;
         var errors = byLevel.GetValueOrDefault(LogLevel.Error) + byLevel.GetValueOrDefault(LogLevel.Critical);
-        var latencyCount = Volatile.Read(ref _latencyCount);
-        var droppedNewest = Volatile.Read(ref _droppedNewest);
+        var latencyCount = _dispatcher.LatencyCount;
+        var droppedNewest = _queue.DroppedNewest;
         var droppedShutdown = Volatile.Read(ref _droppedShutdown);
         return new HybridLoggingStats
         {
-            Produced = _ring.EnqueuedCount + droppedNewest + droppedShutdown,
+            Produced = _queue.EnqueuedCount + droppedNewest + droppedShutdown,
             Dispatched = dispatched,
-            DroppedQueueFull = droppedNewest + Volatile.Read(ref _droppedOldest),
+            DroppedQueueFull = droppedNewest + _queue.DroppedOldest,
             DroppedShutdown = droppedShutdown + Volatile.Read(ref _droppedStragglers),
-            QueueLength = _ring.Count,
-            QueueCapacity = _ring.Capacity,
+            QueueLength = _queue.Count,
+            QueueCapacity = _queue.Capacity,
             ByLevel = byLevel,
             BySource = bySource,
             ErrorRate = dispatched == 0 ? 0 : (double)errors / dispatched,
-            AverageLatencyMs = latencyCount == 0 ? 0 : Volatile.Read(ref _latencySumMs) / latencyCount,
+            AverageLatencyMs = latencyCount == 0 ? 0 : _dispatcher.LatencySumMs / latencyCount,
             Sinks = sinks,
         };
     }
@@ -308,25 +181,30 @@ internal sealed class LogPipeline : IAsyncDisposable
             var processed = 0;
             try
             {
-                if (!ReferenceEquals(_routes, _routesSeen))
+                if (!ReferenceEquals(_table, _tableSeen))
                 {
                     TakeUpRoutes(); // even when idle, so a route change completes promptly
                 }
 
-                while (processed < 4096 && _ring.TryDequeue(out var pending))
+                while (processed < 4096 && _queue.TryTake(out var pending))
                 {
-                    Dispatch(pending);
+                    if (!ReferenceEquals(_table, _tableSeen))
+                    {
+                        TakeUpRoutes();
+                    }
+
+                    _dispatcher.Dispatch(pending, _tableSeen!, _settings);
                     processed++;
                     if ((processed & 255) == 0)
                     {
-                        ReleaseBlockedProducers();
+                        _queue.ReleaseBlockedProducers();
                     }
                 }
 
-                ReleaseBlockedProducers();
+                _queue.ReleaseBlockedProducers();
 
-                // Lines formatted this round go to their destinations before any flush request is answered.
-                HandOffAllLines();
+                // Records formatted this round go to their destinations before any flush request is answered.
+                _tableSeen?.HandOffAll();
                 var flushPending = CompleteFlushRequests();
                 ReportDrops(force: false);
                 if (processed > 0)
@@ -334,17 +212,17 @@ internal sealed class LogPipeline : IAsyncDisposable
                     continue;
                 }
 
-                if (_stopping && _ring.Count == 0)
+                if (_stopping && _queue.Count == 0)
                 {
                     // Answer requests that raced with shutdown; FlushAsync answers later ones itself (see _exited).
-                    HandOffAllLines();
+                    _tableSeen?.HandOffAll();
                     _exited = true;
                     CompleteAllFlushRequests();
                     CompleteRouteWaiters(long.MaxValue);
                     return;
                 }
 
-                if (flushPending || _ring.Count > 0)
+                if (flushPending || _queue.Count > 0)
                 {
                     // A producer has claimed a slot but not yet published it: it will within nanoseconds.
                     Thread.Yield();
@@ -357,7 +235,7 @@ internal sealed class LogPipeline : IAsyncDisposable
                 }
 
                 Interlocked.Exchange(ref _sleeping, 1);
-                if (_ring.Count > 0 || !_flushRequests.IsEmpty || _stopping)
+                if (_queue.Count > 0 || !_flushRequests.IsEmpty || _stopping)
                 {
                     Interlocked.Exchange(ref _sleeping, 0);
                     continue;
@@ -384,7 +262,7 @@ internal sealed class LogPipeline : IAsyncDisposable
         var spins = 0;
         while (Stopwatch.GetTimestamp() < until)
         {
-            if (_ring.Count > 0 || !_flushRequests.IsEmpty || _stopping)
+            if (_queue.Count > 0 || !_flushRequests.IsEmpty || _stopping)
             {
                 return true;
             }
@@ -405,215 +283,18 @@ internal sealed class LogPipeline : IAsyncDisposable
         return false;
     }
 
-    private void Dispatch(PendingEntry pending)
-    {
-        if (!ReferenceEquals(_routes, _routesSeen))
-        {
-            TakeUpRoutes();
-        }
-
-        var routes = _routesSeen!;
-
-        var groups = _lineGroups;
-        var needsEntry = false;
-        foreach (var route in routes)
-        {
-            if (route.NeedsEntries)
-            {
-                needsEntry = true;
-                break;
-            }
-        }
-
-        var level = (int)pending.Level;
-        if (!needsEntry)
-        {
-            // Fast path: no route needs a LogEntry, so none is built.
-            var first = FirstGroupFor(groups, level);
-            if (first is null)
-            {
-                Count(level, SourceCounter(pending.Category), latency: null);
-                pending.Return();
-                return;
-            }
-
-            var chunk = first.Current ??= Utf8Chunk.Rent();
-            var start = chunk.Length;
-            if (_direct.TryWrite(pending, _settings, chunk))
-            {
-                Count(level, SourceCounter(pending.Category), latency: null);
-                pending.Return();
-                CompleteLine(groups, first, start, level);
-                return;
-            }
-        }
-
-        LogEntry entry;
-        var category = pending.Category;
-        try
-        {
-            entry = _builder.Build(pending, _settings);
-        }
-        finally
-        {
-            pending.Return();
-        }
-
-        var counter = category is not null && ReferenceEquals(category.Source, entry.Source) ? SourceCounter(category) : SourceCounter(entry.Source);
-        Count((int)entry.Level, counter, entry.Performance?.LatencyMs ?? entry.Duration?.TotalMilliseconds);
-        foreach (var route in routes)
-        {
-            try
-            {
-                route.Route(entry);
-            }
-            catch (Exception ex)
-            {
-                SelfLog.Report($"Routing error: {ex}");
-            }
-        }
-
-        if (FirstGroupFor(groups, (int)entry.Level) is { } group)
-        {
-            var chunk = group.Current ??= Utf8Chunk.Rent();
-            var start = chunk.Length;
-            _lineFormatter.Write(entry, chunk);
-            CompleteLine(groups, group, start, (int)entry.Level);
-        }
-    }
-
-    private StrongBox SourceCounter(CategoryState category)
-    {
-        if (category.SourceCounter is StrongBox cached)
-        {
-            return cached;
-        }
-
-        var box = SourceCounter(category.Source);
-        category.SourceCounter = box;
-        return box;
-    }
-
-    private StrongBox SourceCounter(string source)
-    {
-        if (!_bySource.TryGetValue(source, out var box))
-        {
-            box = _bySource.GetOrAdd(source, static _ => new StrongBox());
-        }
-
-        return box;
-    }
-
-    private void Count(int level, StrongBox box, double? latency)
-    {
-        Volatile.Write(ref _dispatched, _dispatched + 1);
-        if ((uint)level < (uint)_byLevel.Length)
-        {
-            Volatile.Write(ref _byLevel[level], _byLevel[level] + 1);
-        }
-
-        Volatile.Write(ref box.Value, box.Value + 1);
-        if (latency is { } ms && double.IsFinite(ms))
-        {
-            Volatile.Write(ref _latencySumMs, _latencySumMs + ms);
-            Volatile.Write(ref _latencyCount, _latencyCount + 1);
-        }
-    }
-
-    private static LineGroup? FirstGroupFor(LineGroup[] groups, int level)
-    {
-        foreach (var group in groups)
-        {
-            if (level >= group.MinimumLevel)
-            {
-                return group;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// The line just written into <paramref name="first"/>'s chunk (from <paramref name="start"/>) is complete: copy it
-    /// to every other group whose level it passes, and hand on chunks that are full.
-    /// </summary>
-    private static void CompleteLine(LineGroup[] groups, LineGroup first, int start, int level)
-    {
-        var source = first.Current!;
-        source.CompleteEntry();
-        var found = false;
-        foreach (var group in groups)
-        {
-            if (ReferenceEquals(group, first))
-            {
-                found = true;
-                continue;
-            }
-
-            if (found && level >= group.MinimumLevel)
-            {
-                var copy = group.Current ??= Utf8Chunk.Rent();
-                copy.Write(source.Memory.Span[start..]);
-                copy.CompleteEntry();
-                if (copy.Length >= Utf8Chunk.HandOffBytes)
-                {
-                    group.HandOff();
-                }
-            }
-        }
-
-        if (source.Length >= Utf8Chunk.HandOffBytes)
-        {
-            first.HandOff();
-        }
-    }
-
-    private void HandOffAllLines()
-    {
-        foreach (var group in _lineGroups)
-        {
-            group.HandOff();
-        }
-    }
-
-    private void RebuildLineGroups(IEntryRoute[] routes)
-    {
-        HandOffAllLines(); // what was formatted for the old destinations goes to them
-        var byLevel = new SortedDictionary<int, List<SinkWorker>>();
-        foreach (var route in routes)
-        {
-            if (route is SinkSet set)
-            {
-                foreach (var worker in set.LineWorkers)
-                {
-                    var minimum = (int)worker.MinimumLevel;
-                    if (!byLevel.TryGetValue(minimum, out var list))
-                    {
-                        byLevel[minimum] = list = [];
-                    }
-
-                    list.Add(worker);
-                }
-            }
-        }
-
-        _lineGroups = [.. byLevel.Select(p => new LineGroup(p.Key, [.. p.Value]))];
-        _routesSeen = routes;
-    }
-
     /// <summary>Switches to the current routes and completes the <see cref="SetRoutes"/> calls they include.</summary>
     private void TakeUpRoutes()
     {
-        IEntryRoute[] routes;
-        long version;
+        RouteTable table;
         lock (_routeWaiters)
         {
-            routes = _routes;
-            version = _routesVersion;
+            table = _table;
         }
 
-        RebuildLineGroups(routes);
-        CompleteRouteWaiters(version);
+        _tableSeen?.HandOffAll(); // what was formatted for the old destinations goes to them
+        _tableSeen = table;
+        CompleteRouteWaiters(table.Version);
     }
 
     private void CompleteRouteWaiters(long version)
@@ -644,7 +325,7 @@ internal sealed class LogPipeline : IAsyncDisposable
 
         // Every item below the dequeue position has been dispatched (or dropped by a producer) once we get here,
         // because this thread is the only one that dispatches and it has finished the items it took.
-        var watermark = _ring.DequeuedCount;
+        var watermark = _queue.DequeuedCount;
         var remaining = 0;
         var count = _flushRequests.Count;
         for (var i = 0; i < count && _flushRequests.TryDequeue(out var request); i++)
@@ -672,10 +353,10 @@ internal sealed class LogPipeline : IAsyncDisposable
         }
 
         _lastReportTimestamp = now;
-        var dropped = Volatile.Read(ref _droppedNewest) + Volatile.Read(ref _droppedOldest) + Volatile.Read(ref _droppedShutdown) + Volatile.Read(ref _droppedStragglers);
+        var dropped = _queue.DroppedNewest + _queue.DroppedOldest + Volatile.Read(ref _droppedShutdown) + Volatile.Read(ref _droppedStragglers);
         if (dropped != _lastReportedDrops)
         {
-            SelfLog.Report($"{dropped - _lastReportedDrops} log entries dropped since the last report ({dropped} in total): the queue of {_ring.Capacity} was full or the pipeline was shutting down.");
+            SelfLog.Report($"{dropped - _lastReportedDrops} log entries dropped since the last report ({dropped} in total): the queue of {_queue.Capacity} was full or the pipeline was shutting down.");
             _lastReportedDrops = dropped;
         }
     }
@@ -711,62 +392,21 @@ internal sealed class LogPipeline : IAsyncDisposable
         }
 
         // Producers that raced with shutdown may have left entries behind: count them, never lose them silently.
-        while (_ring.TryDequeue(out var straggler))
+        while (_queue.TryTake(out var straggler))
         {
             Interlocked.Increment(ref _droppedStragglers);
             straggler.Return();
         }
 
-        var workers = new List<SinkWorker>();
-        foreach (var route in _routes)
-        {
-            route.CollectWorkers(workers);
-        }
-
+        var workers = _table.Workers;
         left = timeout - Stopwatch.GetElapsedTime(started);
-        var stops = new Task[workers.Count];
-        for (var i = 0; i < workers.Count; i++)
+        var stops = new Task[workers.Length];
+        for (var i = 0; i < workers.Length; i++)
         {
             stops[i] = workers[i].StopAsync(left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1)).AsTask();
         }
 
         await Task.WhenAll(stops).ConfigureAwait(false);
         ReportDrops(force: true);
-    }
-
-    private sealed class StrongBox
-    {
-        public long Value;
-    }
-
-    /// <summary>Lines-mode destinations sharing a minimum level, and the chunk being filled for them.</summary>
-    private sealed class LineGroup(int minimumLevel, SinkWorker[] workers)
-    {
-        public int MinimumLevel { get; } = minimumLevel;
-
-        public Utf8Chunk? Current { get; set; }
-
-        /// <summary>Queues the current chunk at every destination of the group (one reference each).</summary>
-        public void HandOff()
-        {
-            var chunk = Current;
-            if (chunk is null)
-            {
-                return;
-            }
-
-            Current = null;
-            if (chunk.Count == 0)
-            {
-                chunk.Release();
-                return;
-            }
-
-            chunk.AddReferences(workers.Length - 1);
-            foreach (var worker in workers)
-            {
-                worker.PostLines(chunk);
-            }
-        }
     }
 }

@@ -56,7 +56,7 @@ internal sealed class CompiledFilter
 
     public string Id { get; }
 
-    public bool Matches(LogEntry entry)
+    public bool Matches(LogEntryView entry)
     {
         if ((_levelMask & (1 << ((int)entry.Level & 7))) == 0)
         {
@@ -73,7 +73,7 @@ internal sealed class CompiledFilter
             return false;
         }
 
-        var ticks = entry.Timestamp.UtcTicks;
+        var ticks = entry.TimestampTicks;
         if (ticks < _fromTicks || ticks >= _toTicks)
         {
             return false;
@@ -95,11 +95,11 @@ internal sealed class CompiledFilter
         return true;
     }
 
-    private bool MatchesKeywords(string message)
+    private bool MatchesKeywords(ReadOnlySpan<char> message)
     {
         foreach (var keyword in _keywords)
         {
-            var found = message.Contains(keyword, StringComparison.OrdinalIgnoreCase);
+            var found = message.Contains(keyword.AsSpan(), StringComparison.OrdinalIgnoreCase);
             if (found && !_allKeywords)
             {
                 return true;
@@ -114,7 +114,7 @@ internal sealed class CompiledFilter
         return _allKeywords;
     }
 
-    private static bool MatchesProperty(LogEntry entry, PropertyCondition condition)
+    private static bool MatchesProperty(LogEntryView entry, PropertyCondition condition)
     {
         var (field, key, expected) = condition;
         if (field != Field.None)
@@ -123,13 +123,11 @@ internal sealed class CompiledFilter
             return value is not null && (expected is null || string.Equals(value, expected, StringComparison.Ordinal));
         }
 
-        var properties = entry.Properties;
-        for (var i = 0; i < properties.Count; i++)
+        for (var i = 0; i < entry.PropertyCount; i++)
         {
-            var property = properties[i];
-            if (string.Equals(property.Key, key, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(entry.GetPropertyName(i), key, StringComparison.OrdinalIgnoreCase))
             {
-                return expected is null || ValueEquals(property.Value, expected);
+                return expected is null || ValueEquals(entry.GetPropertyValue(i), expected);
             }
         }
 
@@ -156,7 +154,7 @@ internal sealed class CompiledFilter
         _ => Field.None,
     };
 
-    private static string? ReadField(LogEntry entry, Field field) => field switch
+    private static string? ReadField(LogEntryView entry, Field field) => field switch
     {
         Field.CorrelationId => entry.CorrelationId,
         Field.RequestId => entry.RequestId,
@@ -166,8 +164,8 @@ internal sealed class CompiledFilter
         Field.TraceId => entry.TraceId,
         Field.SpanId => entry.SpanId,
         Field.Category => entry.Category,
-        Field.Provider => entry.Routing?.Provider,
-        Field.Fallback => entry.Routing?.Fallback,
+        Field.Provider => entry.Provider,
+        Field.Fallback => entry.Fallback,
         _ => null,
     };
 

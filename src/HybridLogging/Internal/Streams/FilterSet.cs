@@ -15,7 +15,7 @@ internal sealed class FilterSet
         return compiled.Length == 0 ? PassAll : new FilterSet(compiled);
     }
 
-    public bool Matches(LogEntry entry)
+    public bool Matches(LogEntryView entry)
     {
         var filters = _filters;
         if (filters.Length == 0)

@@ -7,6 +7,8 @@ internal sealed class RecentBuffer(int capacity)
     private readonly Lock _lock = new();
     private long _count;
 
+    public int Capacity => _items.Length;
+
     public void Add(LogEntry entry)
     {
         if (_items.Length == 0)

@@ -13,6 +13,9 @@ internal sealed class StreamRuntime(LogStreamConfig config, FilterSet gate, Dest
 
     public RecentBuffer Recent { get; } = recent;
 
+    /// <summary>Subscribers to this stream (set when the route table is built).</summary>
+    public LogSubscription[] Subscribers { get; set; } = [];
+
     /// <summary>Shared by every version of the stream, so updates keep the totals.</summary>
     public StreamCounters Counters { get; } = counters;
 }

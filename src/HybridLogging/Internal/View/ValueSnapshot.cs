@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Text;
+using HybridLogging.Internal.Redaction;
 
 namespace HybridLogging.Internal;
 
@@ -24,7 +25,7 @@ internal static class ValueSnapshot
             case null:
                 return null;
             case string s:
-                return Sanitize(s, limits.MaxStringLength);
+                return RedactValues(Sanitize(s, limits.MaxStringLength), limits);
             case bool or int or long or double or float or decimal or short or ushort or uint or ulong or byte or sbyte
                 or DateTime or DateTimeOffset or TimeSpan or Guid:
                 return value;
@@ -56,8 +57,12 @@ internal static class ValueSnapshot
             return $"[enumeration failed: {ex.GetType().Name}]";
         }
 
-        return SafeToString(value, limits.MaxStringLength);
+        return RedactValues(SafeToString(value, limits.MaxStringLength), limits);
     }
+
+    /// <summary>Replaces secret-looking values (bearer tokens, keys, card numbers, ...) in a string; the same instance when clean.</summary>
+    public static string RedactValues(string text, in Limits limits) =>
+        limits.SecretValues is { } patterns && patterns.ContainsSecret(text) ? patterns.Redact(text) : text;
 
     public static string SafeToString(object value, int maxLength)
     {
@@ -114,6 +119,18 @@ internal static class ValueSnapshot
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>Replaces lone surrogates with U+FFFD in place (text cut at a limit may end inside a pair).</summary>
+    public static void RepairSurrogates(Span<char> text)
+    {
+        var bad = FindLoneSurrogate(text);
+        while (bad >= 0)
+        {
+            text[bad] = '\uFFFD';
+            var next = FindLoneSurrogate(text[(bad + 1)..]);
+            bad = next < 0 ? -1 : bad + 1 + next;
+        }
     }
 
     /// <summary>Index of the first UTF-16 surrogate without its pair, or -1.</summary>
@@ -239,6 +256,8 @@ internal static class ValueSnapshot
         {
             if (list.Count == limits.MaxItems)
             {
+                // The cut is visible: a reader must not take the first items for the whole sequence.
+                list.Add(TruncatedMarker);
                 break;
             }
 
@@ -252,5 +271,6 @@ internal static class ValueSnapshot
     /// <param name="MaxDepth">Deepest nesting kept.</param>
     /// <param name="MaxItems">Most items kept per collection.</param>
     /// <param name="IsRedacted">Whether a (nested) key names a secret; null redacts nothing.</param>
-    internal readonly record struct Limits(int MaxStringLength, int MaxDepth, int MaxItems, Func<string, bool>? IsRedacted = null);
+    /// <param name="SecretValues">Secret-looking values replaced in strings; null replaces none.</param>
+    internal readonly record struct Limits(int MaxStringLength, int MaxDepth, int MaxItems, Func<string, bool>? IsRedacted = null, SecretPatterns? SecretValues = null);
 }
