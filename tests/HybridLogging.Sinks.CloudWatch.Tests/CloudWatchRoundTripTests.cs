@@ -98,8 +98,7 @@ public sealed class CloudWatchRoundTripTests(ITestOutputHelper output)
             await provider.FlushAsync(Ct);
             var stats = Stats(provider);
             Assert.Equal(3, stats.Written);
-            // The "truncated" counter is checked on the record path (CloudWatchSinkBatchTests): the core's bridge from
-            // entry batches (IFormattedLogSink.WriteBatchAsync) does not carry sink counters into SinkStats yet.
+            Assert.Equal(2, stats.Counters["truncated"]);
         }
 
         var events = await reader.EventsAsync("/tests/app", "fixed", Ct);

@@ -39,7 +39,7 @@ internal sealed class CloudWatchLogsSink : IFormattedLogSink, ISupportsRetention
             options.Environment ?? DefaultEnvironment(),
             options.StreamPerSource ? null : options.SourceName ?? DefaultSourceName());
         _planner = new PutPlanner(template, options.MaxEventSizeBytes, options.MaxEventsPerRequest, options.MaxRequestBytes);
-        var reporter = new SinkReporter(name, _time);
+        var reporter = new SinkReporter(name);
         _resources = new LogResources(client, options, reporter);
         _auth = new AuthBackoff(_time, reporter);
         _sender = new PutSender(client, _resources, _auth, reporter);

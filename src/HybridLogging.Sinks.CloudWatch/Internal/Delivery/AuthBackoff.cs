@@ -57,7 +57,7 @@ internal sealed class AuthBackoff(TimeProvider time, SinkReporter reporter)
 
         if (report)
         {
-            reporter.ReportNow($"AWS refused the credentials or the call ({error.ErrorCode}, HTTP {(int)error.StatusCode}): {error.ServiceMessage ?? error.Message} " +
+            reporter.Report("auth", $"AWS refused the credentials or the call ({error.ErrorCode}, HTTP {(int)error.StatusCode}): {error.ServiceMessage ?? error.Message} " +
                 "Check the credential chain (environment, profile, role) and that the identity may call logs:PutLogEvents, logs:CreateLogStream and logs:CreateLogGroup. " +
                 "Entries are retried with backoff; this is reported once until calls succeed.");
         }
@@ -75,7 +75,7 @@ internal sealed class AuthBackoff(TimeProvider time, SinkReporter reporter)
 
         if (recovered)
         {
-            reporter.ReportNow("calls are accepted again after authentication errors.");
+            reporter.Report("auth-recovered", "calls are accepted again after authentication errors.");
         }
     }
 }

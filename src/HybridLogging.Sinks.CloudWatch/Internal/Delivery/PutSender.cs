@@ -117,7 +117,7 @@ internal sealed class PutSender(ICloudWatchLogsClient client, LogResources resou
         }
         else
         {
-            reporter.Report("error:" + error.ErrorCode, error.Message);
+            reporter.Report("error", error.Message);
             call.Retry(start, count, "error");
         }
     }

@@ -1,29 +1,11 @@
-using System.Collections.Concurrent;
-
 namespace HybridLogging.Sinks.CloudWatch.Internal.Delivery;
 
 /// <summary>
-/// The sink's self-log: each kind of problem at most once a minute (a failing service must not flood the self-log), and
-/// an authentication problem once until calls succeed again.
+/// The sink's self-log messages, each under a fixed kind (<c>cloudwatch:{sink}:{problem}</c>) so the self-log's own
+/// rate limit collapses repeats of a failing service into one line and a count.
 /// </summary>
-internal sealed class SinkReporter(string sinkName, TimeProvider time)
+internal sealed class SinkReporter(string sinkName)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<string, long> _last = new(StringComparer.Ordinal);
-
-    public void Report(string kind, string message)
-    {
-        var now = time.GetTimestamp();
-        var last = _last.GetOrAdd(kind, long.MinValue);
-        if (last != long.MinValue && time.GetElapsedTime(last, now) < Interval)
-        {
-            return;
-        }
-
-        _last[kind] = now;
-        HybridSelfLog.Report($"CloudWatch sink '{sinkName}': {message}");
-    }
-
-    /// <summary>Reports without the rate limit (the caller already makes it once per episode).</summary>
-    public void ReportNow(string message) => HybridSelfLog.Report($"CloudWatch sink '{sinkName}': {message}");
+    public void Report(string problem, string message) =>
+        HybridSelfLog.Report($"cloudwatch:{sinkName}:{problem}", $"CloudWatch sink '{sinkName}': {message}");
 }
