@@ -12,7 +12,7 @@ namespace HybridLogging;
 /// <c>"Logging:HybridLogging:Sinks:cloud": { "Type": "CloudWatch", "LogGroupName": "/my-service", "Region": "eu-west-1" }</c>.
 /// Found through the assembly's <see cref="LogSinkFactoryAttribute"/>, so no registration code is needed.
 /// </summary>
-public sealed class CloudWatchSinkFactory : ILogSinkFactory
+public sealed class CloudWatchSinkFactory : IValidatingLogSinkFactory
 {
     /// <inheritdoc />
     public string Type => "CloudWatch";
@@ -23,8 +23,7 @@ public sealed class CloudWatchSinkFactory : ILogSinkFactory
     public ILogSink Create(LogSinkContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var options = new CloudWatchSinkOptions();
-        context.Configuration.Bind(options);
+        var options = Bind(context);
         var errors = options.Validate(context.Name);
         if (errors.Count > 0)
         {
@@ -32,5 +31,19 @@ public sealed class CloudWatchSinkFactory : ILogSinkFactory
         }
 
         return CloudWatchLogsSink.Create(context.Name, options, context.Services.GetService<TimeProvider>());
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Validate(LogSinkContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Bind(context).Validate(context.Name);
+    }
+
+    private static CloudWatchSinkOptions Bind(LogSinkContext context)
+    {
+        var options = new CloudWatchSinkOptions();
+        context.Configuration.Bind(options);
+        return options;
     }
 }

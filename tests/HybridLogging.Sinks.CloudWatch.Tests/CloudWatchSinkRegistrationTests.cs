@@ -100,6 +100,21 @@ public sealed class CloudWatchSinkRegistrationTests
         Assert.Contains(failures, f => f.Contains("ServiceUrl must be an absolute http or https URL", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Factory_validates_a_section_without_opening_anything()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["LogGroupName"] = "no spaces allowed",
+            ["RetentionDays"] = "8",
+        }).Build();
+
+        var errors = new CloudWatchSinkFactory().Validate(new LogSinkContext("cloud", configuration, new ServiceCollection().BuildServiceProvider()));
+
+        Assert.Equal(2, errors.Count);
+        Assert.All(errors, e => Assert.StartsWith("CloudWatch sink 'cloud': ", e, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("", "is required.")]
     [InlineData("a:b", "must not contain ':' or '*'")]
@@ -132,6 +147,24 @@ public sealed class CloudWatchSinkRegistrationTests
         Assert.Contains("Region (CloudWatch sink 'cloud')", error.Message, StringComparison.Ordinal);
         Assert.Contains("AWS_REGION", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Options_and_sink_never_print_credentials()
+    {
+        var options = Emulated.Options(new Uri("http://127.0.0.1:9/"));
+        var sink = CloudWatchLogsSink.Create("cloud", options);
+
+        Assert.DoesNotContain(CloudWatchLogsEmulator.SecretKey, sink.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(CloudWatchLogsEmulator.SecretKey, options.ToString()!, StringComparison.Ordinal);
+        Assert.DoesNotContain(CloudWatchLogsEmulator.SecretKey, HybridLogging.Aws.AwsEnvironment.ResolveCredentials(null).ToString()!, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Configuration-declared destination with credentials from the standard chain. Runs alone: it sets the process's AWS credential variables.</summary>
+[Collection(SelfLogCollection.Name)]
+public sealed class CloudWatchConfigurationChainTests
+{
+    private CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Destination_declared_in_appsettings_sends_entries_with_credentials_from_the_standard_chain()
@@ -175,16 +208,5 @@ public sealed class CloudWatchSinkRegistrationTests
             Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", null);
             Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", null);
         }
-    }
-
-    [Fact]
-    public void Options_and_sink_never_print_credentials()
-    {
-        var options = Emulated.Options(new Uri("http://127.0.0.1:9/"));
-        var sink = CloudWatchLogsSink.Create("cloud", options);
-
-        Assert.DoesNotContain(CloudWatchLogsEmulator.SecretKey, sink.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain(CloudWatchLogsEmulator.SecretKey, options.ToString()!, StringComparison.Ordinal);
-        Assert.DoesNotContain(CloudWatchLogsEmulator.SecretKey, HybridLogging.Aws.AwsEnvironment.ResolveCredentials(null).ToString()!, StringComparison.Ordinal);
     }
 }
