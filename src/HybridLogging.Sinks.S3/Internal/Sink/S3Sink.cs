@@ -34,6 +34,7 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
     private long _sequence;
     private long _bytesWritten;
     private long _objects;
+    private long _multipartObjects;
     private long _entriesNotStored;
     private long _abortedUploads;
     private int _disposed;
@@ -57,6 +58,12 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
 
     /// <summary>Objects stored.</summary>
     internal long ObjectsStored => Volatile.Read(ref _objects);
+
+    /// <summary>Objects stored with a multipart upload.</summary>
+    internal long MultipartObjectsStored => Volatile.Read(ref _multipartObjects);
+
+    /// <summary>Record writes handed back to the pipeline because their object could not be stored.</summary>
+    internal long EntriesNotStored => Volatile.Read(ref _entriesNotStored);
 
     public async ValueTask WriteAsync(LogRecordBatch batch, CancellationToken cancellationToken)
     {
@@ -207,7 +214,11 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
 
                 result = await _store.CompleteAsync(attempt.Key, attempt.Token, uploadId, parts!, cancellationToken).ConfigureAwait(false);
                 uploadId = null; // completed, or aborted by CompleteAsync when the key was taken
-                counts.Multipart += result == StoreResult.Stored ? 1 : 0;
+                if (result == StoreResult.Stored)
+                {
+                    counts.Multipart++;
+                    Interlocked.Increment(ref _multipartObjects);
+                }
             }
 
             if (result == StoreResult.Stored)
