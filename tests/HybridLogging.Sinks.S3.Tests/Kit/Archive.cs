@@ -48,14 +48,15 @@ public static class Archive
 
     private static string Decode(string key, byte[] bytes)
     {
-        if (key.EndsWith(".gz", StringComparison.Ordinal))
+        // By content, not only by name: a test may plant a plain object under a .gz key.
+        if (key.EndsWith(".gz", StringComparison.Ordinal) && bytes is [0x1f, 0x8b, ..])
         {
             using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
             using var reader = new StreamReader(gzip, Encoding.UTF8);
             return reader.ReadToEnd();
         }
 
-        if (key.EndsWith(".zst", StringComparison.Ordinal))
+        if (key.EndsWith(".zst", StringComparison.Ordinal) && bytes is [0x28, 0xb5, 0x2f, 0xfd, ..])
         {
             using var zstd = new ZstdSharp.DecompressionStream(new MemoryStream(bytes));
             using var reader = new StreamReader(zstd, Encoding.UTF8);

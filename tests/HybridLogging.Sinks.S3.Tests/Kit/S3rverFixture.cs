@@ -50,7 +50,8 @@ public sealed class S3rverFixture : IAsyncLifetime
     /// <summary>Creates an empty bucket with a name unique to this run.</summary>
     public async Task<string> CreateBucketAsync(CancellationToken cancellationToken)
     {
-        var name = $"t{Environment.ProcessId}-{Interlocked.Increment(ref _buckets)}-{Guid.NewGuid():N}"[..40].ToLowerInvariant();
+        var name = $"t{Environment.ProcessId}-{Interlocked.Increment(ref _buckets)}-{Guid.NewGuid():N}";
+        name = name[..Math.Min(name.Length, 48)];
         using var client = Client();
         await client.PutBucketAsync(new PutBucketRequest { BucketName = name }, cancellationToken);
         return name;
