@@ -56,6 +56,9 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
     /// <summary>Compressed bytes of the objects stored.</summary>
     public long BytesWritten => Volatile.Read(ref _bytesWritten);
 
+    /// <summary>The settings in use (a copy).</summary>
+    internal S3SinkOptions Options => _options;
+
     /// <summary>Objects stored.</summary>
     internal long ObjectsStored => Volatile.Read(ref _objects);
 
