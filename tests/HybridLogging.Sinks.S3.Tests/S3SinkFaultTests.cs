@@ -207,5 +207,49 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
         Assert.Equal(LogRecordOutcome.Retry, batch.GetOutcome(0));
     }
 
+    [Fact]
+    public async Task Multipart_object_whose_key_is_taken_at_completion_is_aborted_and_written_under_the_next_key()
+    {
+        var bucket = await s3.CreateBucketAsync(Ct);
+        using var direct = s3.Client();
+        using var viaProxy = S3rverFixture.Client(_proxy.BaseUri);
+        var taken = TestSinks.Key(Some.Time, 1).Replace(".gz", string.Empty, StringComparison.Ordinal);
+        await direct.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = bucket, Key = taken, ContentBody = "theirs", UseChunkEncoding = false }, Ct);
+        await using var sink = TestSinks.Create(viaProxy, bucket, o => o.Compression = S3Compression.None);
+
+        var batch = Some.Batch(0, 6_000, padding: 1000);
+        await sink.WriteAsync(batch, Ct);
+
+        var objects = (await Archive.ReadAsync(direct, bucket, Ct)).ToDictionary(o => o.Key);
+        Assert.Equal(["theirs"], objects[taken].Lines);
+        Assert.Equal(Enumerable.Range(0, 6_000), objects[taken.Replace("000001", "000002", StringComparison.Ordinal)].Entries.Select(Index));
+        Assert.Single(_proxy.Requests, r => r.IsAbort);
+        Assert.Equal(2, _proxy.Requests.Count(r => r.IsComplete));
+        Assert.Equal(LogRecordOutcome.Written, batch.GetOutcome(5_999));
+        Assert.Equal(1, sink.MultipartObjectsStored);
+    }
+
+    [Fact]
+    public async Task Multipart_completion_whose_response_is_lost_is_recognised_as_stored()
+    {
+        var bucket = await s3.CreateBucketAsync(Ct);
+        using var direct = s3.Client();
+        using var viaProxy = S3rverFixture.Client(_proxy.BaseUri);
+        var completes = 0;
+        _proxy.Faults = r => r.IsComplete && Interlocked.Increment(ref completes) == 1 ? ProxyFault.ResetAfterForward : ProxyFault.None;
+        await using var sink = TestSinks.Create(viaProxy, bucket, o => o.Compression = S3Compression.None);
+
+        var batch = Some.Batch(0, 6_000, padding: 1000);
+        await sink.WriteAsync(batch, Ct);
+
+        var stored = Assert.Single(await Archive.ReadAsync(direct, bucket, Ct));
+        Assert.Equal(Enumerable.Range(0, 6_000), stored.Entries.Select(Index));
+        Assert.Equal(LogRecordOutcome.Written, batch.GetOutcome(0));
+        Assert.DoesNotContain(_proxy.Requests, r => r.IsAbort);
+        var parts = _proxy.Requests.Where(r => r.IsPartUpload).ToList();
+        Assert.Equal(2, parts.Count); // about 6.2 MiB: one full part and the rest
+        Assert.True(parts[0].Body.Length >= S3SinkOptions.MinPartSizeBytes, $"first part of {parts[0].Body.Length} bytes");
+    }
+
     private static int Index(JsonElement entry) => entry.GetProperty("properties").GetProperty("Index").GetInt32();
 }
