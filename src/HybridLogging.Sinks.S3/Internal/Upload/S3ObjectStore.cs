@@ -2,6 +2,8 @@ using System.Net;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Polly;
+using Polly.Retry;
 
 namespace HybridLogging.Sinks.S3.Internal.Upload;
 
@@ -28,12 +30,11 @@ internal sealed class S3ObjectStore
     /// <summary>User metadata key of the attempt token (sent as <c>x-amz-meta-hl-token</c>).</summary>
     public const string TokenMetadata = "hl-token";
 
-    // 409 ConditionalRequestConflict: a concurrent conditional write on the same key is in flight. S3 asks to retry.
-    private const int ConflictRetries = 5;
-
     private readonly IAmazonS3 _client;
+    private readonly ResiliencePipeline _conflicts;
     private readonly S3SinkOptions _options;
     private readonly string? _contentEncoding;
+    private long _conflictCount;
 
     public S3ObjectStore(IAmazonS3 client, S3SinkOptions options)
     {
@@ -45,41 +46,56 @@ internal sealed class S3ObjectStore
             S3Compression.Zstd => "zstd",
             _ => null,
         };
+
+        // 409 ConditionalRequestConflict: a concurrent conditional write on the same key was in flight; S3 asks to
+        // retry the request. A short, jittered retry here (the pipeline's backoff is for whole batches).
+        _conflicts = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<AmazonS3Exception>(IsConflict),
+                MaxRetryAttempts = 5,
+                Delay = TimeSpan.FromMilliseconds(50),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                OnRetry = _ =>
+                {
+                    Interlocked.Increment(ref _conflictCount);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
     }
 
     /// <summary>409 conflicts retried so far (a counter for the sink's statistics).</summary>
-    public long Conflicts { get; private set; }
+    public long Conflicts => Interlocked.Read(ref _conflictCount);
 
     public async Task<StoreResult> PutAsync(string key, string token, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
+        try
         {
-            var request = new PutObjectRequest
-            {
-                BucketName = _options.BucketName,
-                Key = key,
-                InputStream = AsStream(body),
-                ContentType = _options.ContentType,
-                UseChunkEncoding = _options.UseChunkEncoding,
-                IfNoneMatch = _options.UseConditionalWrites ? "*" : null,
-            };
-            Describe(request.Headers, request.Metadata, token);
-            request.TagSet = Tags();
-            ApplyEncryption(request);
-            try
-            {
-                await _client.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
-                return StoreResult.Stored;
-            }
-            catch (AmazonS3Exception ex) when (IsConflict(ex) && attempt < ConflictRetries)
-            {
-                Conflicts++;
-                await Task.Delay(ConflictDelay(attempt), cancellationToken).ConfigureAwait(false);
-            }
-            catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.PreconditionFailed)
-            {
-                return await OwnerAsync(key, token, cancellationToken).ConfigureAwait(false);
-            }
+            await _conflicts.ExecuteAsync(
+                async ct =>
+                {
+                    var request = new PutObjectRequest
+                    {
+                        BucketName = _options.BucketName,
+                        Key = key,
+                        InputStream = AsStream(body),
+                        ContentType = _options.ContentType,
+                        UseChunkEncoding = _options.UseChunkEncoding,
+                        IfNoneMatch = _options.UseConditionalWrites ? "*" : null,
+                        TagSet = Tags(),
+                    };
+                    Describe(request.Headers, request.Metadata, token);
+                    ApplyEncryption(request);
+                    await _client.PutObjectAsync(request, ct).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+            return StoreResult.Stored;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            return await OwnerAsync(key, token, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -122,11 +138,10 @@ internal sealed class S3ObjectStore
 
     public async Task<StoreResult> CompleteAsync(string key, string token, string uploadId, List<PartETag> parts, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
+        try
         {
-            try
-            {
-                await _client.CompleteMultipartUploadAsync(
+            await _conflicts.ExecuteAsync(
+                async ct => await _client.CompleteMultipartUploadAsync(
                     new CompleteMultipartUploadRequest
                     {
                         BucketName = _options.BucketName,
@@ -135,27 +150,22 @@ internal sealed class S3ObjectStore
                         PartETags = parts,
                         IfNoneMatch = _options.UseConditionalWrites ? "*" : null,
                     },
-                    cancellationToken).ConfigureAwait(false);
-                return StoreResult.Stored;
-            }
-            catch (AmazonS3Exception ex) when (IsConflict(ex) && attempt < ConflictRetries)
+                    ct).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+            return StoreResult.Stored;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.PreconditionFailed ||
+                                           (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode == "NoSuchUpload"))
+        {
+            // 412: the key exists. NoSuchUpload: an earlier try of this very call completed the upload and its
+            // response was lost. Either way the object's token says whose it is.
+            var owner = await OwnerAsync(key, token, cancellationToken).ConfigureAwait(false);
+            if (owner == StoreResult.KeyTaken)
             {
-                Conflicts++;
-                await Task.Delay(ConflictDelay(attempt), cancellationToken).ConfigureAwait(false);
+                await AbortAsync(key, uploadId).ConfigureAwait(false);
             }
-            catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.PreconditionFailed ||
-                                               (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode == "NoSuchUpload"))
-            {
-                // 412: the key exists. NoSuchUpload: an earlier try of this very call completed the upload and its
-                // response was lost. Either way the object's token says whose it is.
-                var owner = await OwnerAsync(key, token, cancellationToken).ConfigureAwait(false);
-                if (owner == StoreResult.KeyTaken)
-                {
-                    await AbortAsync(key, uploadId).ConfigureAwait(false);
-                }
 
-                return owner;
-            }
+            return owner;
         }
     }
 
@@ -213,8 +223,6 @@ internal sealed class S3ObjectStore
 
     private static bool IsConflict(AmazonS3Exception ex) =>
         ex.StatusCode == HttpStatusCode.Conflict && ex.ErrorCode == "ConditionalRequestConflict";
-
-    private static TimeSpan ConflictDelay(int attempt) => TimeSpan.FromMilliseconds(50 * (1 << attempt) + Random.Shared.Next(50));
 
     private static MemoryStream AsStream(ReadOnlyMemory<byte> body) =>
         System.Runtime.InteropServices.MemoryMarshal.TryGetArray(body, out var segment)
