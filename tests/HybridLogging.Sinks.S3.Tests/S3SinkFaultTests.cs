@@ -251,5 +251,38 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
         Assert.True(parts[0].Body.Length >= S3SinkOptions.MinPartSizeBytes, $"first part of {parts[0].Body.Length} bytes");
     }
 
+    [Fact]
+    public async Task Write_cancelled_during_a_multipart_upload_returns_promptly_aborts_it_and_hands_the_records_back()
+    {
+        var bucket = await s3.CreateBucketAsync(Ct);
+        using var direct = s3.Client();
+        using var viaProxy = S3rverFixture.Client(_proxy.BaseUri);
+        var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _proxy.Faults = r =>
+        {
+            if (!r.IsPartUpload)
+            {
+                return ProxyFault.None;
+            }
+
+            stalled.TrySetResult();
+            return ProxyFault.Hang;
+        };
+        await using var sink = TestSinks.Create(viaProxy, bucket, o => o.Compression = S3Compression.None);
+        using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var batch = Some.Batch(0, 6_000, padding: 1000);
+        var write = sink.WriteAsync(batch, shutdown.Token).AsTask();
+        await stalled.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await shutdown.CancelAsync();
+        await write.WaitAsync(TimeSpan.FromSeconds(15), Ct);
+
+        Assert.All(Enumerable.Range(0, 6_000), i => Assert.Equal(LogRecordOutcome.Retry, batch.GetOutcome(i)));
+        Assert.Equal("cancelled", batch.GetReason(0));
+        Assert.Single(_proxy.Requests, r => r.IsAbort);
+        Assert.Empty(await Archive.ReadAsync(direct, bucket, Ct));
+        Assert.Equal(6_000, sink.EntriesNotStored);
+    }
+
     private static int Index(JsonElement entry) => entry.GetProperty("properties").GetProperty("Index").GetInt32();
 }

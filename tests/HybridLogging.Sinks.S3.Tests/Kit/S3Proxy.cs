@@ -32,6 +32,9 @@ public enum ProxyFault
 
     /// <summary>Answer 403 AccessDenied without forwarding.</summary>
     AccessDenied,
+
+    /// <summary>Never answer: wait until the client gives up (a stalled network).</summary>
+    Hang,
 }
 
 /// <summary>A request as the proxy received it.</summary>
@@ -131,6 +134,17 @@ public sealed class S3Proxy : IAsyncDisposable
                 return;
             case ProxyFault.ResetBeforeForward:
                 context.Abort();
+                return;
+            case ProxyFault.Hang:
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The client gave up.
+                }
+
                 return;
         }
 
