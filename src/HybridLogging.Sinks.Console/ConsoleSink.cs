@@ -5,21 +5,21 @@ using Microsoft.Extensions.Logging;
 namespace HybridLogging.Sinks.Console;
 
 /// <summary>
-/// Writes batches to standard output (and, from <see cref="ConsoleSinkOptions.StandardErrorFromLevel"/>, to standard
-/// error). Each batch is formatted into one pooled UTF-8 buffer per stream and written with a single write call,
-/// so the console is never the bottleneck it is with one <c>Console.WriteLine</c> per entry (dotnet/runtime#65264).
+/// Writes batches of formatted records to standard output (and, from <see cref="ConsoleSinkOptions.StandardErrorFromLevel"/>,
+/// to standard error): JSON lines (<see cref="JsonLogFormatter.Instance"/>) when output is redirected, text
+/// (<see cref="TextLogFormatter"/>, coloured on a terminal) otherwise. Each batch is one write call per stream, straight
+/// from the records' memory when they are adjacent, so the console is never the bottleneck it is with one
+/// <c>Console.WriteLine</c> per entry (dotnet/runtime#65264).
 /// </summary>
 /// <remarks>
 /// Register it with <c>options.AddConsole()</c>, or declare a sink with <c>"Type": "Console"</c> in configuration.
-/// The pipeline never calls <see cref="WriteBatchAsync"/> concurrently, which this type relies on.
+/// The pipeline never calls <see cref="WriteAsync"/> concurrently, which this type relies on.
 /// </remarks>
-public sealed class ConsoleSink : ILogSink, IReportsBytes
+public sealed class ConsoleSink : IFormattedLogSink, IReportsBytes
 {
     private readonly ConsoleSinkOptions _options;
     private readonly Stream _output;
     private readonly Stream _error;
-    private readonly LogEntryFormatter _outputFormatter;
-    private readonly LogEntryFormatter _errorFormatter;
     private readonly PooledBufferWriter _outputBuffer = new();
     private readonly PooledBufferWriter _errorBuffer = new();
     private long _bytesWritten;
@@ -52,51 +52,85 @@ public sealed class ConsoleSink : ILogSink, IReportsBytes
         _output = target.Output;
         _error = target.Error;
         Format = _options.Format ?? (target.OutputIsTerminal ? LogFormat.Text : LogFormat.Json);
-        _outputFormatter = CreateFormatter(Format, _options.UseColors && target.OutputIsTerminal);
-        _errorFormatter = _options.StandardErrorFromLevel == LogLevel.None
-            ? _outputFormatter
-            : CreateFormatter(Format, _options.UseColors && target.ErrorIsTerminal);
+
+        // One formatter for both streams (each record is formatted once): colours only when every stream written is a
+        // terminal, so a redirected standard error never collects escape codes.
+        var colors = _options.UseColors && target.OutputIsTerminal
+            && (_options.StandardErrorFromLevel == LogLevel.None || target.ErrorIsTerminal);
+        Formatter = Format == LogFormat.Text ? new TextLogFormatter { UseColors = colors } : JsonLogFormatter.Instance;
     }
 
     /// <summary>The format in use (resolved from <see cref="ConsoleSinkOptions.Format"/> at construction).</summary>
     public LogFormat Format { get; }
 
+    /// <summary>
+    /// <see cref="JsonLogFormatter.Instance"/> for <see cref="LogFormat.Json"/>; for <see cref="LogFormat.Text"/> a
+    /// <see cref="TextLogFormatter"/>, with colours when <see cref="ConsoleSinkOptions.UseColors"/> is set and every
+    /// stream written to is a terminal.
+    /// </summary>
+    public LogEntryFormatter Formatter { get; }
+
     /// <inheritdoc />
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
     /// <inheritdoc />
-    public async ValueTask WriteBatchAsync(IReadOnlyList<LogEntry> batch, CancellationToken cancellationToken)
+    /// <remarks>
+    /// One write per stream. When standard output was written but standard error then failed, the standard error
+    /// records are marked for retry (<c>stderr</c>) so the others are not written twice; any other failure throws.
+    /// </remarks>
+    public async ValueTask WriteAsync(LogRecordBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
         var errorFrom = _options.StandardErrorFromLevel;
-        _outputBuffer.Reset();
-        _errorBuffer.Reset();
-        try
+        var toError = 0;
+        if (errorFrom != LogLevel.None)
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                var entry = batch[i];
-                if (entry.Level >= errorFrom && errorFrom != LogLevel.None)
+                if (batch[i].Level >= errorFrom)
                 {
-                    _errorFormatter.Write(entry, _errorBuffer);
-                }
-                else
-                {
-                    _outputFormatter.Write(entry, _outputBuffer);
+                    toError++;
                 }
             }
+        }
 
-            // One write per stream per batch. The batch list is not touched after this point.
-            if (_outputBuffer.WrittenCount > 0)
+        try
+        {
+            if (toError == 0 || toError == batch.Count)
             {
-                await _output.WriteAsync(_outputBuffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-                Interlocked.Add(ref _bytesWritten, _outputBuffer.WrittenCount);
+                await WriteAllAsync(toError == 0 ? _output : _error, batch, cancellationToken).ConfigureAwait(false);
+                return;
             }
 
-            if (_errorBuffer.WrittenCount > 0)
+            // Mixed levels: each stream gets its records, in order, copied into its buffer.
+            for (var i = 0; i < batch.Count; i++)
             {
-                await _error.WriteAsync(_errorBuffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-                Interlocked.Add(ref _bytesWritten, _errorBuffer.WrittenCount);
+                var record = batch[i];
+                var buffer = record.Level >= errorFrom ? _errorBuffer : _outputBuffer;
+                record.Bytes.Span.CopyTo(buffer.GetSpan(record.Bytes.Length));
+                buffer.Advance(record.Bytes.Length);
+            }
+
+            await WriteToAsync(_output, _outputBuffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await WriteToAsync(_error, _errorBuffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException)
+            {
+                HybridSelfLog.Report($"Console sink: writing to standard error failed: {ex.Message}");
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    if (batch[i].Level >= errorFrom)
+                    {
+                        batch.Retry(i, "stderr");
+                    }
+                }
             }
         }
         finally
@@ -132,6 +166,33 @@ public sealed class ConsoleSink : ILogSink, IReportsBytes
         _errorBuffer.Dispose();
     }
 
-    private static LogEntryFormatter CreateFormatter(LogFormat format, bool colors) =>
-        format == LogFormat.Text ? new TextLogFormatter { UseColors = colors } : new JsonLogFormatter();
+    /// <summary>Writes every record of the batch to <paramref name="stream"/> in one call.</summary>
+    private ValueTask WriteAllAsync(Stream stream, LogRecordBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.SegmentCount == 1)
+        {
+            // The usual case: the records are adjacent in the pipeline's memory and go out without a copy.
+            return WriteToAsync(stream, batch.GetSegment(0).Bytes, cancellationToken);
+        }
+
+        for (var s = 0; s < batch.SegmentCount; s++)
+        {
+            var bytes = batch.GetSegment(s).Bytes.Span;
+            bytes.CopyTo(_outputBuffer.GetSpan(bytes.Length));
+            _outputBuffer.Advance(bytes.Length);
+        }
+
+        return WriteToAsync(stream, _outputBuffer.WrittenMemory, cancellationToken);
+    }
+
+    private async ValueTask WriteToAsync(Stream stream, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        if (bytes.IsEmpty)
+        {
+            return;
+        }
+
+        await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref _bytesWritten, bytes.Length);
+    }
 }

@@ -13,7 +13,8 @@ public sealed class ConsoleSinkOptions
 
     /// <summary>
     /// Whether text output colours the level with ANSI escape codes. Default true. Applies only to
-    /// <see cref="LogFormat.Text"/> written to a terminal; redirected output and JSON are never coloured.
+    /// <see cref="LogFormat.Text"/> when every stream written to is a terminal (standard output, and standard error when
+    /// <see cref="StandardErrorFromLevel"/> splits it off); redirected output and JSON are never coloured.
     /// </summary>
     public bool UseColors { get; set; } = true;
 

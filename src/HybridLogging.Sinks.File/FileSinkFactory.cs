@@ -12,7 +12,7 @@ namespace HybridLogging;
 /// <c>"Logging:HybridLogging:Sinks:files": { "Type": "File", "Path": "logs/app.json", "MaxFileSizeBytes": 52428800 }</c>.
 /// Found through the assembly's <see cref="LogSinkFactoryAttribute"/>, so no registration code is needed.
 /// </summary>
-public sealed class FileSinkFactory : ILogSinkFactory
+public sealed class FileSinkFactory : IValidatingLogSinkFactory
 {
     /// <inheritdoc />
     public string Type => "File";
@@ -21,6 +21,18 @@ public sealed class FileSinkFactory : ILogSinkFactory
     public ILogSink Create(LogSinkContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        return new FileSink(context.Name, Bind(context), context.Services.GetService<TimeProvider>());
+    }
+
+    /// <summary>Checks the settings (a reload refuses invalid ones before it replaces a working file destination); opens nothing.</summary>
+    public IReadOnlyList<string> Validate(LogSinkContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Bind(context).Validate(context.Name);
+    }
+
+    private static FileSinkOptions Bind(LogSinkContext context)
+    {
         var options = new FileSinkOptions();
         context.Configuration.Bind(options);
         if (context.CompressionEnabled)
@@ -29,6 +41,6 @@ public sealed class FileSinkFactory : ILogSinkFactory
             options.CompressRolledFiles = true;
         }
 
-        return new FileSink(context.Name, options, context.Services.GetService<TimeProvider>());
+        return options;
     }
 }

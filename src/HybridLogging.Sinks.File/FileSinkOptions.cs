@@ -6,7 +6,8 @@ namespace HybridLogging;
 /// </summary>
 /// <remarks>
 /// One file is written by exactly one sink: the sink holds an exclusive lock file <c>{Path}.lock</c> while it is open,
-/// and a second sink on the same path, in this process or another, is refused with an <see cref="IOException"/>.
+/// and records itself (process, host, sink) in <c>{Path}.lock.owner</c> (both removed again on a clean shutdown); a second
+/// sink on the same path, in this process or another, is refused with an <see cref="IOException"/> that names the holder.
 /// </remarks>
 public sealed class FileSinkOptions
 {
@@ -43,13 +44,18 @@ public sealed class FileSinkOptions
     /// </summary>
     public int RetainedFileCount { get; set; } = 5;
 
-    /// <summary>Buffer size of the file stream, in bytes; 0 disables buffering. Between 0 and 16 MiB. Default 64 KiB (65,536).</summary>
+    /// <summary>
+    /// Buffer size of the file stream, in bytes; 0 disables buffering. Every write of a batch's records is handed to the
+    /// operating system before they count as written, so the buffer holds nothing between writes. Between 0 and 16 MiB.
+    /// Default 64 KiB (65,536).
+    /// </summary>
     public int BufferSize { get; set; } = 64 * 1024;
 
     /// <summary>
-    /// How often buffered data is flushed to the operating system and to disk (fsync) when something was written;
-    /// <see cref="TimeSpan.Zero"/> disables the periodic flush (data still reaches disk on flush, roll, shutdown and when
-    /// the buffer fills). <see cref="ILogSink.FlushAsync"/> always flushes. At most one hour. Default 1 s.
+    /// How often written data is flushed to disk (fsync) when something was written (it reaches the operating system at
+    /// every write already); <see cref="TimeSpan.Zero"/> disables the periodic flush (data still reaches disk on flush,
+    /// roll and shutdown, and whenever the OS writes it back). <see cref="ILogSink.FlushAsync"/> always flushes. At most
+    /// one hour. Default 1 s.
     /// </summary>
     public TimeSpan FlushToDiskInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.CodeAnalysis;
-using System.Reflection;
 using HybridLogging.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,13 +18,13 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     private readonly ConcurrentDictionary<string, HybridLogger> _loggers = new(StringComparer.Ordinal);
     private readonly IServiceProvider _services;
     private readonly IConfiguration? _configuration;
-    private readonly ILogSinkFactory[] _factories;
     private readonly IDisposable? _reloadSubscription;
     private readonly HybridLoggingMetrics _metrics;
     private readonly object _reconfigureLock = new();
-    private readonly SinkSet _codeSinks;
-    private Dictionary<string, (string Fingerprint, SinkWorker Worker)> _configSinks = new(StringComparer.OrdinalIgnoreCase);
-    private IEntryRoute[] _extraRoutes = [];
+    private readonly SinkResolver _resolver;
+    private readonly ConfiguredSinks _configSinks;
+    private readonly SinkWorker[] _codeSinks = [];
+    private long _routesVersion;
     private HybridLoggingOptions _options;
     private int _disposed;
 
@@ -37,6 +35,11 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     }
 
     /// <summary>Creates the provider from the container (used by <c>AddHybridLogging</c>).</summary>
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A destination declared in configuration has settings its sink refuses, an unknown type, or cannot be opened
+    /// (unless its <see cref="SinkOptions.StartupFailure"/> is <see cref="SinkStartupFailure.Tolerate"/>).
+    /// </exception>
     [ActivatorUtilitiesConstructor]
     public HybridLoggerProvider(
         IOptionsMonitor<HybridLoggingOptions> options,
@@ -46,7 +49,6 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     {
         ArgumentNullException.ThrowIfNull(options);
         _services = services ?? EmptyServiceProvider.Instance;
-        _factories = factories?.ToArray() ?? [];
         _configuration = configuration?.Configuration;
         _options = options.CurrentValue;
         var errors = _options.Validate();
@@ -55,34 +57,66 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
             throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(HybridLoggingOptions), errors);
         }
 
-        Pipeline = new LogPipeline(_options);
-        var codeWorkers = new List<SinkWorker>();
-        foreach (var registration in _options.GetCodeSinks())
+        _resolver = new SinkResolver(_services, factories?.ToArray() ?? []);
+        _configSinks = new ConfiguredSinks(_resolver, reason => Reloads.Reject(ConfigurationReloader.Partial + reason));
+        var started = new List<SinkWorker>();
+        ConfiguredSinks.Plan? pending = null;
+        try
         {
-            if (!registration.Options.Enabled)
+            // Configured destinations are checked and opened before anything runs: one that cannot start fails start-up
+            // here, like the same sink added in code, unless it is tolerated.
+            var startErrors = new List<string>();
+            pending = _configSinks.Prepare(_options, _configuration, startErrors);
+            startErrors.AddRange(StreamDestinationCheck.Validate(_options.Streams, _resolver, _options));
+            if (startErrors.Count > 0)
             {
-                continue;
+                throw StartupFailed(startErrors);
             }
 
-            var sink = registration.Factory(_services);
-            codeWorkers.Add(new SinkWorker(registration.Name, sink, registration.Options.Clone(), _options, acceptLines: true));
+            foreach (var registration in _options.GetCodeSinks())
+            {
+                if (registration.Options.Enabled)
+                {
+                    var sink = registration.Factory(_services);
+                    started.Add(new SinkWorker(registration.Name, sink, registration.Options.Clone(), _options));
+                }
+            }
+
+            _codeSinks = [.. started];
+            Pipeline = new LogPipeline(_options);
+            _configSinks.Commit(pending, PublishRoutes, _options.ShutdownTimeout);
+            pending = null;
+            Streams = new LogStreamManager(this);
+            var streamErrors = Streams.ApplyConfiguration(_options.Streams);
+            if (streamErrors.Count > 0)
+            {
+                throw StartupFailed(streamErrors);
+            }
+
+            PublishRoutes();
+        }
+        catch
+        {
+            pending?.Abort();
+            StopAfterFailedStart(started);
+            throw;
         }
 
-        _codeSinks = new SinkSet([.. codeWorkers]);
-        ApplyConfigSinks(_options);
-        Streams = new LogStreamManager(this);
-        AddRoute(Streams);
-        Streams.ApplyConfiguration(_options.Streams);
         _metrics = new HybridLoggingMetrics(this);
-        _reloadSubscription = options.OnChange(Reload);
+        _reloadSubscription = _configuration is not null && _services.GetService<IOptionsFactory<HybridLoggingOptions>>() is { } factory
+            ? new ConfigurationReloader(_configuration, factory, _services.GetService<IConfiguration>(), Apply, Reloads, HasOtherChangeSources() ? options : null)
+            : options.OnChange(changed => ConfigurationReloader.ApplyAndReport(changed, Apply, Reloads));
     }
 
     internal LogPipeline Pipeline { get; }
 
     /// <summary>The stream manager: named streams with filters and destinations, queries and live subscriptions.</summary>
-    public LogStreamManager Streams { get; }
+    public LogStreamManager Streams { get; } = null!;
 
     internal IExternalScopeProvider? ScopeProvider { get; private set; }
+
+    /// <summary>Outcomes of configuration reloads.</summary>
+    internal ReloadCounters Reloads { get; } = new();
 
     internal bool IncludeScopes => Pipeline.Settings.IncludeScopes;
 
@@ -113,7 +147,13 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     public void Write(LogEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        Pipeline.Enqueue(new ReadyEntry { Ready = entry, Level = entry.Level });
+        Pipeline.Enqueue(new ReadyEntry
+        {
+            Ready = entry,
+            Level = entry.Level,
+            TimestampTicks = entry.Timestamp.UtcTicks,
+            Category = new CategoryState(entry.Category ?? string.Empty, entry.Source ?? string.Empty, 0, Pipeline.Settings),
+        });
     }
 
     /// <summary>
@@ -123,7 +163,11 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     public Task FlushAsync(CancellationToken cancellationToken = default) => Pipeline.FlushAsync(cancellationToken);
 
     /// <summary>Returns a snapshot of all counters.</summary>
-    public HybridLoggingStats GetStats() => Pipeline.GetStats();
+    public HybridLoggingStats GetStats()
+    {
+        var stats = Pipeline.GetStats([.. _configSinks.IncludeReplaced([.. AllWorkers().Select(w => w.GetStats())])]);
+        return stats.With(stats.Sinks, Reloads.Applied, Reloads.Rejected, Reloads.LastError);
+    }
 
     /// <summary>
     /// Applies a retention of <paramref name="days"/> days to every destination whose sink keeps logs for a time it
@@ -133,12 +177,7 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
     public async Task<int> UpdateRetentionPolicyAsync(int days, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
-        var workers = new List<SinkWorker>();
-        foreach (var route in Pipeline.Routes)
-        {
-            route.CollectWorkers(workers);
-        }
-
+        var workers = AllWorkers();
         var applied = 0;
         var errors = new List<Exception>();
         foreach (var worker in workers)
@@ -165,16 +204,6 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
         return applied;
     }
 
-    /// <summary>Adds a route after the provider's own sinks (used by the stream manager).</summary>
-    internal void AddRoute(IEntryRoute route)
-    {
-        lock (_reconfigureLock)
-        {
-            _extraRoutes = [.. _extraRoutes, route];
-            PublishRoutes();
-        }
-    }
-
     /// <summary>Drains within <see cref="HybridLoggingOptions.ShutdownTimeout"/>, then stops. Idempotent.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -187,6 +216,9 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
         await Pipeline.DisposeAsync().ConfigureAwait(false);
         await Streams.DisposeAsync().ConfigureAwait(false);
         _metrics.Dispose();
+
+        // Summaries of rate-limited self-log repeats still pending would otherwise be lost with the process.
+        SelfLog.Flush();
     }
 
     /// <summary>Drains and stops (called by <c>LoggerFactory.Dispose()</c>); blocks at most the shutdown timeout.</summary>
@@ -196,15 +228,32 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
         Task.Run(async () => await DisposeAsync().ConfigureAwait(false)).GetAwaiter().GetResult();
     }
 
-    private void Reload(HybridLoggingOptions options)
+    /// <summary>
+    /// Applies a reloaded configuration whole or not at all: nothing changes while anything it would change is invalid
+    /// (options, a configured destination's type or sink settings, an added destination that cannot open, a stream's
+    /// destinations). Returns whether it was applied and the problems found.
+    /// </summary>
+    private (bool Applied, IReadOnlyList<string> Errors) Apply(HybridLoggingOptions options)
     {
-        try
+        if (Volatile.Read(ref _disposed) != 0)
         {
-            var errors = options.Validate();
+            return (false, []);
+        }
+
+        var errors = new List<string>(options.Validate());
+        if (errors.Count > 0)
+        {
+            return (false, errors);
+        }
+
+        lock (_reconfigureLock)
+        {
+            var plan = _configSinks.Prepare(options, _configuration, errors);
+            errors.AddRange(StreamDestinationCheck.Validate(options.Streams, _resolver, options));
             if (errors.Count > 0)
             {
-                SelfLog.Report("Configuration reload ignored: " + string.Join(" ", errors));
-                return;
+                plan.Abort();
+                return (false, errors);
             }
 
             _options = options;
@@ -216,110 +265,66 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
                 logger.State = settings.ResolveCategory(logger.State.Category);
             }
 
-            ApplyConfigSinks(options);
-            Streams.ApplyConfiguration(options.Streams);
+            _configSinks.Commit(plan, PublishRoutes, options.ShutdownTimeout);
         }
-        catch (Exception ex)
-        {
-            SelfLog.Report($"Configuration reload failed: {ex}");
-        }
+
+        // A stream that still fails (its new destination cannot open) keeps its previous version.
+        return (true, Streams.ApplyConfiguration(options.Streams));
     }
 
-    private void ApplyConfigSinks(HybridLoggingOptions options)
+    /// <summary>
+    /// Compiles and publishes the dispatcher's route table from the provider's destinations, the streams, the subscribers
+    /// and the observers. The task completes once the dispatcher has handed what it formatted for the old table to its
+    /// destinations.
+    /// </summary>
+    internal Task PublishRoutes()
     {
         lock (_reconfigureLock)
         {
-            var next = new Dictionary<string, (string Fingerprint, SinkWorker Worker)>(StringComparer.OrdinalIgnoreCase);
-            var removed = new List<SinkWorker>();
-            var replaced = new List<(SinkWorker Old, TaskCompletionSource Stopped)>();
-            foreach (var (name, sinkOptions) in options.Sinks)
+            var destinations = new List<RouteDestination>();
+            var workers = new List<SinkWorker>();
+            foreach (var worker in _codeSinks.Concat(_configSinks.Workers))
             {
-                if (!sinkOptions.Enabled)
-                {
-                    continue;
-                }
-
-                var section = (IConfiguration?)_configuration?.GetSection("Sinks").GetSection(name) ?? EmptyConfiguration;
-                var fingerprint = Fingerprint(sinkOptions, section);
-                if (_configSinks.TryGetValue(name, out var existing) && existing.Fingerprint == fingerprint)
-                {
-                    next[name] = existing;
-                    continue;
-                }
-
-                try
-                {
-                    var type = sinkOptions.Type!;
-                    if (existing.Worker is null)
-                    {
-                        var sink = CreateSink(name, type, section, compression: false);
-                        next[name] = (fingerprint, new SinkWorker(name, sink, sinkOptions.Clone(), options, acceptLines: true));
-                    }
-                    else
-                    {
-                        // A changed destination: the replacement queues entries at once but opens its sink only after
-                        // the old one has written what it accepted and released its resources (a file's lock).
-                        var oldStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                        replaced.Add((existing.Worker, oldStopped));
-                        next[name] = (fingerprint, new SinkWorker(name, () => CreateSink(name, type, section, compression: false), sinkOptions.Clone(), options, null, oldStopped.Task));
-                    }
-                }
-                catch (Exception ex)
-                {
-                    SelfLog.Report($"Sink '{name}' could not be created: {ex.Message}");
-                    if (existing.Worker is not null)
-                    {
-                        next[name] = existing; // keep the working one
-                    }
-                }
+                destinations.Add(new RouteDestination(worker, -1, FilterSet.PassAll));
+                workers.Add(worker);
             }
 
-            foreach (var (name, old) in _configSinks)
+            var (streams, subscribers) = Streams?.Snapshot() ?? ([], []);
+            for (var i = 0; i < streams.Length; i++)
             {
-                if (!next.ContainsKey(name))
+                foreach (var destination in streams[i].Destinations)
                 {
-                    removed.Add(old.Worker);
+                    destinations.Add(new RouteDestination(destination.Worker, i, destination.Gate));
+                    workers.Add(destination.Worker);
                 }
+
+                workers.AddRange(streams[i].Counters.Snapshot().Retiring);
             }
 
-            _configSinks = next;
-            var applied = PublishRoutes();
-
-            foreach (var worker in removed)
-            {
-                // Flush what the old sink already accepted, then dispose it, off the reload thread.
-                _ = Task.Run(async () =>
-                {
-                    await WhenApplied(applied, options.ShutdownTimeout).ConfigureAwait(false);
-                    await worker.StopAsync(options.ShutdownTimeout).ConfigureAwait(false);
-                });
-            }
-
-            foreach (var (worker, stopped) in replaced)
-            {
-                _ = Task.Run(async () =>
-                {
-                    await WhenApplied(applied, options.ShutdownTimeout).ConfigureAwait(false);
-                    await worker.StopAsync(options.ShutdownTimeout).ConfigureAwait(false);
-                    stopped.TrySetResult();
-                });
-            }
+            var table = new RouteTable([.. workers], Streams, streams, subscribers, [.. _options.GetObservers()], [.. destinations], ++_routesVersion);
+            return Pipeline.SetRoutes(table);
         }
     }
 
-    /// <summary>Publishes the routes; the task completes once the dispatcher has handed lines formatted for the old ones to their destinations.</summary>
-    private Task PublishRoutes()
+    private SinkWorker[] AllWorkers()
     {
-        var configWorkers = _configSinks.Values.Select(v => v.Worker).ToArray();
-        IEntryRoute[] routes = [_codeSinks, new SinkSet(configWorkers), .. _extraRoutes];
-        return Pipeline.SetRoutes(routes);
+        var workers = new List<SinkWorker>(Pipeline.Routes.Workers);
+        if (Streams is not null)
+        {
+            var known = new HashSet<SinkWorker>(workers);
+            var streamWorkers = new List<SinkWorker>();
+            Streams.CollectWorkers(streamWorkers);
+            workers.AddRange(streamWorkers.Where(known.Add));
+        }
+
+        return [.. workers];
     }
 
     /// <summary>
     /// Waits (bounded) until the dispatcher uses the new routes before an old destination is stopped: lines it formatted
     /// for that destination may still be in its current chunk, and a stopped destination would count them as dropped.
     /// </summary>
-    private static async Task WhenApplied(Task applied, TimeSpan timeout)
+    internal static async Task WhenApplied(Task applied, TimeSpan timeout)
     {
         try
         {
@@ -331,58 +336,40 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
         }
     }
 
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Convention lookup of sink assemblies; AOT apps register sinks in code or through ILogSinkFactory services.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "The attribute's type carries DynamicallyAccessedMembers.")]
-    internal ILogSink CreateSink(string name, string type, IConfiguration section, bool compression)
+    /// <summary>Creates a sink through the factory of its type (used by the stream manager).</summary>
+    internal ILogSink CreateSink(string name, string type, IConfiguration section, bool compression) =>
+        _resolver.Create(name, type, section, compression, _options);
+
+    /// <summary>Whether the app registered change sources for the options besides <c>Logging:HybridLogging</c> (followed through the monitor).</summary>
+    private bool HasOtherChangeSources() =>
+        _services.GetService<IEnumerable<IOptionsChangeTokenSource<HybridLoggingOptions>>>()?
+            .Any(source => source is not LoggerProviderOptionsChangeTokenSource<HybridLoggingOptions, HybridLoggerProvider>) == true;
+
+    private static InvalidOperationException StartupFailed(IEnumerable<string> errors) => new(
+        "HybridLogging cannot start: " + string.Join(" ", errors) +
+        " Fix the settings under Logging:HybridLogging; a destination that is only unavailable (not misconfigured) can be started without by setting its \"StartupFailure\" to \"Tolerate\".");
+
+    private void StopAfterFailedStart(List<SinkWorker> started)
     {
-        var context = new LogSinkContext(name, section, _services) { CompressionEnabled = compression };
-        foreach (var factory in _factories.Concat(_options.GetSinkFactories()))
+        // Nothing may keep running after a failed start: the dispatcher, the destinations opened so far, the streams.
+        Task.Run(async () =>
         {
-            if (string.Equals(factory.Type, type, StringComparison.OrdinalIgnoreCase))
+            foreach (var worker in started)
             {
-                return factory.Create(context);
+                await worker.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
             }
-        }
 
-        // Convention: a sink package named HybridLogging.Sinks.{Type} marks its factory with [assembly: LogSinkFactory].
-        Assembly assembly;
-        try
-        {
-            assembly = Assembly.Load(new AssemblyName("HybridLogging.Sinks." + type));
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or FileLoadException or BadImageFormatException or ArgumentException)
-        {
-            throw new InvalidOperationException(
-                $"Sink '{name}' has Type '{type}', but no sink factory for it is registered and no assembly 'HybridLogging.Sinks.{type}' is referenced. Add the package HybridLogging.Sinks.{type}.", ex);
-        }
-
-        foreach (var attribute in assembly.GetCustomAttributes<LogSinkFactoryAttribute>())
-        {
-            if (Activator.CreateInstance(attribute.FactoryType) is ILogSinkFactory factory &&
-                string.Equals(factory.Type, type, StringComparison.OrdinalIgnoreCase))
+            if (Pipeline is not null)
             {
-                return factory.Create(context);
+                await Pipeline.DisposeAsync().ConfigureAwait(false);
             }
-        }
 
-        throw new InvalidOperationException($"Sink '{name}': assembly HybridLogging.Sinks.{type} has no [LogSinkFactory] for type '{type}'.");
+            if (Streams is not null)
+            {
+                await Streams.DisposeAsync().ConfigureAwait(false);
+            }
+        }).GetAwaiter().GetResult();
     }
-
-    private static string Fingerprint(SinkOptions options, IConfiguration section)
-    {
-        var parts = new List<string>
-        {
-            $"{options.Type}|{options.BatchSize}|{options.FlushInterval}|{options.QueueCapacity}|{options.FullMode}|{options.WriteTimeout}|{options.MaxRetries}|{options.RetryBaseDelay}|{options.MinimumLevel}",
-        };
-        foreach (var pair in section.AsEnumerable(makePathsRelative: true).OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            parts.Add(pair.Key + "=" + pair.Value);
-        }
-
-        return string.Join("\n", parts);
-    }
-
-    private static readonly IConfiguration EmptyConfiguration = new ConfigurationBuilder().Build();
 
     private sealed class StaticOptionsMonitor(HybridLoggingOptions value) : IOptionsMonitor<HybridLoggingOptions>
     {

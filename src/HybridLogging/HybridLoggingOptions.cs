@@ -4,7 +4,10 @@ namespace HybridLogging;
 
 /// <summary>
 /// Settings of the HybridLogging provider; bound from <c>Logging:HybridLogging</c> and reloaded live
-/// (levels, sources, mappings and configuration-declared sinks take effect on reload; queue sizes at start).
+/// (levels, sources, mappings, configuration-declared sinks and streams take effect on reload; queue sizes at start).
+/// A reload is applied whole or not at all: one that cannot be parsed, bound or validated (including its destinations'
+/// types and sink settings) keeps the last good configuration and is reported once
+/// (<see cref="HybridLoggingStats.RejectedReloads"/>).
 /// </summary>
 public sealed class HybridLoggingOptions
 {
@@ -67,19 +70,76 @@ public sealed class HybridLoggingOptions
     public int MaxProperties { get; set; } = 64;
 
     /// <summary>
-    /// Property names whose values are replaced by <c>***</c> before any sink sees the entry (case-insensitive;
-    /// a name matches when it contains one of these). Default: password, secret, token, apikey, authorization,
-    /// accesskey, secretkey, connectionstring, credential.
+    /// Names of properties whose values are replaced by <c>***</c> before any sink sees the entry (template arguments,
+    /// scope and correlation properties, and keys nested in dictionary values); the same names mark secret values in
+    /// text (<c>password=…</c>, <c>"apiKey": "…"</c>, <c>Authorization: …</c>) when <see cref="RedactSecretValues"/> is on.
     /// </summary>
-    public HashSet<string> RedactedProperties { get; set; } = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "password", "secret", "token", "apikey", "authorization", "accesskey", "secretkey", "connectionstring", "credential",
-    };
+    /// <remarks>
+    /// <para>
+    /// Names are matched by <b>word tokens</b>, not substrings. A property name is split into words at separators
+    /// (<c>_ - . :</c>, spaces), at case changes (<c>apiKey</c>, and acronyms: <c>APIKey</c>, <c>AWSSecretAccessKey</c>) and
+    /// between letters and digits, then lower-cased. An entry is a word or a sequence of words written in any spelling
+    /// (<c>"api key"</c>, <c>"api_key"</c> and <c>"ApiKey"</c> are the same entry) and matches a name where its letters
+    /// and digits equal a run of whole words of the name: <c>apikey</c> matches <c>ApiKey</c>, <c>api_key</c>,
+    /// <c>API-KEY</c>, <c>x-api-key</c>; <c>password</c> matches <c>Password</c>, <c>user_password</c>, <c>DbPassword</c>,
+    /// <c>PASSWORD_HASH</c>, but not <c>Passwordless</c>; <c>token</c> does not match <c>tokenizer</c> or <c>MaxTokens</c>.
+    /// An entry of five or more characters also matches at the end of a longer word, for names with no visible
+    /// boundary (<c>dbpassword</c>, <c>ACCESSTOKEN</c>).
+    /// </para>
+    /// <para>
+    /// A name that <i>describes</i> a secret rather than holding it is not redacted: one where the matched words are
+    /// followed by policy, policies, length, len, count, size, min, max, limit, budget, usage, used, expiry, expires,
+    /// expiration, expired, lifetime, ttl, age, changed, reset, rotation, last, attempt(s), required, enabled, disabled,
+    /// set, exists, present,
+    /// missing, valid, validation, validated, invalid, strength, complexity, rule(s), type, kind, scheme, level, result,
+    /// status, state, source, provider, endpoint, url, uri, path, file, name, id(s), arn, version, format, algorithm, alg,
+    /// method, issuer, audience, options, settings, config, configuration, masked, prefix, suffix or consent
+    /// (<c>PasswordPolicy</c>, <c>TokenCount</c>, <c>AuthorizationLevel</c>, <c>SecretName</c>, <c>AccessKeyId</c>,
+    /// <c>PrivateKeyPath</c>), or preceded by has, is, max, min, num, total, require(s), needs, cancellation, continuation,
+    /// pagination, page, next or sync (<c>HasPassword</c>, <c>CancellationToken</c>, <c>NextToken</c>). Object-valued
+    /// names such as <c>JwtOptions</c> are not redacted whole; their secret keys are, one by one.
+    /// </para>
+    /// <para>
+    /// Default: password, passwords, passwd, pwd, passphrase; secret, secrets; token, bearer, jwt (access, refresh, id,
+    /// session and CSRF tokens are all "…token"); apikey, apikeys; authorization; cookie, cookies (covers
+    /// <c>Set-Cookie</c>); accesskey, secretkey, privatekey, signingkey, encryptionkey, sessionkey, accountkey, masterkey;
+    /// connectionstring, connectionstrings; credential, credentials, creds; signature; otp, pin; ssn; cardnumber, cvv, cvc.
+    /// Deliberately not included: session id (<c>SessionId</c> is a correlation field of the entry; session cookies and
+    /// session tokens are covered), the bare word key (<c>PartitionKey</c>, <c>CacheKey</c>, <c>PublicKey</c>), the plural
+    /// tokens (token counts of language-model calls: <c>PromptTokens</c>, <c>MaxTokens</c>), pass and auth (too many
+    /// harmless uses: <c>Bypass</c>, <c>AuthType</c>). The previous defaults (password, secret, token, apikey,
+    /// authorization, accesskey, secretkey, connectionstring, credential) are all still included. Entries without a
+    /// letter or digit are ignored; an empty set redacts no property by name.
+    /// </para>
+    /// </remarks>
+    public HashSet<string> RedactedProperties { get; set; } = new(Internal.Redaction.SecretNames.DefaultEntries, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether secret <i>values</i> are also recognised by their shape and replaced by <c>***</c> in the rendered message
+    /// and in every string property value, whatever the property's name. Default true.
+    /// </summary>
+    /// <remarks>
+    /// Recognised: the credentials after <c>Bearer</c> (8+ token characters with a digit, or 16+) and after <c>Basic</c>
+    /// (base64 of <c>user:password</c>); JSON Web Tokens (<c>eyJ….….…</c>); AWS access key ids (<c>AKIA</c>/<c>ASIA</c> +
+    /// 16 upper-case letters or digits); 40-character base64 runs with upper- and lower-case letters and digits (AWS
+    /// secret access keys; hex digests such as SHA-1 are left alone); the body of PEM <c>PRIVATE KEY</c> blocks; card
+    /// numbers (13–19 digits starting with 2–6, ungrouped or grouped 4-4-4-4 / 4-6-5 by spaces or dashes, passing the
+    /// Luhn check); the value after a <see cref="RedactedProperties"/> name followed by <c>=</c> or <c>:</c>
+    /// (<c>Password=…;</c> in connection strings, <c>?access_token=…&amp;</c>, <c>"apiKey": "…"</c>,
+    /// <c>Authorization: Bearer …</c>); and the password in <c>scheme://user:password@host</c>. Only the secret's own
+    /// characters are replaced (<c>Bearer ***</c>, <c>Password=***;</c>); the rest of the text is kept. Turn this off when
+    /// the application logs numbers that pass for card numbers (Luhn-valid ids) and carries no such values.
+    /// </remarks>
+    public bool RedactSecretValues { get; set; } = true;
 
     /// <summary>Static metadata added to every entry (for example environment, host). Default empty.</summary>
     public Dictionary<string, string> Metadata { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Destinations declared in configuration, keyed by name; <see cref="SinkOptions.Type"/> names the sink type.</summary>
+    /// <summary>
+    /// Destinations declared in configuration, keyed by name; <see cref="SinkOptions.Type"/> names the sink type. Each is
+    /// opened at start: one that cannot start fails start-up unless its <see cref="SinkOptions.StartupFailure"/> is
+    /// <see cref="SinkStartupFailure.Tolerate"/>. Default empty.
+    /// </summary>
     public Dictionary<string, SinkOptions> Sinks { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>

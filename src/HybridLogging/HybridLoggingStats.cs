@@ -8,6 +8,11 @@ namespace HybridLogging;
 /// </summary>
 public sealed class HybridLoggingStats
 {
+    private IReadOnlyList<SinkStats> _sinks = [];
+    private long _appliedReloads;
+    private long _rejectedReloads;
+    private string? _lastReloadError;
+
     /// <summary>Enabled log calls (and direct writes) that reached the pipeline.</summary>
     public long Produced { get; init; }
 
@@ -44,8 +49,24 @@ public sealed class HybridLoggingStats
     /// <summary>Average latency (performance latency, else duration) of entries that carry one, in milliseconds.</summary>
     public double AverageLatencyMs { get; init; }
 
-    /// <summary>Per-destination counters.</summary>
-    public IReadOnlyList<SinkStats> Sinks { get; init; } = [];
+    /// <summary>
+    /// Per-destination counters. A destination declared in configuration that a reload replaced (changed settings) keeps
+    /// its totals: its counters include what the replaced versions received, wrote, dropped and failed.
+    /// </summary>
+    public IReadOnlyList<SinkStats> Sinks { get => _sinks; init => _sinks = value; }
+
+    /// <summary>Configuration reloads applied (edits of <c>Logging:HybridLogging</c> that changed something and were valid).</summary>
+    public long AppliedReloads { get => _appliedReloads; init => _appliedReloads = value; }
+
+    /// <summary>
+    /// Configuration reloads rejected, each reported once to the self-log with its reason: a file that cannot be parsed,
+    /// a value that cannot be converted, settings that fail validation, or a changed destination that could not be
+    /// opened (that one destination then keeps its previous settings).
+    /// </summary>
+    public long RejectedReloads { get => _rejectedReloads; init => _rejectedReloads = value; }
+
+    /// <summary>Why the last rejected reload was rejected, or null.</summary>
+    public string? LastReloadError { get => _lastReloadError; init => _lastReloadError = value; }
 
     /// <summary>Batches attempted by all destinations.</summary>
     public long Batches => Sinks.Sum(s => s.Batches);
@@ -55,4 +76,15 @@ public sealed class HybridLoggingStats
 
     /// <summary>Entries failed at all destinations.</summary>
     public long Failed => Sinks.Sum(s => s.Failed);
+
+    /// <summary>A copy with the provider's own parts: configured destinations' totals and reload outcomes.</summary>
+    internal HybridLoggingStats With(IReadOnlyList<SinkStats> sinks, long appliedReloads, long rejectedReloads, string? lastReloadError)
+    {
+        var copy = (HybridLoggingStats)MemberwiseClone();
+        copy._sinks = sinks;
+        copy._appliedReloads = appliedReloads;
+        copy._rejectedReloads = rejectedReloads;
+        copy._lastReloadError = lastReloadError;
+        return copy;
+    }
 }

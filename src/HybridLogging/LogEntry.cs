@@ -14,7 +14,7 @@ public sealed class LogEntry
     /// <summary>Severity. JSON names: TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL.</summary>
     public LogLevel Level { get; init; }
 
-    /// <summary>Logical source (for example <see cref="LogSources.HybridRouter"/>), derived from the category.</summary>
+    /// <summary>Logical source (for example <c>HybridRouter</c> for the category <c>MyApp.Routing.HybridRouter</c>), derived from the category.</summary>
     public string Source { get; init; } = string.Empty;
 
     /// <summary>The logger category, usually the full type name.</summary>

@@ -171,7 +171,9 @@ public sealed class LogEntryView
     {
         if (_message.Length < capacity)
         {
-            _message = new char[Math.Max(capacity, _message.Length * 2)];
+            var bigger = new char[Math.Max(capacity, _message.Length * 2)];
+            _message.AsSpan().CopyTo(bigger);
+            _message = bigger;
         }
 
         return _message;

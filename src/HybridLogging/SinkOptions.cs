@@ -18,7 +18,10 @@ public sealed class SinkOptions
     /// <summary>Longest time an entry waits for its batch to fill. Default: the pipeline's <see cref="HybridLoggingOptions.FlushInterval"/> (5 s).</summary>
     public TimeSpan? FlushInterval { get; set; }
 
-    /// <summary>Capacity of this destination's own queue, in entries. Default 10,000.</summary>
+    /// <summary>
+    /// Capacity of this destination's own queue, in entries (1 … 10,000,000), rounded up to a power of two: the default
+    /// 10,000 gives a queue of 16,384 (<see cref="SinkStats.QueueCapacity"/> shows the capacity in force). Default 10,000.
+    /// </summary>
     public int QueueCapacity { get; set; } = 10_000;
 
     /// <summary>
@@ -40,6 +43,14 @@ public sealed class SinkOptions
 
     /// <summary>Lowest level this destination receives. Default Trace (everything the pipeline accepts).</summary>
     public Microsoft.Extensions.Logging.LogLevel MinimumLevel { get; set; } = Microsoft.Extensions.Logging.LogLevel.Trace;
+
+    /// <summary>
+    /// For a destination declared in configuration: what happens when it cannot be opened at start (or when it is added by
+    /// a reload). Default <see cref="SinkStartupFailure.Throw"/>: start-up fails with an exception naming the destination
+    /// (a reload adding it is rejected); <see cref="SinkStartupFailure.Tolerate"/> keeps it, counting its entries as
+    /// failed while it retries opening with backoff. Sinks added in code are created by the app and fail as it does.
+    /// </summary>
+    public SinkStartupFailure StartupFailure { get; set; } = SinkStartupFailure.Throw;
 
     internal SinkOptions Clone() => (SinkOptions)MemberwiseClone();
 
@@ -63,6 +74,11 @@ public sealed class SinkOptions
         if (!Enum.IsDefined(FullMode))
         {
             yield return $"Sink '{name}': FullMode must be DropOldest, DropNewest or Block (was {FullMode}).";
+        }
+
+        if (!Enum.IsDefined(StartupFailure))
+        {
+            yield return $"Sink '{name}': StartupFailure must be Throw or Tolerate (was {StartupFailure}).";
         }
 
         if (WriteTimeout <= TimeSpan.Zero)

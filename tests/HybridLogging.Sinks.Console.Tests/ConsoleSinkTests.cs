@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HybridLogging.Formatting;
 using HybridLogging.Sinks.Console.Tests.TestKit;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +15,7 @@ public sealed class ConsoleSinkTests
         var console = new TestConsole();
         await using var sink = console.CreateSink(new ConsoleSinkOptions { Format = LogFormat.Json });
 
-        await sink.WriteBatchAsync(Some.LogEntries(3), Ct);
+        await sink.WriteEntriesAsync(Some.LogEntries(3), Ct);
 
         Assert.Equal(3, console.Output.Lines.Length);
         for (var i = 0; i < 3; i++)
@@ -41,7 +42,7 @@ public sealed class ConsoleSinkTests
         var console = new TestConsole();
         await using var sink = console.CreateSink(isTerminal: false);
 
-        await sink.WriteBatchAsync([Some.LogEntry()], Ct);
+        await sink.WriteEntriesAsync([Some.LogEntry()], Ct);
 
         Assert.Equal(LogFormat.Json, sink.Format);
         using var json = JsonDocument.Parse(Assert.Single(console.Output.Lines));
@@ -54,7 +55,7 @@ public sealed class ConsoleSinkTests
         var console = new TestConsole();
         await using var sink = console.CreateSink(isTerminal: true);
 
-        await sink.WriteBatchAsync([Some.LogEntry()], Ct);
+        await sink.WriteEntriesAsync([Some.LogEntry()], Ct);
 
         Assert.Equal(LogFormat.Text, sink.Format);
         var line = Assert.Single(console.Output.Lines);
@@ -68,7 +69,7 @@ public sealed class ConsoleSinkTests
         var console = new TestConsole();
         await using var sink = console.CreateSink(new ConsoleSinkOptions { UseColors = false }, isTerminal: true);
 
-        await sink.WriteBatchAsync([Some.LogEntry(LogLevel.Warning)], Ct);
+        await sink.WriteEntriesAsync([Some.LogEntry(LogLevel.Warning)], Ct);
 
         var line = Assert.Single(console.Output.Lines);
         Assert.DoesNotContain('\u001b', line);
@@ -81,7 +82,7 @@ public sealed class ConsoleSinkTests
         var console = new TestConsole();
         await using var sink = console.CreateSink(new ConsoleSinkOptions { Format = LogFormat.Text }, isTerminal: false);
 
-        await sink.WriteBatchAsync([Some.LogEntry(message: "routed\nforged line"), Some.LogEntry(message: "second")], Ct);
+        await sink.WriteEntriesAsync([Some.LogEntry(message: "routed\nforged line"), Some.LogEntry(message: "second")], Ct);
 
         var lines = console.Output.Lines;
         Assert.Equal(2, lines.Length);
@@ -98,7 +99,7 @@ public sealed class ConsoleSinkTests
         var console = new TestConsole();
         await using var sink = console.CreateSink(new ConsoleSinkOptions { Format = LogFormat.Json });
 
-        await sink.WriteBatchAsync(Some.LogEntries(500), Ct);
+        await sink.WriteEntriesAsync(Some.LogEntries(500), Ct);
 
         Assert.Equal(1, console.Output.Writes);
         Assert.Equal(500, console.Output.Lines.Length);
@@ -111,8 +112,8 @@ public sealed class ConsoleSinkTests
         var console = new TestConsole();
         await using var sink = console.CreateSink(new ConsoleSinkOptions { Format = LogFormat.Json });
 
-        await sink.WriteBatchAsync(Some.LogEntries(2_000), Ct);
-        await sink.WriteBatchAsync([Some.LogEntry(message: "last")], Ct);
+        await sink.WriteEntriesAsync(Some.LogEntries(2_000), Ct);
+        await sink.WriteEntriesAsync([Some.LogEntry(message: "last")], Ct);
 
         Assert.Equal(2, console.Output.Writes);
         var lines = console.Output.Lines;
@@ -128,7 +129,7 @@ public sealed class ConsoleSinkTests
         var console = new TestConsole();
         await using var sink = console.CreateSink(new ConsoleSinkOptions { Format = LogFormat.Json, StandardErrorFromLevel = LogLevel.Error });
 
-        await sink.WriteBatchAsync(
+        await sink.WriteEntriesAsync(
         [
             Some.LogEntry(LogLevel.Information, "info"),
             Some.LogEntry(LogLevel.Error, "error"),
@@ -148,7 +149,7 @@ public sealed class ConsoleSinkTests
         var console = new TestConsole();
         await using var sink = console.CreateSink(new ConsoleSinkOptions { Format = LogFormat.Json });
 
-        await sink.WriteBatchAsync([Some.LogEntry(LogLevel.Critical, "critical"), Some.LogEntry(LogLevel.Trace, "trace")], Ct);
+        await sink.WriteEntriesAsync([Some.LogEntry(LogLevel.Critical, "critical"), Some.LogEntry(LogLevel.Trace, "trace")], Ct);
 
         Assert.Equal(["critical", "trace"], Messages(console.Output));
         Assert.Empty(console.Error.Text);
@@ -160,7 +161,7 @@ public sealed class ConsoleSinkTests
         var console = new TestConsole();
         await using var sink = console.CreateSink();
 
-        await sink.WriteBatchAsync([], Ct);
+        await sink.WriteEntriesAsync([], Ct);
 
         Assert.Equal(0, console.Output.Writes);
         Assert.Equal(0, sink.BytesWritten);
@@ -172,7 +173,7 @@ public sealed class ConsoleSinkTests
         var console = new TestConsole();
         await using var sink = console.CreateSink(new ConsoleSinkOptions { StandardErrorFromLevel = LogLevel.Error });
 
-        await sink.WriteBatchAsync([Some.LogEntry(), Some.LogEntry(LogLevel.Error)], Ct);
+        await sink.WriteEntriesAsync([Some.LogEntry(), Some.LogEntry(LogLevel.Error)], Ct);
         await sink.FlushAsync(Ct);
 
         Assert.Equal(1, console.Output.Flushes);
@@ -203,6 +204,112 @@ public sealed class ConsoleSinkTests
         Assert.True(options.UseColors);
         Assert.Equal(LogLevel.None, options.StandardErrorFromLevel);
         Assert.Empty(options.Validate());
+    }
+
+    [Fact]
+    public async Task Adjacent_records_are_written_straight_from_the_batch_in_one_call()
+    {
+        var console = new TestConsole();
+        await using var sink = console.CreateSink(new ConsoleSinkOptions { Format = LogFormat.Json });
+        var batch = RecordBatches.Of(sink.Formatter, Some.LogEntries(10));
+
+        await sink.WriteAsync(batch, Ct);
+
+        Assert.Same(JsonLogFormatter.Instance, sink.Formatter);
+        Assert.Equal(1, batch.SegmentCount);
+        Assert.Equal(1, console.Output.Writes);
+        Assert.Equal(batch.GetSegment(0).Bytes.ToArray(), console.Output.Bytes);
+        Assert.Equal(batch.TotalBytes, sink.BytesWritten);
+    }
+
+    [Fact]
+    public async Task Records_in_separate_memory_are_still_one_write_per_stream_in_order()
+    {
+        var console = new TestConsole();
+        await using var sink = console.CreateSink(new ConsoleSinkOptions { Format = LogFormat.Json, StandardErrorFromLevel = LogLevel.Error });
+        var batch = RecordBatches.Scattered(
+            sink.Formatter,
+            Some.LogEntry(LogLevel.Information, "a"),
+            Some.LogEntry(LogLevel.Error, "b"),
+            Some.LogEntry(LogLevel.Information, "c"),
+            Some.LogEntry(LogLevel.Information, "d"));
+
+        await sink.WriteAsync(batch, Ct);
+
+        Assert.Equal(4, batch.SegmentCount);
+        Assert.Equal(["a", "c", "d"], Messages(console.Output));
+        Assert.Equal(["b"], Messages(console.Error));
+        Assert.Equal(1, console.Output.Writes);
+        Assert.Equal(1, console.Error.Writes);
+    }
+
+    [Fact]
+    public async Task Batch_of_error_records_only_goes_to_standard_error_in_one_write()
+    {
+        var console = new TestConsole();
+        await using var sink = console.CreateSink(new ConsoleSinkOptions { Format = LogFormat.Json, StandardErrorFromLevel = LogLevel.Warning });
+
+        await sink.WriteEntriesAsync(Some.LogEntries(3, LogLevel.Error), Ct);
+
+        Assert.Equal(0, console.Output.Writes);
+        Assert.Equal(1, console.Error.Writes);
+        Assert.Equal(3, console.Error.Lines.Length);
+    }
+
+    [Fact]
+    public async Task Failed_standard_error_write_marks_only_its_records_for_retry()
+    {
+        var console = new TestConsole();
+        console.Error.FailWrites = true;
+        await using var sink = console.CreateSink(new ConsoleSinkOptions { Format = LogFormat.Json, StandardErrorFromLevel = LogLevel.Error });
+        var batch = RecordBatches.Of(sink.Formatter, Some.LogEntry(LogLevel.Information, "info"), Some.LogEntry(LogLevel.Error, "error"));
+
+        await sink.WriteAsync(batch, Ct);
+
+        Assert.Equal(["info"], Messages(console.Output));
+        Assert.Equal(LogRecordOutcome.Written, batch.GetOutcome(0));
+        Assert.Equal(LogRecordOutcome.Retry, batch.GetOutcome(1));
+        Assert.Equal("stderr", batch.GetReason(1));
+        Assert.Equal(console.Output.Length, sink.BytesWritten);
+    }
+
+    [Fact]
+    public async Task Failed_write_of_a_single_stream_batch_throws_so_the_batch_is_retried()
+    {
+        var console = new TestConsole();
+        console.Output.FailWrites = true;
+        await using var sink = console.CreateSink(new ConsoleSinkOptions { Format = LogFormat.Json });
+
+        await Assert.ThrowsAsync<IOException>(async () => await sink.WriteAsync(RecordBatches.Of(sink.Formatter, Some.LogEntry()), Ct));
+
+        Assert.Equal(0, sink.BytesWritten);
+    }
+
+    [Fact]
+    public void Text_is_coloured_only_when_every_stream_written_is_a_terminal()
+    {
+        var split = new ConsoleSinkOptions { StandardErrorFromLevel = LogLevel.Error };
+        var console = new TestConsole();
+
+        var bothTerminals = console.CreateSink(split, isTerminal: true);
+        var errorRedirected = console.CreateSink(split, outputIsTerminal: true, errorIsTerminal: false);
+        var noSplit = console.CreateSink(new ConsoleSinkOptions(), outputIsTerminal: true, errorIsTerminal: false);
+
+        Assert.Equal("text+ansi", bothTerminals.Formatter.Key);
+        Assert.Equal("text", errorRedirected.Formatter.Key);
+        Assert.Equal("text+ansi", noSplit.Formatter.Key);
+    }
+
+    [Fact]
+    public async Task Entry_batches_from_the_current_pipeline_are_formatted_with_the_sinks_formatter()
+    {
+        var console = new TestConsole();
+        await using var sink = console.CreateSink(new ConsoleSinkOptions { Format = LogFormat.Json });
+
+        await ((ILogSink)sink).WriteBatchAsync(Some.LogEntries(2), Ct);
+
+        Assert.Equal(["message 0", "message 1"], Messages(console.Output));
+        Assert.Equal(1, console.Output.Writes);
     }
 
     private static string?[] Messages(CountingStream stream) =>

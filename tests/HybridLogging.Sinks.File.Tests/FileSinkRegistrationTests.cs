@@ -45,7 +45,7 @@ public sealed class FileSinkRegistrationTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(2), sink.Options.FlushToDiskInterval);
         Assert.True(sink.Options.CompressRolledFiles);
 
-        await sink.WriteBatchAsync([Some.LogEntry(0, "bound")], Ct);
+        await sink.WriteEntriesAsync([Some.LogEntry(0, "bound")], Ct);
         await sink.FlushAsync(Ct);
         Assert.EndsWith("[Tests] bound", Assert.Single(LogFiles.ReadLines(path)), StringComparison.Ordinal);
     }

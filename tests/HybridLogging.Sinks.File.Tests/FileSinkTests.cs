@@ -78,7 +78,7 @@ public sealed class FileSinkTests : IDisposable
         // ~400-byte entries: two per file, so 30 entries make 15 files, of which 3 are kept.
         for (var i = 0; i < 30; i++)
         {
-            await sink.WriteBatchAsync([Some.LogEntry(i, padding: 300)], Ct);
+            await sink.WriteEntriesAsync([Some.LogEntry(i, padding: 300)], Ct);
         }
 
         await sink.FlushAsync(Ct);
@@ -96,13 +96,13 @@ public sealed class FileSinkTests : IDisposable
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 10, 15, 0, TimeSpan.Zero));
         await using var sink = CreateSink(o => o.RollingInterval = FileRollingInterval.Hourly, clock);
 
-        await sink.WriteBatchAsync([Some.LogEntry(0)], Ct);
+        await sink.WriteEntriesAsync([Some.LogEntry(0)], Ct);
         clock.Now = new DateTimeOffset(2026, 1, 1, 10, 59, 59, TimeSpan.Zero);
-        await sink.WriteBatchAsync([Some.LogEntry(1)], Ct);
+        await sink.WriteEntriesAsync([Some.LogEntry(1)], Ct);
         clock.Now = new DateTimeOffset(2026, 1, 1, 11, 0, 1, TimeSpan.Zero);
-        await sink.WriteBatchAsync([Some.LogEntry(2)], Ct);
+        await sink.WriteEntriesAsync([Some.LogEntry(2)], Ct);
         clock.Now = new DateTimeOffset(2026, 1, 1, 13, 30, 0, TimeSpan.Zero);
-        await sink.WriteBatchAsync([Some.LogEntry(3), Some.LogEntry(4)], Ct);
+        await sink.WriteEntriesAsync([Some.LogEntry(3), Some.LogEntry(4)], Ct);
         await sink.FlushAsync(Ct);
 
         Assert.Equal([0, 1], LogFiles.ReadIndices(_folder.Combine("log.20260101T100000Z.1.json")));
@@ -119,7 +119,7 @@ public sealed class FileSinkTests : IDisposable
         System.IO.File.SetLastWriteTimeUtc(path, new DateTime(2025, 12, 31, 18, 0, 0, DateTimeKind.Utc));
         await using var sink = CreateSink(o => o.RollingInterval = FileRollingInterval.Daily, new ManualTimeProvider(Some.Time));
 
-        await sink.WriteBatchAsync([Some.LogEntry(0)], Ct);
+        await sink.WriteEntriesAsync([Some.LogEntry(0)], Ct);
         await sink.FlushAsync(Ct);
 
         Assert.Equal([-1], LogFiles.ReadIndices(_folder.Combine("log.20251231T000000Z.1.json")));
@@ -139,9 +139,9 @@ public sealed class FileSinkTests : IDisposable
             },
             clock);
 
-        await sink.WriteBatchAsync(Some.LogEntries(0, 6, padding: 300), Ct);
+        await sink.WriteEntriesAsync(Some.LogEntries(0, 6, padding: 300), Ct);
         clock.Now = clock.Now.AddHours(2);
-        await sink.WriteBatchAsync([Some.LogEntry(6)], Ct);
+        await sink.WriteEntriesAsync([Some.LogEntry(6)], Ct);
         await sink.FlushAsync(Ct);
 
         Assert.Equal([0, 1], LogFiles.ReadIndices(_folder.Combine("log.20260305T000000Z.1.json")));
@@ -159,7 +159,7 @@ public sealed class FileSinkTests : IDisposable
             o.RetainedFileCount = 100;
         });
 
-        await sink.WriteBatchAsync([Some.LogEntry(0), Some.LogEntry(1, padding: 5000), Some.LogEntry(2)], Ct);
+        await sink.WriteEntriesAsync([Some.LogEntry(0), Some.LogEntry(1, padding: 5000), Some.LogEntry(2)], Ct);
         await sink.FlushAsync(Ct);
 
         var files = LogFiles.List(_folder.Path);
@@ -186,7 +186,7 @@ public sealed class FileSinkTests : IDisposable
 
             // A directory where the rolled file should go makes the rename fail.
             var blocker = Directory.CreateDirectory(_folder.Combine("log.20260101T101500Z.1.json"));
-            await sink.WriteBatchAsync(Some.LogEntries(0, 6, padding: 300), Ct);
+            await sink.WriteEntriesAsync(Some.LogEntries(0, 6, padding: 300), Ct);
             await sink.FlushAsync(Ct);
 
             Assert.Equal(Enumerable.Range(0, 6), LogFiles.ReadIndices(_folder.Combine("log.json")));
@@ -197,7 +197,7 @@ public sealed class FileSinkTests : IDisposable
 
             blocker.Delete();
             clock.Now += TimeSpan.FromSeconds(31);
-            await sink.WriteBatchAsync([Some.LogEntry(6, padding: 300)], Ct);
+            await sink.WriteEntriesAsync([Some.LogEntry(6, padding: 300)], Ct);
             await sink.FlushAsync(Ct);
 
             Assert.Equal(Enumerable.Range(0, 6), LogFiles.ReadIndices(_folder.Combine("log.20260101T101500Z.1.json")));
@@ -214,7 +214,7 @@ public sealed class FileSinkTests : IDisposable
     {
         await using var sink = CreateSink(o => o.Format = LogFormat.Text);
 
-        await sink.WriteBatchAsync(
+        await sink.WriteEntriesAsync(
             [
                 Some.LogEntry(0, "first line\nforged 2026-01-01T00:00:00.000Z ERROR [Evil] injected"),
                 Some.LogEntry(1, "second\r\ttabbed"),
@@ -242,7 +242,7 @@ public sealed class FileSinkTests : IDisposable
 
         for (var i = 0; i < 10; i++)
         {
-            await sink.WriteBatchAsync(Some.LogEntries(i * 4, 4, padding: 300), Ct);
+            await sink.WriteEntriesAsync(Some.LogEntries(i * 4, 4, padding: 300), Ct);
         }
 
         await sink.FlushAsync(Ct);
@@ -264,7 +264,7 @@ public sealed class FileSinkTests : IDisposable
     {
         await using var sink = CreateSink(o => o.MaxFileSizeBytes = 1024);
 
-        await sink.WriteBatchAsync(Some.LogEntries(0, 4, padding: 300), Ct);
+        await sink.WriteEntriesAsync(Some.LogEntries(0, 4, padding: 300), Ct);
         await sink.FlushAsync(Ct);
 
         var rolled = LogFiles.List(_folder.Path)[..^1];
@@ -285,7 +285,7 @@ public sealed class FileSinkTests : IDisposable
         Assert.Contains("'second'", error.Message, StringComparison.Ordinal);
 
         // The refused sink changed nothing: the first still owns the file and writes whole lines.
-        await first.WriteBatchAsync(Some.LogEntries(0, 3), Ct);
+        await first.WriteEntriesAsync(Some.LogEntries(0, 3), Ct);
         await first.FlushAsync(Ct);
         Assert.Equal([0, 1, 2], LogFiles.ReadIndices(path));
     }
@@ -295,11 +295,11 @@ public sealed class FileSinkTests : IDisposable
     {
         var path = _folder.Combine("log.json");
         var first = CreateSink(_ => { }, name: "first");
-        await first.WriteBatchAsync(Some.LogEntries(0, 2), Ct);
+        await first.WriteEntriesAsync(Some.LogEntries(0, 2), Ct);
         await first.DisposeAsync();
 
         await using var second = new FileSink("second", new FileSinkOptions { Path = path });
-        await second.WriteBatchAsync(Some.LogEntries(2, 2), Ct);
+        await second.WriteEntriesAsync(Some.LogEntries(2, 2), Ct);
         await second.FlushAsync(Ct);
 
         Assert.Equal([0, 1, 2, 3], LogFiles.ReadIndices(path));
@@ -322,6 +322,31 @@ public sealed class FileSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task Path_locked_by_another_process_is_refused_with_an_error_naming_the_holder()
+    {
+        var path = _folder.Combine("log.json");
+
+        // A holder records itself beside the lock file when it takes the lock (the lock file itself cannot be read by
+        // another process while it is held)...
+        var holder = CreateSink(_ => { }, name: "holder");
+        var record = System.IO.File.ReadAllText(path + ".lock.owner");
+        Assert.StartsWith($"pid={Environment.ProcessId} process=", record, StringComparison.Ordinal);
+        Assert.Contains($" host={Environment.MachineName} sink=holder since=", record, StringComparison.Ordinal);
+        await holder.DisposeAsync(); // a clean shutdown removes both files
+
+        // ...so this is what another process holding the lock looks like from here: an exclusive handle on the lock
+        // file and its record beside it.
+        const string OtherRecord = "pid=4242 process=OtherApp host=web-1 sink=files since=2026-11-30T23:00:00.0000000+00:00";
+        System.IO.File.WriteAllText(path + ".lock.owner", OtherRecord + "\n");
+        using var otherProcess = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+
+        var error = Assert.Throws<IOException>(() => new FileSink("file", new FileSinkOptions { Path = path }));
+
+        Assert.Contains("another process holds its lock file", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"holder {OtherRecord}, as recorded in '{path}.lock.owner'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FlushAsync_makes_all_prior_entries_readable_on_disk()
     {
         await using var sink = CreateSink(o =>
@@ -330,8 +355,8 @@ public sealed class FileSinkTests : IDisposable
             o.FlushToDiskInterval = TimeSpan.Zero;
         });
 
-        await sink.WriteBatchAsync(Some.LogEntries(0, 50), Ct);
-        await sink.WriteBatchAsync(Some.LogEntries(50, 50), Ct);
+        await sink.WriteEntriesAsync(Some.LogEntries(0, 50), Ct);
+        await sink.WriteEntriesAsync(Some.LogEntries(50, 50), Ct);
         await sink.FlushAsync(Ct);
 
         Assert.Equal(Enumerable.Range(0, 100), LogFiles.ReadIndices(_folder.Combine("log.json")));
@@ -348,7 +373,7 @@ public sealed class FileSinkTests : IDisposable
                 o.FlushToDiskInterval = TimeSpan.FromSeconds(1);
             },
             clock);
-        await sink.WriteBatchAsync(Some.LogEntries(0, 20), Ct);
+        await sink.WriteEntriesAsync(Some.LogEntries(0, 20), Ct);
 
         clock.FireTimers();
 
@@ -421,7 +446,7 @@ public sealed class FileSinkTests : IDisposable
         }).ToArray();
         await using var sink = CreateSink(_ => { });
 
-        await sink.WriteBatchAsync(entries, Ct);
+        await sink.WriteEntriesAsync(entries, Ct);
         await sink.FlushAsync(Ct);
 
         var lines = LogFiles.ReadLines(_folder.Combine("log.json"));
@@ -449,7 +474,7 @@ public sealed class FileSinkTests : IDisposable
 
         for (var i = 0; i < 20; i++)
         {
-            await sink.WriteBatchAsync(Some.LogEntries(i * 7, 7, padding: i * 10), Ct);
+            await sink.WriteEntriesAsync(Some.LogEntries(i * 7, 7, padding: i * 10), Ct);
         }
 
         await sink.FlushAsync(Ct);
@@ -467,7 +492,7 @@ public sealed class FileSinkTests : IDisposable
         await System.IO.File.WriteAllTextAsync(path, "{\"message\":\"whole\"}\n{\"message\":\"cut in the mid", Ct);
         await using var sink = CreateSink(_ => { });
 
-        await sink.WriteBatchAsync([Some.LogEntry(0)], Ct);
+        await sink.WriteEntriesAsync([Some.LogEntry(0)], Ct);
         await sink.FlushAsync(Ct);
 
         var lines = LogFiles.ReadLines(path);
@@ -478,34 +503,40 @@ public sealed class FileSinkTests : IDisposable
     }
 
     [Fact]
-    public async Task Retried_batch_continues_after_the_entries_already_written()
+    public async Task Records_after_a_failed_write_are_marked_for_retry_and_a_retry_writes_each_once()
     {
         await using var sink = CreateSink(o =>
         {
             o.MaxFileSizeBytes = 1024;
             o.RetainedFileCount = 100;
         });
-        var batch = Some.LogEntries(0, 6, padding: 300); // two entries per file: three writes with rolls between
+        var batch = Some.Batch(sink.Formatter, Some.LogEntries(0, 6, padding: 300)); // two records per file: three writes with rolls between
 
-        // The second write of the batch fails once, as a full disk would.
+        // The second write of the batch fails once.
         var writes = 0;
         sink.BeforeWrite = () =>
         {
             if (++writes == 2)
             {
-                throw new IOException("No space left on device");
+                throw new IOException("device error");
             }
         };
-        await Assert.ThrowsAsync<IOException>(async () => await sink.WriteBatchAsync(batch, Ct));
-        await sink.WriteBatchAsync(batch, Ct); // the pipeline retries with the same list
+        await sink.WriteAsync(batch, Ct);
+
+        Assert.Equal(
+            [LogRecordOutcome.Written, LogRecordOutcome.Written, LogRecordOutcome.Retry, LogRecordOutcome.Retry, LogRecordOutcome.Retry, LogRecordOutcome.Retry],
+            Enumerable.Range(0, 6).Select(batch.GetOutcome));
+        Assert.Equal("ioError", batch.GetReason(2));
+        await sink.WriteAsync(Some.Retried(batch), Ct); // the pipeline sends the records marked for retry again
         await sink.FlushAsync(Ct);
 
-        var indices = LogFiles.List(_folder.Path).SelectMany(LogFiles.ReadIndices).ToList();
-        Assert.Equal(Enumerable.Range(0, 6), indices);
+        var files = LogFiles.List(_folder.Path);
+        Assert.Equal(Enumerable.Range(0, 6), files.SelectMany(LogFiles.ReadIndices));
+        Assert.Equal(files.Sum(f => new FileInfo(f).Length), sink.BytesWritten);
     }
 
     [Fact]
-    public async Task A_new_batch_after_a_failed_one_is_written_from_its_start()
+    public async Task Failed_write_before_any_record_reached_the_file_throws_and_the_next_batch_is_written_from_its_start()
     {
         await using var sink = CreateSink(_ => { });
         var fail = true;
@@ -517,12 +548,13 @@ public sealed class FileSinkTests : IDisposable
                 throw new IOException("transient");
             }
         };
-        await Assert.ThrowsAsync<IOException>(async () => await sink.WriteBatchAsync(Some.LogEntries(0, 3), Ct));
+        await Assert.ThrowsAsync<IOException>(async () => await sink.WriteAsync(Some.Batch(sink.Formatter, Some.LogEntries(0, 3)), Ct));
 
-        await sink.WriteBatchAsync(Some.LogEntries(10, 3), Ct);
+        await sink.WriteEntriesAsync(Some.LogEntries(10, 3), Ct);
         await sink.FlushAsync(Ct);
 
         Assert.Equal([10, 11, 12], LogFiles.ReadIndices(_folder.Combine("log.json")));
+        Assert.Equal(new FileInfo(_folder.Combine("log.json")).Length, sink.BytesWritten);
     }
 
     [Fact]
@@ -533,13 +565,70 @@ public sealed class FileSinkTests : IDisposable
             o.BufferSize = 1024 * 1024;
             o.FlushToDiskInterval = TimeSpan.Zero;
         });
-        await sink.WriteBatchAsync(Some.LogEntries(0, 5), Ct);
+        await sink.WriteEntriesAsync(Some.LogEntries(0, 5), Ct);
 
         await sink.DisposeAsync();
         await sink.DisposeAsync(); // idempotent
 
         Assert.Equal(Enumerable.Range(0, 5), LogFiles.ReadIndices(_folder.Combine("log.json")));
-        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await sink.WriteBatchAsync([Some.LogEntry(5)], Ct));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await sink.WriteAsync(Some.Batch(sink.Formatter, Some.LogEntry(5)), Ct));
+    }
+
+    [Fact]
+    public async Task Clean_shutdown_removes_the_lock_file_so_the_folder_holds_only_log_files()
+    {
+        var sink = CreateSink(o => o.MaxFileSizeBytes = 1024);
+        Assert.True(System.IO.File.Exists(_folder.Combine("log.json.lock")));
+        await sink.WriteEntriesAsync(Some.LogEntries(0, 4, padding: 300), Ct);
+
+        await sink.DisposeAsync();
+
+        Assert.Equal(
+            ["log.20260101T101500Z.1.json", "log.json"],
+            Directory.GetFiles(_folder.Path).Select(System.IO.Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Lock_file_left_by_a_crashed_process_is_taken_over_and_removed_at_shutdown()
+    {
+        var lockPath = _folder.Combine("log.json.lock");
+        await System.IO.File.WriteAllTextAsync(lockPath, "pid=1 process=crashed\n", Ct); // no process holds it any more
+
+        var sink = CreateSink(_ => { });
+        await sink.WriteEntriesAsync(Some.LogEntries(0, 2), Ct);
+        await sink.DisposeAsync();
+
+        Assert.False(System.IO.File.Exists(lockPath));
+        Assert.Equal([0, 1], LogFiles.ReadIndices(_folder.Combine("log.json")));
+    }
+
+    [Fact]
+    public async Task Lock_is_exclusive_again_after_a_released_and_removed_lock_file_is_taken_by_the_next_sink()
+    {
+        var path = _folder.Combine("log.json");
+        await CreateSink(_ => { }, name: "first").DisposeAsync();
+        await using var second = CreateSink(_ => { }, name: "second");
+
+        // The new lock file is held: another process (an exclusive handle here) is refused, and so is a third sink.
+        Assert.True(System.IO.File.Exists(path + ".lock"));
+        Assert.ThrowsAny<IOException>(() => new FileStream(path + ".lock", FileMode.Open, FileAccess.ReadWrite, FileShare.None));
+        var error = Assert.Throws<IOException>(() => new FileSink("third", new FileSinkOptions { Path = path }));
+        Assert.Contains("'second'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_lock_handle_whose_file_was_deleted_meanwhile_is_recognised_where_the_platform_tells()
+    {
+        var path = _folder.Combine("probe.lock");
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        bool? expectedLive = OperatingSystem.IsLinux() ? false : null;
+        Assert.Equal(expectedLive, FileLock.IsUnlinked(stream));
+
+        System.IO.File.Delete(path);
+
+        // Linux names the open file "... (deleted)" in /proc/self/fd: a taker that locked it starts again.
+        bool? expectedDeleted = OperatingSystem.IsLinux() ? true : null;
+        Assert.Equal(expectedDeleted, FileLock.IsUnlinked(stream));
     }
 
     private FileSink CreateSink(Action<FileSinkOptions> configure, TimeProvider? clock = null, string name = "file") =>

@@ -75,8 +75,8 @@ public sealed class FilterTests
         await using var provider = TestProvider.Create(sink, o =>
         {
             o.MinimumLevel = LogLevel.Information;
-            o.Sources[LogSources.CacheLayer] = new SourceOptions { Enabled = false };
-            o.Sources[LogSources.HybridRouter] = new SourceOptions { MinimumLevel = LogLevel.Debug };
+            o.Sources["CacheLayer"] = new SourceOptions { Enabled = false };
+            o.Sources["HybridRouter"] = new SourceOptions { MinimumLevel = LogLevel.Debug };
         });
 
         var cache = provider.CreateLogger("MyApp.Caching.CacheLayer");
@@ -90,7 +90,7 @@ public sealed class FilterTests
 
         var entry = Assert.Single(sink.Entries);
         Assert.Equal("router", entry.Message);
-        Assert.Equal(LogSources.HybridRouter, entry.Source);
+        Assert.Equal("HybridRouter", entry.Source);
     }
 
     [Fact]
@@ -101,8 +101,8 @@ public sealed class FilterTests
         await using var provider = TestProvider.Create(sink, o =>
         {
             o.CategoryLevels["MyApp"] = LogLevel.Warning;
-            o.Sources[LogSources.HybridRouter] = new SourceOptions { MinimumLevel = LogLevel.Debug };
-            o.Sources[LogSources.CacheLayer] = new SourceOptions { MinimumLevel = null };
+            o.Sources["HybridRouter"] = new SourceOptions { MinimumLevel = LogLevel.Debug };
+            o.Sources["CacheLayer"] = new SourceOptions { MinimumLevel = null };
         });
 
         Assert.True(provider.CreateLogger("MyApp.Routing.HybridRouter").IsEnabled(LogLevel.Debug));
@@ -116,8 +116,8 @@ public sealed class FilterTests
         var sink = new CollectingSink();
         await using var provider = TestProvider.Create(sink, o =>
         {
-            o.SourceMappings["MyApp.Bedrock"] = LogSources.BedrockClient;
-            o.SourceMappings["MyApp.Bedrock.Alerts"] = LogSources.AlertSystem;
+            o.SourceMappings["MyApp.Bedrock"] = "BedrockClient";
+            o.SourceMappings["MyApp.Bedrock.Alerts"] = "AlertSystem";
         });
 
         provider.CreateLogger("MyApp.Bedrock.Client.Invoker").LogInformation("a");
@@ -128,9 +128,9 @@ public sealed class FilterTests
         await provider.FlushAsync(TestProvider.Token);
 
         Assert.Equal(
-            [LogSources.BedrockClient, LogSources.AlertSystem, LogSources.HybridRouter, "Generic", "NoDots"],
+            ["BedrockClient", "AlertSystem", "HybridRouter", "Generic", "NoDots"],
             sink.Entries.Select(e => e.Source));
-        Assert.Equal(1, provider.GetStats().BySource[LogSources.AlertSystem]);
+        Assert.Equal(1, provider.GetStats().BySource["AlertSystem"]);
     }
 
     [Fact]

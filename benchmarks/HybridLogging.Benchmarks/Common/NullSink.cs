@@ -1,11 +1,10 @@
 namespace HybridLogging.Benchmarks.Common;
 
 /// <summary>
-/// A sink that discards what it gets (counts entries so the work is observable). It takes JSON lines by default, like
-/// the file sink, so the pipeline formats each entry as it would for a file; with <c>acceptsLines: false</c> it gets
-/// built entries and formats nothing.
+/// A sink that discards what it gets (counts entries so the work is observable). It takes JSON records, like the file
+/// sink, so the pipeline formats each entry as it would for a file.
 /// </summary>
-public sealed class NullSink(bool acceptsLines = true) : IJsonLinesSink
+public sealed class NullSink : IFormattedLogSink
 {
     private long _count;
     private long _bytes;
@@ -14,18 +13,12 @@ public sealed class NullSink(bool acceptsLines = true) : IJsonLinesSink
 
     public long Bytes => Volatile.Read(ref _bytes);
 
-    public bool AcceptsJsonLines => acceptsLines;
+    public HybridLogging.Formatting.LogEntryFormatter Formatter => HybridLogging.Formatting.JsonLogFormatter.Instance;
 
-    public ValueTask WriteBatchAsync(IReadOnlyList<LogEntry> batch, CancellationToken cancellationToken)
+    public ValueTask WriteAsync(LogRecordBatch batch, CancellationToken cancellationToken)
     {
         Interlocked.Add(ref _count, batch.Count);
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask WriteJsonLinesAsync(ReadOnlyMemory<byte> lines, int entryCount, CancellationToken cancellationToken)
-    {
-        Interlocked.Add(ref _count, entryCount);
-        Interlocked.Add(ref _bytes, lines.Length);
+        Interlocked.Add(ref _bytes, batch.TotalBytes);
         return ValueTask.CompletedTask;
     }
 

@@ -1,62 +1,45 @@
-using System.Buffers;
-using System.IO.Compression;
 using HybridLogging.Formatting;
 using Microsoft.Extensions.Options;
 
 namespace HybridLogging.Sinks.File.Internal;
 
 /// <summary>
-/// Rolling file sink: formats a batch into one pooled UTF-8 buffer and writes it with one write per file segment,
-/// rolling before an entry would take the file past its size limit (so an entry is never split across files) and at
-/// UTC interval boundaries. Rolled files are renamed with a timestamp and sequence, optionally gzipped, and pruned to
-/// the retained count in the background. One writer per path, enforced by <see cref="FileLock"/>. In JSON format it also
-/// takes lines the pipeline formatted already (<see cref="IJsonLinesSink"/>) and writes slices of them directly, with
-/// the same rolling, accounting and retry rules.
+/// The rolling file sink as the pipeline sees it: takes batches of records formatted by <see cref="Formatter"/> (JSON
+/// lines, or text) and writes them to the <see cref="ActiveFile"/> in few large writes (one per run of adjacent records
+/// within the size limit), rolling before a record that would take the file past the limit (so a record is never split
+/// across files; one larger than the limit is written alone into its own file) and at UTC interval boundaries. It owns
+/// the per-batch outcome: a record counts as written only once the OS accepted it (<see cref="ActiveFile.Commit"/>), and
+/// when a write fails after some records reached the file, the rest are marked for retry instead of the whole batch
+/// being failed. Also owns the lock (<see cref="FileLock"/>, removed on a clean shutdown), the periodic flush to disk,
+/// and scheduling <see cref="Housekeeping"/> after each roll.
 /// </summary>
-internal sealed class FileSink : IJsonLinesSink, IReportsBytes
+internal sealed class FileSink : IFormattedLogSink, IReportsBytes
 {
-    // A batch's formatted bytes are written in pieces of about this size, so a huge batch does not grow the buffer without bound.
+    // A run of records is written (and committed) in pieces of about this size, so one huge batch is not one huge write.
     private const int WriteChunkBytes = 1024 * 1024;
-
-    // After a failed rename (Windows: a reader without FileShare.Delete) the roll is retried after this pause, not per entry.
-    private static readonly TimeSpan RollRetryDelay = TimeSpan.FromSeconds(30);
-
-    // A buffer that grew beyond this for one unusual batch is dropped afterwards instead of being kept for the sink's lifetime.
-    private const int KeptBufferBytes = 4 * 1024 * 1024;
-
-    private static readonly byte[] Newline = "\n"u8.ToArray();
 
     private readonly string _name;
     private readonly FileSinkOptions _options;
     private readonly TimeProvider _time;
     private readonly RolledFileNames _names;
-    private readonly LogEntryFormatter _formatter;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly FileLock _lock;
+    private readonly ActiveFile _file;
+    private readonly Housekeeping _housekeeping;
     private readonly ITimer? _flushTimer;
-    private ArrayBufferWriter<byte> _buffer = new(64 * 1024);
-    private FileStream? _stream;
-    private long _fileSize;
-    private DateTimeOffset _fileStart;
-    private DateTimeOffset? _nextRollAt;
-    private DateTimeOffset _rollSuspendedUntil;
-    private long _bytesWritten;
-    private volatile bool _dirty;
     private bool _disposed;
-    private Task _housekeeping = Task.CompletedTask;
-    private int _housekeepingQueued;
-
-    // Progress of a batch whose write failed part-way: the pipeline retries with the same list (or the same lines
-    // memory), and the entries that already reached the file must not be written twice. _partialDone counts entries
-    // for a list and bytes (always at a line end) for lines.
-    private IReadOnlyList<LogEntry>? _partialBatch;
-    private LogEntry? _partialFirst;
-    private ReadOnlyMemory<byte> _partialLines;
-    private int _partialLinesHash;
-    private int _partialCount;
-    private int _partialDone;
+    private int _failuresSinceReport;
 
     public FileSink(string name, FileSinkOptions options, TimeProvider? timeProvider = null)
+        : this(name, options, timeProvider, wrapStream: null)
+    {
+    }
+
+    /// <param name="name">The destination's name.</param>
+    /// <param name="options">Settings; validated here.</param>
+    /// <param name="timeProvider">Clock for interval rolling and the periodic flush.</param>
+    /// <param name="wrapStream">Test seam: wraps each file stream the sink opens (a full disk, a failing device).</param>
+    internal FileSink(string name, FileSinkOptions options, TimeProvider? timeProvider, Func<FileStream, Stream>? wrapStream)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(options);
@@ -70,12 +53,14 @@ internal sealed class FileSink : IJsonLinesSink, IReportsBytes
         _options = options.Clone();
         _time = timeProvider ?? TimeProvider.System;
         _names = new RolledFileNames(System.IO.Path.GetFullPath(_options.Path));
-        _formatter = _options.Format == LogFormat.Text ? new TextLogFormatter() : new JsonLogFormatter();
+        Formatter = _options.Format == LogFormat.Text ? new TextLogFormatter() : JsonLogFormatter.Instance;
+        _file = new ActiveFile(name, _options, _names, wrapStream);
+        _housekeeping = new Housekeeping(name, _options, _names);
         System.IO.Directory.CreateDirectory(_names.Directory);
         _lock = FileLock.Acquire(_names.ActivePath, name);
         try
         {
-            OpenActiveFile(_time.GetUtcNow(), existing: true);
+            _file.EnsureOpen(_time.GetUtcNow());
         }
         catch
         {
@@ -88,7 +73,7 @@ internal sealed class FileSink : IJsonLinesSink, IReportsBytes
         try
         {
             // A crash may have left uncompressed or surplus rolled files behind: tidy up once at start.
-            ScheduleHousekeeping();
+            _housekeeping.Schedule();
             if (_options.FlushToDiskInterval > TimeSpan.Zero)
             {
                 _flushTimer = _time.CreateTimer(static state => ((FileSink)state!).FlushOnTimer(), this, _options.FlushToDiskInterval, _options.FlushToDiskInterval);
@@ -100,20 +85,29 @@ internal sealed class FileSink : IJsonLinesSink, IReportsBytes
         }
     }
 
+    /// <summary><see cref="JsonLogFormatter.Instance"/>, or a <see cref="TextLogFormatter"/> for <see cref="LogFormat.Text"/>.</summary>
+    public LogEntryFormatter Formatter { get; }
+
     /// <summary>The validated settings in force (a copy).</summary>
     internal FileSinkOptions Options => _options;
 
     /// <summary>Full path of the active file.</summary>
     public string ActivePath => _names.ActivePath;
 
-    /// <inheritdoc />
-    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
+    /// <summary>Bytes the operating system accepted, across rolled files.</summary>
+    public long BytesWritten => _file.BytesWritten;
 
-    /// <summary>True for <see cref="LogFormat.Json"/>: the pipeline's lines are exactly what this sink would write itself.</summary>
-    public bool AcceptsJsonLines => _options.Format != LogFormat.Text;
+    /// <summary>Test seam: runs before each write of a run of records (throw to simulate an I/O failure).</summary>
+    internal Action? BeforeWrite { get; set; }
 
     /// <inheritdoc />
-    public async ValueTask WriteBatchAsync(IReadOnlyList<LogEntry> batch, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Records not marked count as written: they are in the file, committed to the OS. When a write fails after some
+    /// records of the batch were committed, the file is cut back to the last committed record and the rest are marked
+    /// for retry (<c>diskFull</c> or <c>ioError</c>), so none is written twice and none counts that is not in the file.
+    /// When none was committed the exception is thrown (the whole batch is retried).
+    /// </remarks>
+    public async ValueTask WriteAsync(LogRecordBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0)
@@ -122,151 +116,72 @@ internal sealed class FileSink : IJsonLinesSink, IReportsBytes
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var done = ResumeIndex(batch);
+        var committed = 0;
+        var now = default(DateTimeOffset);
         try
         {
-            var now = await BeginWriteAsync().ConfigureAwait(false);
-            var buffer = _buffer;
-            buffer.ResetWrittenCount();
-            var segmentStart = 0;
-            for (var i = done; i < batch.Count; i++)
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            now = _time.GetUtcNow();
+            if (_file.Prepare(now))
             {
-                var entryStart = buffer.WrittenCount;
-                _formatter.Write(batch[i], buffer);
-                var pending = entryStart - segmentStart;
-                if (_fileSize + pending + (buffer.WrittenCount - entryStart) > _options.MaxFileSizeBytes && _fileSize + pending > 0)
-                {
-                    // Roll before this entry: what precedes it goes to the current file, the entry starts the next one.
-                    await WriteAsync(buffer.WrittenMemory[segmentStart..entryStart]).ConfigureAwait(false);
-                    done = i;
-                    await RollAsync(now).ConfigureAwait(false);
-                    segmentStart = entryStart;
-                }
-
-                if (buffer.WrittenCount >= WriteChunkBytes)
-                {
-                    await WriteAsync(buffer.WrittenMemory[segmentStart..]).ConfigureAwait(false);
-                    done = i + 1;
-                    buffer.ResetWrittenCount();
-                    segmentStart = 0;
-                }
+                _housekeeping.Schedule();
             }
 
-            await WriteAsync(buffer.WrittenMemory[segmentStart..]).ConfigureAwait(false);
-            ForgetPartial();
-            if (buffer.Capacity > KeptBufferBytes)
+            // Not cancellable from here: a write stopped half-way would leave half a record.
+            WriteRecords(batch, now, ref committed);
+            if (_failuresSinceReport > 0)
             {
-                _buffer = new ArrayBufferWriter<byte>(64 * 1024);
+                HybridSelfLog.Report($"File sink '{_name}': writing '{_names.ActivePath}' works again after {_failuresSinceReport} failed batch(es).");
+                _failuresSinceReport = 0;
             }
         }
         catch (Exception ex) when (ex is not ObjectDisposedException)
         {
-            // Entries before `done` were handed to the file; a retry of this batch continues after them.
-            _partialBatch = batch;
-            _partialFirst = batch[0];
-            FailedAfter(done, batch.Count);
-            throw;
+            _file.Abandon(now == default ? _time.GetUtcNow() : now);
+            if (_failuresSinceReport++ == 0)
+            {
+                // Once per run of failures: the pipeline reports failed batches itself, and a full disk fails every batch.
+                HybridSelfLog.Report($"File sink '{_name}': writing '{_names.ActivePath}' failed after {committed} of {batch.Count} records; the file is cut back to its last whole record: {ex.Message}");
+            }
+
+            if (committed == 0)
+            {
+                throw;
+            }
+
+            var reason = IsDiskFull(ex) ? "diskFull" : "ioError";
+            for (var i = committed; i < batch.Count; i++)
+            {
+                batch.Retry(i, reason);
+            }
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Commits buffered data, flushes it to disk (fsync) and waits for pending compression and retention work.</summary>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _file.FlushToDisk();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        await _housekeeping.WhenIdle.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Writes JSON lines formatted by the pipeline, as <see cref="WriteBatchAsync"/> writes the lines it formats: whole
-    /// lines only, rolling before a line that would take the file past its size limit, resuming a failed batch after
-    /// its last line that reached the file.
+    /// Flushes and closes the file, finishes background work and releases the lock, removing the lock file. Idempotent.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The sink writes text (<see cref="AcceptsJsonLines"/> is false).</exception>
-    public async ValueTask WriteJsonLinesAsync(ReadOnlyMemory<byte> lines, int entryCount, CancellationToken cancellationToken)
-    {
-        if (!AcceptsJsonLines)
-        {
-            throw new InvalidOperationException($"File sink '{_name}' writes {_options.Format} and does not take JSON lines (AcceptsJsonLines is false); hand it entries with WriteBatchAsync.");
-        }
-
-        if (lines.IsEmpty)
-        {
-            return;
-        }
-
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var done = ResumeOffset(lines, entryCount);
-        try
-        {
-            var now = await BeginWriteAsync().ConfigureAwait(false);
-
-            // While a roll is refused (suspended after a failed rename) the rest goes on into the current file.
-            var canRoll = true;
-            while (done < lines.Length)
-            {
-                var rest = lines.Span[done..];
-                var room = canRoll ? _options.MaxFileSizeBytes - _fileSize : long.MaxValue;
-                var take = WholeLinesWithin(rest, Math.Min(room, WriteChunkBytes));
-                if (take == 0)
-                {
-                    // The next line is longer than the room left or than a write chunk.
-                    var end = rest.IndexOf((byte)'\n');
-                    take = end < 0 ? rest.Length : end + 1;
-                    if (take > room && _fileSize > 0)
-                    {
-                        // It would take the file past its limit: it starts the next file.
-                        canRoll = await RollAsync(now).ConfigureAwait(false);
-                        continue;
-                    }
-
-                    // Written whole (never split), alone in a file when it is longer than the limit.
-                }
-
-                await WriteAsync(lines.Slice(done, take)).ConfigureAwait(false);
-                done += take;
-            }
-
-            ForgetPartial();
-        }
-        catch (Exception ex) when (ex is not ObjectDisposedException)
-        {
-            // As for entries: the lines before `done` reached the file, and a retry with the same memory continues there.
-            _partialLines = lines;
-            _partialLinesHash = PrefixHash(lines.Span[..done]);
-            FailedAfter(done, entryCount);
-            throw;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    /// <summary>Flushes buffered data to disk (fsync) and waits for pending compression and retention work.</summary>
-    public async ValueTask FlushAsync(CancellationToken cancellationToken)
-    {
-        Task housekeeping;
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_stream is { } stream)
-            {
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
-                _dirty = false;
-            }
-
-            housekeeping = _housekeeping;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-
-        await housekeeping.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Flushes and closes the file, finishes background work and releases the lock. Idempotent.</summary>
     public async ValueTask DisposeAsync()
     {
-        Task housekeeping;
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -281,21 +196,7 @@ internal sealed class FileSink : IJsonLinesSink, IReportsBytes
                 await _flushTimer.DisposeAsync().ConfigureAwait(false);
             }
 
-            if (_stream is { } stream)
-            {
-                try
-                {
-                    stream.Flush(flushToDisk: true);
-                }
-                catch (IOException ex)
-                {
-                    HybridSelfLog.Report($"File sink '{_name}': flushing '{_names.ActivePath}' at shutdown failed: {ex.Message}");
-                }
-
-                CloseStreamQuietly();
-            }
-
-            housekeeping = _housekeeping;
+            _file.Shutdown(_time.GetUtcNow());
         }
         finally
         {
@@ -303,257 +204,86 @@ internal sealed class FileSink : IJsonLinesSink, IReportsBytes
         }
 
         // Housekeeping never throws (it reports), so this only waits.
-        await housekeeping.ConfigureAwait(false);
+        await _housekeeping.WhenIdle.ConfigureAwait(false);
         _lock.Dispose();
     }
 
-    /// <summary>Test seam: runs before each write to the file stream (throw to simulate an I/O failure).</summary>
-    internal Action? BeforeWrite { get; set; }
-
     /// <summary>Waits for queued compression and retention work (tests).</summary>
-    internal Task WhenHousekeepingIdle() => Volatile.Read(ref _housekeeping);
+    internal Task WhenHousekeepingIdle() => _housekeeping.WhenIdle;
 
-    /// <summary>Under the gate, before writing a batch: reopens after a failure and rolls when an interval has ended.</summary>
-    /// <returns>The time the batch is written at (one reading per batch).</returns>
-    private async ValueTask<DateTimeOffset> BeginWriteAsync()
+    /// <summary>Writes the batch's records in runs, committing each run; <paramref name="committed"/> counts the records committed.</summary>
+    private void WriteRecords(LogRecordBatch batch, DateTimeOffset now, ref int committed)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var now = _time.GetUtcNow();
-        if (_stream is null)
+        // While a roll is refused (suspended after a failed rename) the rest goes on into the current file.
+        var canRoll = true;
+        var segmentCount = batch.SegmentCount;
+        for (var s = 0; s < segmentCount; s++)
         {
-            OpenActiveFile(now, existing: true);
-        }
-
-        if (_nextRollAt is { } rollAt && now >= rollAt)
-        {
-            await RollAsync(now).ConfigureAwait(false);
-        }
-
-        return now;
-    }
-
-    private int ResumeIndex(IReadOnlyList<LogEntry> batch)
-    {
-        if (_partialBatch is not null && ReferenceEquals(_partialBatch, batch) && _partialCount == batch.Count && ReferenceEquals(_partialFirst, batch[0]))
-        {
-            return _partialDone;
-        }
-
-        ForgetPartial();
-        return 0;
-    }
-
-    private int ResumeOffset(ReadOnlyMemory<byte> lines, int entryCount)
-    {
-        // Equals: the same array (or memory manager), start and length. The pipeline reuses its buffers (pooled chunks,
-        // one formatting buffer), so a later batch can have the same memory and count; the hash of the part already
-        // written tells a retry from such a batch, as the first entry's identity does for lists.
-        if (!_partialLines.IsEmpty && _partialLines.Equals(lines) && _partialCount == entryCount
-            && PrefixHash(lines.Span[.._partialDone]) == _partialLinesHash)
-        {
-            return _partialDone;
-        }
-
-        ForgetPartial();
-        return 0;
-    }
-
-    private void FailedAfter(int done, int count)
-    {
-        _partialCount = count;
-        _partialDone = done;
-
-        // Reopened on the next call, which also ends a line the failure may have cut.
-        CloseStreamQuietly();
-    }
-
-    private void ForgetPartial()
-    {
-        _partialBatch = null;
-        _partialFirst = null;
-        _partialLines = default;
-    }
-
-    private static int PrefixHash(ReadOnlySpan<byte> written)
-    {
-        var hash = default(HashCode);
-        hash.AddBytes(written);
-        return hash.ToHashCode();
-    }
-
-    /// <summary>Length of the whole lines at the start of <paramref name="lines"/> that fit in <paramref name="limit"/> bytes (0 if none).</summary>
-    private static int WholeLinesWithin(ReadOnlySpan<byte> lines, long limit)
-    {
-        if (lines.Length <= limit)
-        {
-            return lines.Length;
-        }
-
-        // One backwards search from the limit instead of one search per line: vectorized, and it stops at the first hit.
-        return limit <= 0 ? 0 : lines[..(int)limit].LastIndexOf((byte)'\n') + 1;
-    }
-
-    private ValueTask WriteAsync(ReadOnlyMemory<byte> bytes)
-    {
-        if (bytes.IsEmpty)
-        {
-            return ValueTask.CompletedTask;
-        }
-
-        BeforeWrite?.Invoke();
-
-        // Not cancellable once started: a write cut in the middle would leave half a line. Synchronous on purpose: the
-        // stream is not opened for async I/O, so WriteAsync of a chunk larger than its buffer queued a thread-pool work
-        // item per write; a buffered write to the page cache is cheaper done in place on the destination's own loop.
-        _stream!.Write(bytes.Span);
-        _fileSize += bytes.Length;
-        Interlocked.Add(ref _bytesWritten, bytes.Length);
-        _dirty = true;
-        return ValueTask.CompletedTask;
-    }
-
-    private void OpenActiveFile(DateTimeOffset now, bool existing)
-    {
-        var path = _names.ActivePath;
-        var needsNewline = false;
-        var start = now;
-        if (existing && System.IO.File.Exists(path))
-        {
-            // Appending to a file of an earlier run (or reopening after a failed write). A line cut by a crash or a failed
-            // write is ended, so the next entry starts on its own line.
-            using (var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0))
+            var segment = batch.GetSegment(s);
+            var end = segment.FirstRecord + segment.RecordCount;
+            var offset = 0;
+            for (var first = segment.FirstRecord; first < end;)
             {
-                if (reader.Length > 0)
+                var room = canRoll ? _options.MaxFileSizeBytes - _file.Size : long.MaxValue;
+                var limit = Math.Min(room, WriteChunkBytes);
+                long length = 0;
+                var next = first;
+                while (next < end && length + batch[next].Bytes.Length <= limit)
                 {
-                    reader.Seek(-1, SeekOrigin.End);
-                    needsNewline = reader.ReadByte() != '\n';
+                    length += batch[next].Bytes.Length;
+                    next++;
                 }
+
+                if (next == first)
+                {
+                    // The next record is longer than the room left or than a write chunk.
+                    length = batch[first].Bytes.Length;
+                    if (length > room && _file.Size > 0)
+                    {
+                        // It would take the file past its limit: it starts the next file.
+                        var rolled = _file.Roll(now);
+                        canRoll = rolled != RollResult.Refused;
+                        if (rolled == RollResult.Rolled)
+                        {
+                            _housekeeping.Schedule();
+                        }
+
+                        continue;
+                    }
+
+                    // Written whole (never split), alone in a file when it is longer than the limit.
+                    next = first + 1;
+                }
+
+                BeforeWrite?.Invoke();
+                _file.Write(segment.Bytes.Span.Slice(offset, (int)length));
+                _file.Commit();
+                committed = next;
+                offset += (int)length;
+                first = next;
             }
-
-            if (_fileStart != default)
-            {
-                // Reopening our own file (after a failed write or roll): it keeps its start.
-                start = _fileStart;
-            }
-            else
-            {
-                var created = System.IO.File.GetCreationTimeUtc(path);
-                var written = System.IO.File.GetLastWriteTimeUtc(path);
-                start = new DateTimeOffset(created <= written ? created : written, TimeSpan.Zero);
-            }
-        }
-
-        var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.Append,
-            Access = FileAccess.Write,
-
-            // Readers (tail, log shippers) may read, and rename/delete is allowed so they do not block a roll on Windows.
-            Share = FileShare.Read | FileShare.Delete,
-            BufferSize = _options.BufferSize,
-            Options = FileOptions.SequentialScan,
-        });
-        _stream = stream;
-        _fileSize = stream.Length;
-        _fileStart = start;
-        _nextRollAt = NextBoundary(start);
-        if (needsNewline)
-        {
-            stream.Write(Newline);
-            _fileSize += Newline.Length;
-            Interlocked.Add(ref _bytesWritten, Newline.Length);
-            _dirty = true;
         }
     }
 
-    /// <returns>False when the file was not rolled (rolling is suspended after a failed rename): writing goes on into it.</returns>
-    private async ValueTask<bool> RollAsync(DateTimeOffset now)
-    {
-        var stream = _stream!;
-        if (now < _rollSuspendedUntil)
-        {
-            return false;
-        }
+    private static bool IsDiskFull(Exception ex) =>
 
-        if (_fileSize == 0)
-        {
-            // Nothing to keep: the empty file simply becomes the file of the new period.
-            _fileStart = now;
-            _nextRollAt = NextBoundary(now);
-            return true;
-        }
-
-        // Not cancellable: a roll stopped half-way would leave the files in a state no retry expects.
-        await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-        stream.Flush(flushToDisk: true);
-        _dirty = false;
-        var rolledPath = _names.NextRolledPath(Truncate(_fileStart));
-        CloseStreamQuietly();
-        try
-        {
-            System.IO.File.Move(_names.ActivePath, rolledPath);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Keep logging into the oversized file rather than losing entries; the roll is tried again later.
-            HybridSelfLog.Report($"File sink '{_name}': rolling '{_names.ActivePath}' to '{rolledPath}' failed, writing on and retrying in {RollRetryDelay.TotalSeconds:0} s: {ex.Message}");
-            OpenActiveFile(now, existing: true);
-            _rollSuspendedUntil = now + RollRetryDelay;
-            return false;
-        }
-
-        OpenActiveFile(now, existing: false);
-        ScheduleHousekeeping();
-        return true;
-    }
-
-    private DateTimeOffset? NextBoundary(DateTimeOffset start) => _options.RollingInterval switch
-    {
-        FileRollingInterval.Hourly => Truncate(start).AddHours(1),
-        FileRollingInterval.Daily => Truncate(start).AddDays(1),
-        _ => null,
-    };
-
-    /// <summary>The start of the interval containing <paramref name="time"/> (whole seconds when rolling by size only).</summary>
-    private DateTimeOffset Truncate(DateTimeOffset time)
-    {
-        var utc = time.UtcDateTime;
-        return _options.RollingInterval switch
-        {
-            FileRollingInterval.Hourly => new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero),
-            FileRollingInterval.Daily => new DateTimeOffset(utc.Year, utc.Month, utc.Day, 0, 0, 0, TimeSpan.Zero),
-            _ => new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, utc.Minute, utc.Second, TimeSpan.Zero),
-        };
-    }
-
-    private void CloseStreamQuietly()
-    {
-        var stream = _stream;
-        _stream = null;
-        try
-        {
-            stream?.Dispose();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            HybridSelfLog.Report($"File sink '{_name}': closing '{_names.ActivePath}' failed: {ex.Message}");
-        }
-    }
+        // ENOSPC (28) and EDQUOT (122 on Linux) as .NET reports errno on Unix; ERROR_HANDLE_DISK_FULL (39) and
+        // ERROR_DISK_FULL (112) in the low word of the HRESULT on Windows.
+        ex is IOException && (OperatingSystem.IsWindows() ? (ex.HResult & 0xFFFF) is 39 or 112 : ex.HResult is 28 or 122);
 
     private void FlushOnTimer()
     {
-        if (!_dirty || !_gate.Wait(0))
+        if (!_gate.Wait(0))
         {
-            // Nothing new, or a write/flush is running (it will be flushed on a later tick).
+            // A write or flush is running; a later tick flushes.
             return;
         }
 
         try
         {
-            if (_stream is { } stream && !_disposed)
+            if (!_disposed)
             {
-                stream.Flush(flushToDisk: true);
-                _dirty = false;
+                _file.FlushToDiskIfDirty();
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
@@ -563,111 +293,6 @@ internal sealed class FileSink : IJsonLinesSink, IReportsBytes
         finally
         {
             _gate.Release();
-        }
-    }
-
-    /// <summary>Queues one compression-and-retention pass (coalesced) after any running one. Called under the gate.</summary>
-    private void ScheduleHousekeeping()
-    {
-        if (Interlocked.Exchange(ref _housekeepingQueued, 1) != 0)
-        {
-            return;
-        }
-
-        Volatile.Write(ref _housekeeping, _housekeeping.ContinueWith(
-            static (_, state) => ((FileSink)state!).RunHousekeeping(),
-            this,
-            CancellationToken.None,
-            TaskContinuationOptions.None,
-            TaskScheduler.Default));
-    }
-
-    private void RunHousekeeping()
-    {
-        Volatile.Write(ref _housekeepingQueued, 0);
-        try
-        {
-            var files = _names.List();
-            if (_options.CompressRolledFiles)
-            {
-                foreach (var file in files)
-                {
-                    if (!file.Compressed && !System.IO.File.Exists(RolledFileNames.CompressedPath(file.Path)))
-                    {
-                        Compress(file.Path);
-                    }
-                }
-
-                files = _names.List();
-            }
-
-            ApplyRetention(files);
-        }
-        catch (Exception ex)
-        {
-            HybridSelfLog.Report($"File sink '{_name}': housekeeping in '{_names.Directory}' failed: {ex.GetType().Name}: {ex.Message}");
-        }
-    }
-
-    private void Compress(string path)
-    {
-        var target = RolledFileNames.CompressedPath(path);
-        var temporary = target + ".tmp";
-        try
-        {
-            using (var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024, FileOptions.SequentialScan))
-            using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
-            {
-                using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
-                {
-                    input.CopyTo(gzip);
-                }
-
-                output.Flush(flushToDisk: true);
-            }
-
-            // Only a complete archive gets the final name; then the original goes.
-            System.IO.File.Move(temporary, target, overwrite: true);
-            System.IO.File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            HybridSelfLog.Report($"File sink '{_name}': compressing '{path}' failed, the file is kept uncompressed: {ex.Message}");
-            TryDelete(temporary);
-        }
-    }
-
-    /// <summary>Keeps the newest <c>RetainedFileCount - 1</c> rolled files (the active file is the last one counted).</summary>
-    private void ApplyRetention(List<RolledFile> newestFirst)
-    {
-        var keep = _options.RetainedFileCount - 1;
-        var seen = 0;
-        (string Stamp, int Sequence) previous = default;
-        foreach (var file in newestFirst)
-        {
-            // A file and its archive (only both present if compression was interrupted) count once.
-            if (seen == 0 || (file.Stamp, file.Sequence) != previous)
-            {
-                seen++;
-                previous = (file.Stamp, file.Sequence);
-            }
-
-            if (seen > keep)
-            {
-                TryDelete(file.Path);
-            }
-        }
-    }
-
-    private void TryDelete(string path)
-    {
-        try
-        {
-            System.IO.File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            HybridSelfLog.Report($"File sink '{_name}': deleting '{path}' failed (retried after the next roll): {ex.Message}");
         }
     }
 }

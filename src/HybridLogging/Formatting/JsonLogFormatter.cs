@@ -2,50 +2,23 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using HybridLogging.Formatting.Internal;
+using HybridLogging.Internal;
 
 namespace HybridLogging.Formatting;
 
 /// <summary>
-/// Structured JSON, one object per line. Field names: timestamp, level, source, category, eventId, eventName, message,
-/// messageTemplate, correlationId, requestId, userId, sessionId, traceId, spanId, operationType, duration (ms),
-/// error{type, message, stackTrace, code, innerErrors}, performance{latency, throughput, errorRate},
-/// routing{provider, fallback, reason}, metadata{}, properties{}.
+/// The project's JSON layout, one object per line, and its only writer. Fields in order: timestamp, level, source,
+/// category, eventId, eventName, message, messageTemplate, correlationId, requestId, userId, sessionId, traceId, spanId,
+/// operationType, duration (ms), error{type, message, stackTrace, code, innerErrors}, performance{latency, throughput,
+/// errorRate}, routing{provider, fallback, reason}, metadata{}, properties{}. Absent values are left out.
 /// </summary>
+/// <remarks>
+/// Non-finite numbers (NaN, ±Infinity) in properties are written as strings, since JSON has no such numbers; control
+/// characters, quotes and backslashes in text are escaped, so one entry is always exactly one line.
+/// </remarks>
 public sealed class JsonLogFormatter : LogEntryFormatter
 {
-    internal static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("timestamp");
-    internal static readonly JsonEncodedText LevelName = JsonEncodedText.Encode("level");
-    internal static readonly JsonEncodedText SourceName = JsonEncodedText.Encode("source");
-    internal static readonly JsonEncodedText CategoryName = JsonEncodedText.Encode("category");
-    internal static readonly JsonEncodedText EventIdName = JsonEncodedText.Encode("eventId");
-    internal static readonly JsonEncodedText EventNameName = JsonEncodedText.Encode("eventName");
-    internal static readonly JsonEncodedText MessageName = JsonEncodedText.Encode("message");
-    internal static readonly JsonEncodedText TemplateName = JsonEncodedText.Encode("messageTemplate");
-    internal static readonly JsonEncodedText CorrelationIdName = JsonEncodedText.Encode("correlationId");
-    internal static readonly JsonEncodedText RequestIdName = JsonEncodedText.Encode("requestId");
-    internal static readonly JsonEncodedText UserIdName = JsonEncodedText.Encode("userId");
-    internal static readonly JsonEncodedText SessionIdName = JsonEncodedText.Encode("sessionId");
-    internal static readonly JsonEncodedText TraceIdName = JsonEncodedText.Encode("traceId");
-    internal static readonly JsonEncodedText SpanIdName = JsonEncodedText.Encode("spanId");
-    internal static readonly JsonEncodedText OperationTypeName = JsonEncodedText.Encode("operationType");
-    internal static readonly JsonEncodedText DurationName = JsonEncodedText.Encode("duration");
-    internal static readonly JsonEncodedText ErrorName = JsonEncodedText.Encode("error");
-    internal static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
-    internal static readonly JsonEncodedText StackTraceName = JsonEncodedText.Encode("stackTrace");
-    internal static readonly JsonEncodedText CodeName = JsonEncodedText.Encode("code");
-    internal static readonly JsonEncodedText InnerErrorsName = JsonEncodedText.Encode("innerErrors");
-    internal static readonly JsonEncodedText PerformanceName = JsonEncodedText.Encode("performance");
-    internal static readonly JsonEncodedText LatencyName = JsonEncodedText.Encode("latency");
-    internal static readonly JsonEncodedText ThroughputName = JsonEncodedText.Encode("throughput");
-    internal static readonly JsonEncodedText ErrorRateName = JsonEncodedText.Encode("errorRate");
-    internal static readonly JsonEncodedText RoutingName = JsonEncodedText.Encode("routing");
-    internal static readonly JsonEncodedText ProviderName = JsonEncodedText.Encode("provider");
-    internal static readonly JsonEncodedText FallbackName = JsonEncodedText.Encode("fallback");
-    internal static readonly JsonEncodedText ReasonName = JsonEncodedText.Encode("reason");
-    internal static readonly JsonEncodedText MetadataName = JsonEncodedText.Encode("metadata");
-    internal static readonly JsonEncodedText PropertiesName = JsonEncodedText.Encode("properties");
-    private static readonly byte[] Newline = "\n"u8.ToArray();
-
     internal static readonly JsonWriterOptions WriterOptions = new()
     {
         // Logs are not HTML: keep non-ASCII readable; control characters and quotes are still escaped.
@@ -54,8 +27,11 @@ public sealed class JsonLogFormatter : LogEntryFormatter
         MaxDepth = 64,
     };
 
-    [ThreadStatic]
-    private static Utf8JsonWriter? _writer;
+    private const int MaxValueDepth = 16;
+    private const int MaxErrorDepth = 8;
+
+    private static readonly byte[][] LevelNames =
+        [.. Enumerable.Range(0, 7).Select(level => System.Text.Encoding.UTF8.GetBytes(LogLevelNames.Get((Microsoft.Extensions.Logging.LogLevel)level)))];
 
     /// <summary>The shared instance (the formatter keeps no state).</summary>
     public static JsonLogFormatter Instance { get; } = new();
@@ -67,227 +43,272 @@ public sealed class JsonLogFormatter : LogEntryFormatter
     public override void Write(LogEntryView entry, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        Write(entry.ToLogEntry(), output, true);
-    }
-
-    private static void Write(LogEntry entry, IBufferWriter<byte> output, bool unused)
-    {
-        _ = unused;
         ArgumentNullException.ThrowIfNull(output);
-        var writer = _writer ??= new Utf8JsonWriter(output, WriterOptions);
-        writer.Reset(output);
-        try
-        {
-            WriteEntry(writer, entry);
-            writer.Flush();
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
-        {
-            // Whatever was buffered is discarded (Reset), so a half-written object never reaches the output.
-            writer.Reset(output);
-            WriteFallback(writer, entry, ex);
-            writer.Flush();
-        }
-
-        output.Write(Newline);
-    }
-
-    private static void WriteEntry(Utf8JsonWriter writer, LogEntry entry)
-    {
-        writer.WriteStartObject();
-        writer.WriteString(TimestampName, entry.Timestamp.UtcDateTime);
-        writer.WriteString(LevelName, LogLevelNames.Get(entry.Level));
-        writer.WriteString(SourceName, entry.Source);
-        writer.WriteString(CategoryName, entry.Category);
+        var w = new Utf8Writer(output, 256 + (entry.MessageLength * 2) + (entry.PropertyCount * 48));
+        w.Raw("{\"timestamp\":\""u8);
+        w.Timestamp(entry.TimestampTicks);
+        w.Raw("\",\"level\":\""u8);
+        w.Raw(LevelNames[Math.Clamp((int)entry.Level, 0, LevelNames.Length - 1)]);
+        w.Raw("\",\"source\":\""u8);
+        w.Escaped(entry.Source);
+        w.Raw("\",\"category\":\""u8);
+        w.Escaped(entry.Category);
+        w.Byte((byte)'"');
         if (entry.EventId.Id != 0)
         {
-            writer.WriteNumber(EventIdName, entry.EventId.Id);
+            w.Raw(",\"eventId\":"u8);
+            w.Number(entry.EventId.Id);
         }
 
-        if (entry.EventId.Name is { } eventName)
+        Field(ref w, ",\"eventName\":\""u8, entry.EventId.Name);
+        w.Raw(",\"message\":\""u8);
+        w.Escaped(entry.Message);
+        w.Byte((byte)'"');
+        Field(ref w, ",\"messageTemplate\":\""u8, entry.MessageTemplate);
+        Field(ref w, ",\"correlationId\":\""u8, entry.CorrelationId);
+        Field(ref w, ",\"requestId\":\""u8, entry.RequestId);
+        Field(ref w, ",\"userId\":\""u8, entry.UserId);
+        Field(ref w, ",\"sessionId\":\""u8, entry.SessionId);
+        Field(ref w, ",\"traceId\":\""u8, entry.TraceId);
+        Field(ref w, ",\"spanId\":\""u8, entry.SpanId);
+        Field(ref w, ",\"operationType\":\""u8, entry.OperationType);
+        if (entry.DurationMs is { } duration)
         {
-            writer.WriteString(EventNameName, eventName);
-        }
-
-        writer.WriteString(MessageName, entry.Message);
-        WriteOptional(writer, TemplateName, entry.MessageTemplate);
-        WriteOptional(writer, CorrelationIdName, entry.CorrelationId);
-        WriteOptional(writer, RequestIdName, entry.RequestId);
-        WriteOptional(writer, UserIdName, entry.UserId);
-        WriteOptional(writer, SessionIdName, entry.SessionId);
-        WriteOptional(writer, TraceIdName, entry.TraceId);
-        WriteOptional(writer, SpanIdName, entry.SpanId);
-        WriteOptional(writer, OperationTypeName, entry.OperationType);
-        if (entry.Duration is { } duration)
-        {
-            writer.WriteNumber(DurationName, Math.Round(duration.TotalMilliseconds, 3));
+            w.Raw(",\"duration\":"u8);
+            w.Double(Math.Round(duration, 3));
         }
 
         if (entry.Error is { } error)
         {
-            writer.WritePropertyName(ErrorName);
-            WriteError(writer, error, 0);
+            w.Raw(",\"error\":"u8);
+            WriteError(ref w, error, 0);
         }
 
-        if (entry.Performance is { } performance)
+        if (entry.HasPerformance)
         {
-            writer.WriteStartObject(PerformanceName);
-            WriteOptional(writer, LatencyName, performance.LatencyMs);
-            WriteOptional(writer, ThroughputName, performance.Throughput);
-            WriteOptional(writer, ErrorRateName, performance.ErrorRate);
-            writer.WriteEndObject();
+            w.Raw(",\"performance\":{"u8);
+            var first = true;
+            Number(ref w, "\"latency\":"u8, entry.LatencyMs, ref first);
+            Number(ref w, "\"throughput\":"u8, entry.Throughput, ref first);
+            Number(ref w, "\"errorRate\":"u8, entry.ErrorRate, ref first);
+            w.Byte((byte)'}');
         }
 
-        if (entry.Routing is { } routing)
+        if (entry.HasRouting)
         {
-            writer.WriteStartObject(RoutingName);
-            WriteOptional(writer, ProviderName, routing.Provider);
-            WriteOptional(writer, FallbackName, routing.Fallback);
-            WriteOptional(writer, ReasonName, routing.Reason);
-            writer.WriteEndObject();
+            w.Raw(",\"routing\":{"u8);
+            var first = true;
+            Member(ref w, "\"provider\":\""u8, entry.Provider, ref first);
+            Member(ref w, "\"fallback\":\""u8, entry.Fallback, ref first);
+            Member(ref w, "\"reason\":\""u8, entry.RoutingReason, ref first);
+            w.Byte((byte)'}');
         }
 
         if (entry.Metadata is { Count: > 0 } metadata)
         {
-            writer.WriteStartObject(MetadataName);
+            w.Raw(",\"metadata\":{"u8);
+            var first = true;
             foreach (var (key, value) in metadata)
             {
-                writer.WriteString(key, value);
+                if (!first)
+                {
+                    w.Byte((byte)',');
+                }
+
+                first = false;
+                w.QuotedString(key);
+                w.Byte((byte)':');
+                w.QuotedString(value);
             }
 
-            writer.WriteEndObject();
+            w.Byte((byte)'}');
         }
 
-        if (entry.Properties.Count > 0)
+        if (entry.PropertyCount > 0)
         {
-            writer.WriteStartObject(PropertiesName);
-            var properties = entry.Properties;
-            for (var i = 0; i < properties.Count; i++)
+            w.Raw(",\"properties\":{"u8);
+            for (var i = 0; i < entry.PropertyCount; i++)
             {
-                // Indexed rather than foreach: enumerating an IReadOnlyList allocates an enumerator per entry.
-                var (key, value) = properties[i];
-                writer.WritePropertyName(key);
-                WriteValue(writer, value, 0);
+                w.Raw(i == 0 ? "\""u8 : ",\""u8);
+                if (entry.GetEncodedName(i) is { } encoded)
+                {
+                    w.Raw(encoded);
+                }
+                else
+                {
+                    w.Escaped(entry.GetPropertyName(i));
+                }
+
+                w.Raw("\":"u8);
+                WriteValue(ref w, entry.GetPropertyValue(i), 0);
             }
 
-            writer.WriteEndObject();
+            w.Byte((byte)'}');
         }
 
-        writer.WriteEndObject();
+        w.Raw("}\n"u8);
+        w.Flush();
     }
 
-    private static void WriteError(Utf8JsonWriter writer, LogError error, int depth)
+    private static void Field(ref Utf8Writer w, ReadOnlySpan<byte> prefix, string? value)
     {
-        writer.WriteStartObject();
-        writer.WriteString(TypeName, error.Type);
-        writer.WriteString(MessageName, error.Message);
-        WriteOptional(writer, StackTraceName, error.StackTrace);
-        WriteOptional(writer, CodeName, error.Code);
-        if (error.InnerErrors.Count > 0 && depth < 8)
+        if (value is not null)
         {
-            writer.WriteStartArray(InnerErrorsName);
-            foreach (var inner in error.InnerErrors)
-            {
-                WriteError(writer, inner, depth + 1);
-            }
+            w.Raw(prefix);
+            w.Escaped(value);
+            w.Byte((byte)'"');
+        }
+    }
 
-            writer.WriteEndArray();
+    private static void Member(ref Utf8Writer w, ReadOnlySpan<byte> prefix, string? value, ref bool first)
+    {
+        if (value is null)
+        {
+            return;
         }
 
-        writer.WriteEndObject();
+        if (!first)
+        {
+            w.Byte((byte)',');
+        }
+
+        first = false;
+        w.Raw(prefix);
+        w.Escaped(value);
+        w.Byte((byte)'"');
+    }
+
+    private static void Number(ref Utf8Writer w, ReadOnlySpan<byte> prefix, double? value, ref bool first)
+    {
+        if (value is not { } number)
+        {
+            return;
+        }
+
+        if (!first)
+        {
+            w.Byte((byte)',');
+        }
+
+        first = false;
+        w.Raw(prefix);
+        WriteDouble(ref w, number);
+    }
+
+    private static void WriteError(ref Utf8Writer w, LogError error, int depth)
+    {
+        w.Raw("{\"type\":"u8);
+        w.QuotedString(error.Type);
+        w.Raw(",\"message\":"u8);
+        w.QuotedString(error.Message);
+        Field(ref w, ",\"stackTrace\":\""u8, error.StackTrace);
+        Field(ref w, ",\"code\":\""u8, error.Code);
+        if (error.InnerErrors.Count > 0 && depth < MaxErrorDepth)
+        {
+            w.Raw(",\"innerErrors\":["u8);
+            for (var i = 0; i < error.InnerErrors.Count; i++)
+            {
+                if (i > 0)
+                {
+                    w.Byte((byte)',');
+                }
+
+                WriteError(ref w, error.InnerErrors[i], depth + 1);
+            }
+
+            w.Byte((byte)']');
+        }
+
+        w.Byte((byte)'}');
+    }
+
+    private static void WriteDouble(ref Utf8Writer w, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            w.Double(value);
+        }
+        else
+        {
+            w.QuotedString(value.ToString(CultureInfo.InvariantCulture));
+        }
     }
 
     /// <summary>Writes a snapshot value: primitives as JSON primitives, key/value arrays as objects, arrays as arrays.</summary>
-    internal static void WriteValue(Utf8JsonWriter writer, object? value, int depth)
+    private static void WriteValue(ref Utf8Writer w, object? value, int depth)
     {
         switch (value)
         {
-            case null: writer.WriteNullValue(); return;
-            case string s: writer.WriteStringValue(s); return;
-            case bool b: writer.WriteBooleanValue(b); return;
-            case int i: writer.WriteNumberValue(i); return;
-            case long l: writer.WriteNumberValue(l); return;
-            case short sh: writer.WriteNumberValue(sh); return;
-            case byte by: writer.WriteNumberValue(by); return;
-            case sbyte sb: writer.WriteNumberValue(sb); return;
-            case ushort us: writer.WriteNumberValue(us); return;
-            case uint ui: writer.WriteNumberValue(ui); return;
-            case ulong ul: writer.WriteNumberValue(ul); return;
-            case decimal m: writer.WriteNumberValue(m); return;
-            case double d when double.IsFinite(d): writer.WriteNumberValue(d); return;
-            case float f when float.IsFinite(f): writer.WriteNumberValue(f); return;
-            case double d: writer.WriteStringValue(d.ToString(CultureInfo.InvariantCulture)); return;
-            case float f: writer.WriteStringValue(f.ToString(CultureInfo.InvariantCulture)); return;
-            case DateTime dt: writer.WriteStringValue(dt); return;
-            case DateTimeOffset dto: writer.WriteStringValue(dto); return;
-            case Guid g: writer.WriteStringValue(g); return;
-            case TimeSpan ts: writer.WriteStringValue(ts.ToString("c", CultureInfo.InvariantCulture)); return;
+            case null: w.Raw("null"u8); return;
+            case string s: w.QuotedString(s); return;
+            case bool b: w.Raw(b ? "true"u8 : "false"u8); return;
+            case int i: w.Number(i); return;
+            case long l: w.Number(l); return;
+            case short sh: w.Number(sh); return;
+            case byte by: w.Number(by); return;
+            case sbyte sb: w.Number(sb); return;
+            case ushort us: w.Number(us); return;
+            case uint ui: w.Number(ui); return;
+            case ulong ul: w.Number(ul); return;
+            case decimal m: w.Number(m); return;
+            case double d: WriteDouble(ref w, d); return;
+            case float f when float.IsFinite(f): w.Number(f); return;
+            case float f: w.QuotedString(f.ToString(CultureInfo.InvariantCulture)); return;
+            case DateTime dt: Quoted(ref w, dt, "O"); return;
+            case DateTimeOffset dto: Quoted(ref w, dto, "O"); return;
+            case Guid g: Quoted(ref w, g, "D"); return;
+            case TimeSpan ts: Quoted(ref w, ts, "c"); return;
         }
 
-        if (depth >= 16)
+        if (depth >= MaxValueDepth)
         {
-            writer.WriteStringValue(Internal.ValueSnapshot.DepthMarker);
+            w.QuotedString(ValueSnapshot.DepthMarker);
             return;
         }
 
         switch (value)
         {
             case KeyValuePair<string, object?>[] pairs:
-                writer.WriteStartObject();
-                foreach (var (key, item) in pairs)
+                w.Byte((byte)'{');
+                for (var i = 0; i < pairs.Length; i++)
                 {
-                    writer.WritePropertyName(key);
-                    WriteValue(writer, item, depth + 1);
+                    if (i > 0)
+                    {
+                        w.Byte((byte)',');
+                    }
+
+                    w.QuotedString(pairs[i].Key ?? string.Empty);
+                    w.Byte((byte)':');
+                    WriteValue(ref w, pairs[i].Value, depth + 1);
                 }
 
-                writer.WriteEndObject();
+                w.Byte((byte)'}');
                 return;
             case object?[] items:
-                writer.WriteStartArray();
-                foreach (var item in items)
+                w.Byte((byte)'[');
+                for (var i = 0; i < items.Length; i++)
                 {
-                    WriteValue(writer, item, depth + 1);
+                    if (i > 0)
+                    {
+                        w.Byte((byte)',');
+                    }
+
+                    WriteValue(ref w, items[i], depth + 1);
                 }
 
-                writer.WriteEndArray();
+                w.Byte((byte)']');
                 return;
             default:
-                writer.WriteStringValue(Internal.ValueSnapshot.SafeToString(value, 8192));
+                w.QuotedString(ValueSnapshot.SafeToString(value, 8192));
                 return;
         }
     }
 
-    private static void WriteFallback(Utf8JsonWriter writer, LogEntry entry, Exception ex)
+    private static void Quoted<T>(ref Utf8Writer w, T value, string format)
+        where T : ISpanFormattable
     {
-        writer.WriteStartObject();
-        writer.WriteString(TimestampName, entry.Timestamp.UtcDateTime);
-        writer.WriteString(LevelName, LogLevelNames.Get(entry.Level));
-        writer.WriteString(SourceName, Internal.ValueSnapshot.Sanitize(entry.Source, 256));
-        writer.WriteString(MessageName, Internal.ValueSnapshot.Sanitize(entry.Message, 32 * 1024));
-        writer.WriteString("formatError", ex.GetType().Name);
-        writer.WriteEndObject();
-    }
-
-    private static void WriteOptional(Utf8JsonWriter writer, JsonEncodedText name, string? value)
-    {
-        if (value is not null)
-        {
-            writer.WriteString(name, value);
-        }
-    }
-
-    private static void WriteOptional(Utf8JsonWriter writer, JsonEncodedText name, double? value)
-    {
-        if (value is { } number)
-        {
-            if (double.IsFinite(number))
-            {
-                writer.WriteNumber(name, number);
-            }
-            else
-            {
-                writer.WriteString(name, number.ToString(CultureInfo.InvariantCulture));
-            }
-        }
+        w.Byte((byte)'"');
+        w.Formatted(value, format);
+        w.Byte((byte)'"');
     }
 }

@@ -23,15 +23,11 @@ public sealed class TextLogFormatter : LogEntryFormatter
     public override void Write(LogEntryView entry, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        Write(entry.ToLogEntry(), output, true);
-    }
-
-    private void Write(LogEntry entry, IBufferWriter<byte> output, bool unused)
-    {
-        _ = unused;
         ArgumentNullException.ThrowIfNull(output);
         var b = (_sharedBuilder ??= new StringBuilder(256)).Clear();
-        b.Append(entry.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)).Append(' ');
+        Span<char> stamp = stackalloc char[24];
+        new DateTime(entry.TimestampTicks, DateTimeKind.Utc).TryFormat(stamp, out var written, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        b.Append(stamp[..written]).Append(' ');
         var level = LogLevelNames.Get(entry.Level);
         if (UseColors)
         {
@@ -49,25 +45,13 @@ public sealed class TextLogFormatter : LogEntryFormatter
         b.Append("] ");
         AppendEscaped(b, entry.Message);
         var first = true;
-        void Field(string name, string? value)
-        {
-            if (value is null)
-            {
-                return;
-            }
-
-            b.Append(first ? " {" : ", ").Append(name).Append('=');
-            AppendEscaped(b, value);
-            first = false;
-        }
-
-        Field("correlationId", entry.CorrelationId);
-        Field("requestId", entry.RequestId);
-        Field("userId", entry.UserId);
-        Field("operationType", entry.OperationType);
-        Field("duration", entry.Duration is { } d ? d.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture) + "ms" : null);
-        Field("provider", entry.Routing?.Provider);
-        Field("fallback", entry.Routing?.Fallback);
+        Field(b, "correlationId", entry.CorrelationId, ref first);
+        Field(b, "requestId", entry.RequestId, ref first);
+        Field(b, "userId", entry.UserId, ref first);
+        Field(b, "operationType", entry.OperationType, ref first);
+        Field(b, "duration", entry.DurationMs is { } d ? d.ToString("0.###", CultureInfo.InvariantCulture) + "ms" : null, ref first);
+        Field(b, "provider", entry.Provider, ref first);
+        Field(b, "fallback", entry.Fallback, ref first);
         if (!first)
         {
             b.Append('}');
@@ -94,12 +78,24 @@ public sealed class TextLogFormatter : LogEntryFormatter
         {
             var span = chunk.Span;
             var bytes = output.GetSpan(Encoding.UTF8.GetMaxByteCount(span.Length));
-            var written = Encoding.UTF8.GetBytes(span, bytes);
-            output.Advance(written);
+            var count = Encoding.UTF8.GetBytes(span, bytes);
+            output.Advance(count);
         }
     }
 
-    private static void AppendEscaped(StringBuilder b, string value)
+    private static void Field(StringBuilder b, string name, string? value, ref bool first)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        b.Append(first ? " {" : ", ").Append(name).Append('=');
+        AppendEscaped(b, value);
+        first = false;
+    }
+
+    private static void AppendEscaped(StringBuilder b, scoped ReadOnlySpan<char> value)
     {
         foreach (var c in value)
         {

@@ -163,6 +163,29 @@ public sealed class LogRecordBatch
         return count == 0 ? null : (count, reason!);
     }
 
+    /// <summary>Moves the record at <paramref name="from"/> to <paramref name="to"/> (to ≤ from), unmarked.</summary>
+    internal void MoveTo(int from, int to)
+    {
+        var slot = _slots[from];
+        _slots[to] = new Slot(slot.Bytes, slot.Info);
+        _segmentCount = -1;
+    }
+
+    /// <summary>Keeps the first <paramref name="count"/> records.</summary>
+    internal void Truncate(int count)
+    {
+        Array.Clear(_slots, count, Count - count);
+        Count = count;
+        TotalBytes = 0;
+        for (var i = 0; i < count; i++)
+        {
+            TotalBytes += _slots[i].Bytes.Length;
+        }
+
+        _segmentCount = -1;
+        _counts.Clear();
+    }
+
     internal void Clear()
     {
         Array.Clear(_slots, 0, Count);

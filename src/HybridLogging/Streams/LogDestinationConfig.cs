@@ -6,7 +6,7 @@ public sealed class LogDestinationConfig
     /// <summary>Identifier, unique within its stream.</summary>
     public string Id { get; set; } = string.Empty;
 
-    /// <summary>Sink type: one of <see cref="DestinationTypes"/> or any type with a registered <see cref="ILogSinkFactory"/>.</summary>
+    /// <summary>Sink type (for example <c>File</c>, <c>Console</c>, <c>CloudWatch</c>): any type with a sink package or a registered <see cref="ILogSinkFactory"/>.</summary>
     public string Type { get; set; } = string.Empty;
 
     /// <summary>Whether the destination receives entries. Default true.</summary>
@@ -69,21 +69,4 @@ public sealed class LogDestinationConfig
         var settings = string.Join(";", Settings.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase).Select(p => p.Key + "=" + p.Value));
         return $"{Type}|{Enabled}|{BatchSize}|{FlushInterval}|{QueueCapacity}|{FullMode}|{MaxRetries}|{WriteTimeout}|{compression}|{settings}";
     }
-}
-
-/// <summary>Destination type names known to HybridLogging (each provided by its sink package).</summary>
-public static class DestinationTypes
-{
-    /// <summary>Amazon CloudWatch Logs.</summary>
-    public const string CloudWatch = "CloudWatch";
-    /// <summary>Elasticsearch (_bulk API).</summary>
-    public const string Elasticsearch = "Elasticsearch";
-    /// <summary>Amazon S3.</summary>
-    public const string S3 = "S3";
-    /// <summary>Amazon Kinesis Data Streams.</summary>
-    public const string Kinesis = "Kinesis";
-    /// <summary>Console.</summary>
-    public const string Console = "Console";
-    /// <summary>Rolling files.</summary>
-    public const string File = "File";
 }

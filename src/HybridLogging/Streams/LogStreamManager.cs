@@ -14,9 +14,10 @@ namespace HybridLogging;
 /// The dispatcher thread reads an immutable snapshot of the streams; changes build a new snapshot under a lock and
 /// publish it with one reference write, so logging never waits for a change and a change never sees half a stream.
 /// </remarks>
-public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
+public sealed class LogStreamManager : IAsyncDisposable
 {
     private readonly HybridLoggerProvider _provider;
+    private readonly StreamBuilder _builder;
     private readonly Lock _gate = new();
     private readonly Channel<object> _events;
     private readonly Task _eventPump;
@@ -34,6 +35,13 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         _events = Channel.CreateBounded<object>(
             new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => Interlocked.Increment(ref _eventsDropped));
+        _builder = new StreamBuilder(provider, (stream, destination, count) =>
+        {
+            if (StreamFlushed is not null)
+            {
+                _events.Writer.TryWrite(new StreamFlushedEventArgs(stream, destination, count));
+            }
+        });
         using (ExecutionContext.SuppressFlow())
         {
             _eventPump = Task.Run(PumpEventsAsync);
@@ -87,8 +95,9 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
                 throw new ArgumentException($"A stream with id '{copy.Id}' already exists.", nameof(config));
             }
 
-            var runtime = Build(copy, previous: null, out _);
+            var runtime = _builder.Build(copy, previous: null, out _);
             _streams = [.. _streams, runtime];
+            _provider.PublishRoutes();
         }
     }
 
@@ -101,21 +110,24 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(config);
         var copy = Normalize(config);
         List<(SinkWorker Worker, StreamCounters Counters, TaskCompletionSource? Stopped)> retired;
+        Task applied;
         lock (_gate)
         {
             ThrowIfDisposed();
             var previous = Find(copy.Id) ?? throw new KeyNotFoundException($"No stream with id '{copy.Id}'.");
-            var runtime = Build(copy, previous, out retired);
+            var runtime = _builder.Build(copy, previous, out retired);
             _streams = [.. _streams.Select(s => ReferenceEquals(s, previous) ? runtime : s)];
+            applied = _provider.PublishRoutes();
         }
 
-        Retire(retired);
+        Retire(retired, applied);
     }
 
     /// <summary>Removes a stream: stops routing to it, lets its destinations write what they accepted, then disposes them.</summary>
     public async Task<bool> RemoveStreamAsync(string id, CancellationToken cancellationToken = default)
     {
         StreamRuntime? removed;
+        Task applied;
         lock (_gate)
         {
             removed = Find(id);
@@ -126,6 +138,7 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
 
             _streams = [.. _streams.Where(s => !ReferenceEquals(s, removed))];
             _configuredIds.Remove(id);
+            applied = _provider.PublishRoutes();
         }
 
         foreach (var subscriber in _subscribers)
@@ -136,7 +149,7 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
             }
         }
 
-        await Task.WhenAll(Retire([.. removed.Destinations.Select(d => (d.Worker, removed.Counters, (TaskCompletionSource?)null))])).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(Retire([.. removed.Destinations.Select(d => (d.Worker, removed.Counters, (TaskCompletionSource?)null))], applied)).WaitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -197,7 +210,12 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         if (query?.Filter is { } filter)
         {
             var compiled = new CompiledFilter(filter);
-            result = result.Where(compiled.Matches);
+            var view = new LogEntryView();
+            result = result.Where(entry =>
+            {
+                view.Load(entry);
+                return compiled.Matches(view);
+            });
         }
 
         var list = result.ToList();
@@ -228,10 +246,10 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
     }
 
     /// <summary>Counters of one stream, or null if there is no such stream.</summary>
-    public LogStreamStats? GetStreamStats(string id) => Find(id) is { } stream ? StatsOf(stream) : null;
+    public LogStreamStats? GetStreamStats(string id) => Find(id) is { } stream ? StreamBuilder.StatsOf(stream) : null;
 
     /// <summary>Counters of every stream.</summary>
-    public IReadOnlyList<LogStreamStats> GetAllStreamStats() => [.. _streams.Select(StatsOf)];
+    public IReadOnlyList<LogStreamStats> GetAllStreamStats() => [.. _streams.Select(StreamBuilder.StatsOf)];
 
     /// <summary>Ends subscriptions and the event pump. Destinations are stopped by the provider's shutdown.</summary>
     public async ValueTask DisposeAsync()
@@ -252,62 +270,25 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         _meter.Dispose();
     }
 
-    bool IEntryRoute.NeedsEntries => _running && (_streams.Length > 0 || _subscribers.Length > 0);
 
-    void IEntryRoute.Route(LogEntry entry)
+    /// <summary>Whether anyone handles <see cref="RealTimeLog"/> (the dispatcher builds entries for it only then).</summary>
+    internal bool HasRealTimeHandlers => RealTimeLog is not null;
+
+    /// <summary>The streams and the subscribers to every entry, for the dispatcher's route table.</summary>
+    internal (StreamRuntime[] Streams, LogSubscription[] Subscribers) Snapshot()
     {
-        if (!_running)
-        {
-            return;
-        }
-
+        var streams = _streams;
         var subscribers = _subscribers;
-        foreach (var stream in _streams)
+        foreach (var stream in streams)
         {
-            var counters = stream.Counters;
-            Volatile.Write(ref counters.Received, counters.Received + 1);
-            if (!stream.Config.Enabled || !stream.Gate.Matches(entry))
-            {
-                continue;
-            }
-
-            Volatile.Write(ref counters.Matched, counters.Matched + 1);
-            stream.Recent.Add(entry);
-            if (stream.Config.RealTimeEnabled)
-            {
-                if (RealTimeLog is not null)
-                {
-                    _events.Writer.TryWrite(new RealTimeLogEventArgs(stream.Id, entry));
-                }
-
-                foreach (var subscriber in subscribers)
-                {
-                    if (subscriber.StreamId == stream.Id)
-                    {
-                        subscriber.Offer(entry);
-                    }
-                }
-            }
-
-            foreach (var destination in stream.Destinations)
-            {
-                if (destination.Gate.Matches(entry))
-                {
-                    destination.Worker.Post(entry);
-                }
-            }
+            stream.Subscribers = [.. subscribers.Where(s => s.StreamId == stream.Id)];
         }
 
-        foreach (var subscriber in subscribers)
-        {
-            if (subscriber.StreamId is null)
-            {
-                subscriber.Offer(entry);
-            }
-        }
+        return (streams, [.. subscribers.Where(s => s.StreamId is null)]);
     }
 
-    void IEntryRoute.CollectWorkers(List<SinkWorker> workers) => CollectWorkers(workers);
+    /// <summary>Queues a <see cref="RealTimeLog"/> event (dispatcher thread; raised by the event pump).</summary>
+    internal void RaiseRealTime(string streamId, LogEntry entry) => _events.Writer.TryWrite(new RealTimeLogEventArgs(streamId, entry));
 
     internal void CollectWorkers(List<SinkWorker> workers)
     {
@@ -322,9 +303,13 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         }
     }
 
-    /// <summary>Applies the streams declared in options (configuration or code): creates, updates and removes those streams only.</summary>
-    internal void ApplyConfiguration(IReadOnlyDictionary<string, LogStreamConfig> declared)
+    /// <summary>
+    /// Applies the streams declared in options (configuration or code): creates, updates and removes those streams only.
+    /// Returns one message per stream that could not be applied (it keeps its previous version); the caller reports them.
+    /// </summary>
+    internal IReadOnlyList<string> ApplyConfiguration(IReadOnlyDictionary<string, LogStreamConfig> declared)
     {
+        var errors = new List<string>();
         lock (_gate)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -352,7 +337,7 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
                 }
                 catch (Exception ex)
                 {
-                    SelfLog.Report($"Stream '{copy.Id}' from configuration was not applied: {ex.Message}");
+                    errors.Add($"Stream '{copy.Id}' was not applied: {ex.Message}");
                 }
             }
 
@@ -361,6 +346,8 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
                 _ = RemoveStreamAsync(id);
             }
         }
+
+        return errors;
     }
 
     private LogSubscription AddSubscriber(string? streamId, LogFilter? filter, int capacity)
@@ -371,6 +358,7 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         {
             ThrowIfDisposed();
             _subscribers = [.. _subscribers, subscription];
+            _provider.PublishRoutes();
         }
 
         return subscription;
@@ -381,6 +369,7 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         lock (_gate)
         {
             _subscribers = [.. _subscribers.Where(s => !ReferenceEquals(s, subscription))];
+            _provider.PublishRoutes();
         }
     }
 
@@ -410,88 +399,11 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         return copy;
     }
 
-    /// <summary>Builds a stream runtime, reusing the previous version's destinations whose fingerprint is unchanged.</summary>
-    private StreamRuntime Build(LogStreamConfig config, StreamRuntime? previous, out List<(SinkWorker Worker, StreamCounters Counters, TaskCompletionSource? Stopped)> retired)
-    {
-        var counters = previous?.Counters ?? new StreamCounters();
-        var filtersById = config.Filters.Where(f => f.Enabled).ToDictionary(f => f.Id, StringComparer.Ordinal);
-        var kept = new HashSet<SinkWorker>();
-        var handovers = new Dictionary<SinkWorker, TaskCompletionSource>();
-        var created = new List<SinkWorker>();
-        var destinations = new List<DestinationRuntime>();
-        try
-        {
-            foreach (var destination in config.Destinations)
-            {
-                if (!destination.Enabled)
-                {
-                    continue;
-                }
-
-                var gate = FilterSet.Compile(destination.FilterIds.Where(filtersById.ContainsKey).Select(id => filtersById[id]));
-                var fingerprint = destination.Fingerprint(config.CompressionEnabled);
-                var predecessor = previous?.Destinations.FirstOrDefault(d => d.Config.Id == destination.Id);
-                SinkWorker worker;
-                if (predecessor is not null && predecessor.Fingerprint == fingerprint)
-                {
-                    worker = predecessor.Worker;
-                    kept.Add(worker);
-                }
-                else if (predecessor is not null)
-                {
-                    // Changed settings: the replacement queues entries at once and opens its sink once the old one has
-                    // written what it accepted and released its resources (for example a file's lock).
-                    var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    handovers[predecessor.Worker] = stopped;
-                    worker = CreateWorker(config, destination, stopped.Task);
-                    created.Add(worker);
-                }
-                else
-                {
-                    worker = CreateWorker(config, destination, null);
-                    created.Add(worker);
-                }
-
-                destinations.Add(new DestinationRuntime(destination, worker, gate, fingerprint));
-            }
-        }
-        catch
-        {
-            foreach (var worker in created)
-            {
-                _ = worker.StopAsync(TimeSpan.FromSeconds(1)).AsTask();
-            }
-
-            throw;
-        }
-
-        retired = previous is null
-            ? []
-            : [.. previous.Destinations.Where(d => !kept.Contains(d.Worker)).Select(d => (d.Worker, counters, handovers.GetValueOrDefault(d.Worker)))];
-        var recent = previous is not null && previous.Config.BufferSize == config.BufferSize ? previous.Recent : new RecentBuffer(config.BufferSize);
-        return new StreamRuntime(config, FilterSet.Compile(config.Filters), [.. destinations], recent, counters);
-    }
-
-    private SinkWorker CreateWorker(LogStreamConfig stream, LogDestinationConfig destination, Task? predecessorStopped)
-    {
-        var settings = new ConfigurationBuilder().AddInMemoryCollection(destination.Settings).Build();
-        var name = $"{stream.Id}/{destination.Id}";
-        var type = destination.Type;
-        var compression = stream.CompressionEnabled;
-        var worker = new SinkWorker(destination.Id, () => _provider.CreateSink(name, type, settings, compression), destination.ToSinkOptions(), _provider.Options, stream.Id, predecessorStopped);
-        var streamId = stream.Id;
-        var destinationId = destination.Id;
-        worker.BatchWritten = count =>
-        {
-            if (StreamFlushed is not null)
-            {
-                _events.Writer.TryWrite(new StreamFlushedEventArgs(streamId, destinationId, count));
-            }
-        };
-        return worker;
-    }
-
-    private List<Task> Retire(List<(SinkWorker Worker, StreamCounters Counters, TaskCompletionSource? Stopped)> retired)
+    /// <summary>
+    /// Stops replaced or removed destinations once the dispatcher uses the routes without them (<paramref name="applied"/>):
+    /// records it formatted for them before that are still handed to them, and written.
+    /// </summary>
+    private List<Task> Retire(List<(SinkWorker Worker, StreamCounters Counters, TaskCompletionSource? Stopped)> retired, Task applied)
     {
         var tasks = new List<Task>();
         foreach (var (worker, counters, stopped) in retired)
@@ -501,6 +413,7 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
             {
                 try
                 {
+                    await HybridLoggerProvider.WhenApplied(applied, _provider.Options.ShutdownTimeout).ConfigureAwait(false);
                     await worker.StopAsync(_provider.Options.ShutdownTimeout).ConfigureAwait(false);
                     counters.EndRetire(worker);
                 }
@@ -512,30 +425,6 @@ public sealed class LogStreamManager : IEntryRoute, IAsyncDisposable
         }
 
         return tasks;
-    }
-
-    private LogStreamStats StatsOf(StreamRuntime stream)
-    {
-        var (retired, retiring) = stream.Counters.Snapshot();
-        var current = stream.Destinations.Select(d => d.Worker.GetStats()).ToList();
-        var all = current.Concat(retiring.Select(w => w.GetStats())).Append(retired).ToList();
-        return new LogStreamStats
-        {
-            StreamId = stream.Id,
-            Name = stream.Config.Name ?? stream.Id,
-            Received = Volatile.Read(ref stream.Counters.Received),
-            Matched = Volatile.Read(ref stream.Counters.Matched),
-            DestinationReceived = all.Sum(s => s.Received),
-            Written = all.Sum(s => s.Written),
-            Dropped = all.Sum(s => s.Dropped),
-            Failed = all.Sum(s => s.Failed),
-            Retried = all.Sum(s => s.Retried),
-            Bytes = all.Sum(s => s.BytesWritten),
-            Batches = all.Sum(s => s.Batches),
-            LastFlush = all.Max(s => s.LastFlush),
-            LastError = all.Select(s => s.LastError).LastOrDefault(e => e is not null),
-            Destinations = current,
-        };
     }
 
     private IEnumerable<Measurement<long>> PerStream(Func<StreamCounters, long> read)

@@ -45,9 +45,13 @@ public sealed class LogSubscription : IAsyncEnumerable<LogEntry>, IAsyncDisposab
     /// <summary>Entries offered to this subscription (delivered to the buffer, including ones later missed).</summary>
     public long Offered => Volatile.Read(ref _delivered);
 
+    /// <summary>Whether this subscription's filter passes the entry (dispatcher thread).</summary>
+    internal bool Accepts(LogEntryView entry) => _filter.Matches(entry);
+
+    /// <summary>Buffers an entry its filter passed (dispatcher thread).</summary>
     internal void Offer(LogEntry entry)
     {
-        if (_filter.Matches(entry) && _channel.Writer.TryWrite(entry))
+        if (_channel.Writer.TryWrite(entry))
         {
             Interlocked.Increment(ref _delivered);
         }

@@ -11,6 +11,11 @@ internal sealed class CountingStream : Stream
 
     public int Flushes { get; private set; }
 
+    /// <summary>When set, every write throws an <see cref="IOException"/> (a closed pipe).</summary>
+    public bool FailWrites { get; set; }
+
+    public byte[] Bytes => _inner.ToArray();
+
     public string Text => Encoding.UTF8.GetString(_inner.ToArray());
 
     public string[] Lines => Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -47,6 +52,11 @@ internal sealed class CountingStream : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
+        if (FailWrites)
+        {
+            throw new IOException("Broken pipe");
+        }
+
         Writes++;
         _inner.Write(buffer);
     }

@@ -10,5 +10,8 @@ internal sealed class TestConsole
     public CountingStream Error { get; } = new();
 
     public ConsoleSink CreateSink(ConsoleSinkOptions? options = null, bool isTerminal = false) =>
-        new(options ?? new ConsoleSinkOptions(), new ConsoleTarget(Output, Error, isTerminal, isTerminal));
+        CreateSink(options, isTerminal, isTerminal);
+
+    public ConsoleSink CreateSink(ConsoleSinkOptions? options, bool outputIsTerminal, bool errorIsTerminal) =>
+        new(options ?? new ConsoleSinkOptions(), new ConsoleTarget(Output, Error, outputIsTerminal, errorIsTerminal));
 }

@@ -7,10 +7,10 @@ namespace HybridLogging.Sinks.File.Tests.Kit;
 /// <summary>Reads what a sink left on disk.</summary>
 internal static class LogFiles
 {
-    /// <summary>Every log file in the folder (lock files excluded), oldest rolled first, the active file last.</summary>
+    /// <summary>Every log file in the folder (lock files and their owner records excluded), oldest rolled first, the active file last.</summary>
     public static string[] List(string folder, string activeName = "log.json") =>
         [.. Directory.GetFiles(folder)
-            .Where(f => !f.EndsWith(".lock", StringComparison.Ordinal))
+            .Where(f => !f.EndsWith(".lock", StringComparison.Ordinal) && !f.EndsWith(".lock.owner", StringComparison.Ordinal))
             .OrderBy(f => System.IO.Path.GetFileName(f) == activeName ? 1 : 0)
             .ThenBy(f => RolledKey(f), StringComparer.Ordinal)];
 

@@ -22,16 +22,31 @@ internal static class Some
     public static LogEntry[] LogEntries(int from, int count, int padding = 0) =>
         Enumerable.Range(from, count).Select(i => LogEntry(i, padding: padding)).ToArray();
 
-    /// <summary>Entries as the pipeline hands them to an <see cref="IJsonLinesSink"/>: one JSON line each, '\n'-terminated.</summary>
-    public static byte[] JsonLines(params IEnumerable<LogEntry> entries)
+    /// <summary>
+    /// A batch as the pipeline hands it to an <see cref="IFormattedLogSink"/>: each entry formatted by
+    /// <paramref name="formatter"/> into one buffer, so adjacent records are one segment.
+    /// </summary>
+    public static LogRecordBatch Batch(LogEntryFormatter formatter, params IEnumerable<LogEntry> entries)
     {
-        var formatter = new JsonLogFormatter();
         var buffer = new ArrayBufferWriter<byte>();
+        var bounds = new List<(int Start, int Length, LogEntry Entry)>();
         foreach (var entry in entries)
         {
+            var start = buffer.WrittenCount;
             formatter.Write(entry, buffer);
+            bounds.Add((start, buffer.WrittenCount - start, entry));
         }
 
-        return buffer.WrittenSpan.ToArray();
+        var memory = buffer.WrittenMemory;
+        return LogRecordBatch.FromRecords(
+            [.. bounds.Select((b, i) => new LogRecord(memory.Slice(b.Start, b.Length), i, b.Entry.Timestamp, b.Entry.Level, b.Entry.Source, b.Entry.CorrelationId))]);
     }
+
+    /// <summary>The records of <paramref name="batch"/> marked for retry, as the pipeline sends them again.</summary>
+    public static LogRecordBatch Retried(LogRecordBatch batch) =>
+        LogRecordBatch.FromRecords([.. Enumerable.Range(0, batch.Count).Where(i => batch.GetOutcome(i) == LogRecordOutcome.Retry).Select(i => batch[i])]);
+
+    /// <summary>The bytes of every record of a batch, in order.</summary>
+    public static byte[] Bytes(LogRecordBatch batch) =>
+        [.. Enumerable.Range(0, batch.Count).SelectMany(i => batch[i].Bytes.ToArray())];
 }

@@ -12,4 +12,16 @@ internal static class TestSinks
         configure(options);
         return new FileSink(name, options, clock ?? new ManualTimeProvider(Some.Time));
     }
+
+    /// <summary>
+    /// Formats <paramref name="entries"/> with the sink's formatter, writes them as one batch and asserts that every
+    /// record counts as written; returns the batch.
+    /// </summary>
+    public static async Task<LogRecordBatch> WriteEntriesAsync(this IFormattedLogSink sink, IEnumerable<LogEntry> entries, CancellationToken cancellationToken)
+    {
+        var batch = Some.Batch(sink.Formatter, entries);
+        await sink.WriteAsync(batch, cancellationToken);
+        Assert.All(Enumerable.Range(0, batch.Count), i => Assert.Equal(LogRecordOutcome.Written, batch.GetOutcome(i)));
+        return batch;
+    }
 }

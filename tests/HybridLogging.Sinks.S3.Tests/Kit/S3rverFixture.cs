@@ -35,9 +35,11 @@ public sealed class S3rverFixture : IAsyncLifetime
     }
 
     /// <summary>A client on <paramref name="endpoint"/> (s3rver itself by default, or a proxy in front of it).</summary>
-    public static AmazonS3Client Client(Uri endpoint, string accessKey = AccessKey, string secretKey = SecretKey) =>
+    public static AmazonS3Client Client(Uri endpoint, string accessKey = AccessKey, string secretKey = SecretKey, int maxErrorRetry = 2) =>
         new(new BasicAWSCredentials(accessKey, secretKey), new AmazonS3Config
         {
+            // Three attempts per request, whatever the SDK's retry mode defaults to, so fault tests know when it gives up.
+            MaxErrorRetry = maxErrorRetry,
             ServiceURL = endpoint.ToString(),
             ForcePathStyle = true,
             AuthenticationRegion = "us-east-1",

@@ -2,37 +2,19 @@ using System.Text;
 
 namespace HybridLogging.Tests.Kit;
 
-/// <summary>A sink that takes JSON lines and keeps them (and any entries it is given), in arrival order.</summary>
-internal sealed class LinesSink(bool acceptsLines = true) : IJsonLinesSink
+/// <summary>A sink that takes JSON records and keeps their lines, in arrival order.</summary>
+internal sealed class LinesSink : LineStore, IFormattedLogSink
 {
-    private readonly List<string> _lines = [];
-    private int _lineWrites;
-    private int _entryWrites;
+    private int _recordWrites;
 
-    /// <summary>Throws from every write while set (to exercise failure accounting).</summary>
-    public Exception? FailWith { get; set; }
+    public int LineWrites => Volatile.Read(ref _recordWrites);
 
-    public bool AcceptsJsonLines => acceptsLines;
-
-    public int LineWrites => Volatile.Read(ref _lineWrites);
-
-    public int EntryWrites => Volatile.Read(ref _entryWrites);
-
-    public IReadOnlyList<string> Lines
-    {
-        get
-        {
-            lock (_lines)
-            {
-                return [.. _lines];
-            }
-        }
-    }
-
-    /// <summary>While set, every lines write waits for it (to back the destination's queue up).</summary>
+    /// <summary>While set, every write waits for it (to back the destination's queue up).</summary>
     public SemaphoreSlim? Hold { get; set; }
 
-    public async ValueTask WriteJsonLinesAsync(ReadOnlyMemory<byte> lines, int entryCount, CancellationToken cancellationToken)
+    public Formatting.LogEntryFormatter Formatter => Formatting.JsonLogFormatter.Instance;
+
+    public async ValueTask WriteAsync(LogRecordBatch batch, CancellationToken cancellationToken)
     {
         if (Hold is { } hold)
         {
@@ -45,24 +27,31 @@ internal sealed class LinesSink(bool acceptsLines = true) : IJsonLinesSink
             throw failure;
         }
 
-        Interlocked.Increment(ref _lineWrites);
-        var text = Encoding.UTF8.GetString(lines.Span);
-        if (!text.EndsWith('\n'))
+        Interlocked.Increment(ref _recordWrites);
+        var lines = new List<string>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
         {
-            throw new InvalidOperationException("A batch of lines must end with a newline.");
+            var text = Encoding.UTF8.GetString(batch[i].Bytes.Span);
+            if (!text.EndsWith('\n') || text[..^1].Contains('\n'))
+            {
+                throw new InvalidOperationException("A JSON record must be exactly one line ending with a newline.");
+            }
+
+            lines.Add(text[..^1]);
         }
 
-        var split = text[..^1].Split('\n');
-        if (split.Length != entryCount)
-        {
-            throw new InvalidOperationException($"Got {split.Length} lines for {entryCount} entries.");
-        }
-
-        lock (_lines)
-        {
-            _lines.AddRange(split);
-        }
+        Add(lines);
     }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>A sink that takes <see cref="LogEntry"/> objects and keeps them formatted as JSON lines.</summary>
+internal sealed class EntryLinesSink : LineStore, ILogSink
+{
+    private int _entryWrites;
+
+    public int EntryWrites => Volatile.Read(ref _entryWrites);
 
     public ValueTask WriteBatchAsync(IReadOnlyList<LogEntry> batch, CancellationToken cancellationToken)
     {
@@ -72,20 +61,43 @@ internal sealed class LinesSink(bool acceptsLines = true) : IJsonLinesSink
         }
 
         Interlocked.Increment(ref _entryWrites);
-        var formatter = new Formatting.JsonLogFormatter();
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         foreach (var entry in batch)
         {
-            formatter.Write(entry, buffer);
+            Formatting.JsonLogFormatter.Instance.Write(entry, buffer);
         }
 
-        lock (_lines)
-        {
-            _lines.AddRange(Encoding.UTF8.GetString(buffer.WrittenSpan)[..^1].Split('\n'));
-        }
-
+        Add(Encoding.UTF8.GetString(buffer.WrittenSpan)[..^1].Split('\n'));
         return ValueTask.CompletedTask;
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>Lines kept by a test sink.</summary>
+internal abstract class LineStore
+{
+    private readonly List<string> _lines = [];
+
+    /// <summary>Throws from every write while set (to exercise failure accounting).</summary>
+    public Exception? FailWith { get; set; }
+
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return [.. _lines];
+            }
+        }
+    }
+
+    protected void Add(IEnumerable<string> lines)
+    {
+        lock (_lines)
+        {
+            _lines.AddRange(lines);
+        }
+    }
 }

@@ -1,0 +1,512 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace HybridLogging.Internal;
+
+/// <summary>
+/// One destination: its own bounded queue, batching by size and time, and exact accounting
+/// (received = written + dropped + failed + pending). Fed by the dispatcher only; written by its own async loop through
+/// <see cref="BatchWriter"/>, so a slow or hung sink never delays another destination or the app.
+/// </summary>
+/// <remarks>
+/// A destination whose sink takes records (<see cref="IFormattedLogSink"/>) gets chunks of records the dispatcher
+/// formatted once for every destination of that formatter; its queue limit still counts entries, not chunks.
+/// </remarks>
+internal sealed class SinkWorker : IAsyncDisposable
+{
+    private const int SleepingIdle = 1;
+    private const int SleepingPartial = 2;
+
+    private readonly DestinationQueue _queue;
+    private readonly Action _forceWake;
+    private readonly Func<bool> _isClosed;
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly CancellationTokenSource _abort = new();
+    private readonly DestinationCounters _counters = new();
+    private readonly BatchWriter _writer;
+    private readonly int _batchSize;
+    private readonly TimeSpan _flushInterval;
+    private readonly TimeSpan _writeTimeout;
+    private readonly int _minimumLevel;
+    private readonly List<FlushWaiter> _waiters = [];
+    private readonly Task _loop;
+
+    private int _sleeping;
+    private int _partialCount;
+    private long _flushTarget;
+    private volatile bool _closed;
+    private volatile bool _stopping;
+    private int _sinkDisposed;
+    private (Func<ILogSink> Create, Task PredecessorStopped)? _deferredSink;
+    private string? _sinkError;
+
+    public SinkWorker(string name, ILogSink sink, SinkOptions options, HybridLoggingOptions defaults, string? stream = null)
+        : this(name, () => sink, options, defaults, stream, predecessorStopped: null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a worker. With <paramref name="predecessorStopped"/>, the sink is created only after that task completes:
+    /// a replacement destination (changed settings) then queues entries at once but opens its sink only after the one
+    /// it replaces has written what it accepted and released its resources (a file sink's lock, for example). Until it
+    /// opens, it takes what <paramref name="expectedFormatter"/> formats (its predecessor's), so the replacement gets
+    /// records like the destination it replaces.
+    /// </summary>
+    public SinkWorker(
+        string name,
+        Func<ILogSink> createSink,
+        SinkOptions options,
+        HybridLoggingOptions defaults,
+        string? stream,
+        Task? predecessorStopped,
+        Formatting.LogEntryFormatter? expectedFormatter = null)
+    {
+        Name = name;
+        Stream = stream;
+        if (predecessorStopped is null)
+        {
+            Sink = createSink();
+            Formatter = (Sink as IFormattedLogSink)?.Formatter;
+        }
+        else
+        {
+            _deferredSink = (createSink, predecessorStopped);
+            Formatter = expectedFormatter;
+        }
+
+        _batchSize = options.BatchSize ?? defaults.BatchSize;
+        _flushInterval = options.FlushInterval ?? defaults.FlushInterval;
+        _writeTimeout = options.WriteTimeout;
+        _minimumLevel = (int)options.MinimumLevel;
+        _queue = new DestinationQueue(options, defaults, _counters);
+        _forceWake = () => Wake(force: true);
+        _isClosed = () => _closed;
+        _writer = new BatchWriter(name, options, _counters);
+
+        // The loop must not capture the caller's ExecutionContext (its AsyncLocals, e.g. a correlation context).
+        using (ExecutionContext.SuppressFlow())
+        {
+            _loop = Task.Run(RunAsync);
+        }
+    }
+
+    public string Name { get; }
+
+    public string? Stream { get; }
+
+    /// <summary>The sink; null while a deferred sink waits for its predecessor, or when creating it failed.</summary>
+    public ILogSink? Sink { get; private set; }
+
+    /// <summary>Called on the worker after each successful batch with its size (the stream manager raises StreamFlushed).</summary>
+    public Action<int>? BatchWritten { get; set; }
+
+    /// <summary>
+    /// The formatter whose records this destination takes, or null when it takes <see cref="LogEntry"/> objects. Fixed
+    /// for the worker's life (a deferred sink whose formatter differs fails the records it cannot take, see
+    /// <see cref="FormatterMismatch"/>).
+    /// </summary>
+    public Formatting.LogEntryFormatter? Formatter { get; }
+
+    /// <summary>Raised (once) when a deferred sink turns out to take another formatter's output than the one expected.</summary>
+    public Action<SinkWorker>? FormatterMismatch { get; set; }
+
+    /// <summary>The counters (a replacement absorbs its predecessor's final totals).</summary>
+    internal DestinationCounters Counters => _counters;
+
+    public int QueueCapacity => _queue.Capacity;
+
+    /// <summary>Queued entries (a chunk of lines counts as its entries).</summary>
+    public int QueueLength => _queue.Length;
+
+    /// <summary>The lowest level this destination takes.</summary>
+    public LogLevel MinimumLevel => (LogLevel)_minimumLevel;
+
+    /// <summary>Entries that reached a final state: written, dropped or failed.</summary>
+    public long Completed => _counters.Completed;
+
+    public long Received => Volatile.Read(ref _counters.Received);
+
+    /// <summary>Offers an entry (dispatcher thread only). Never blocks except under opt-in Block; a full queue drops and counts.</summary>
+    public void Post(LogEntry entry)
+    {
+        if (Formatter is not null)
+        {
+            // The dispatcher formats records for these destinations; an entry here would never reach the sink.
+            throw new InvalidOperationException($"Destination '{Name}' takes formatted records, not entries.");
+        }
+
+        if ((int)entry.Level < _minimumLevel)
+        {
+            return;
+        }
+
+        Offer(entry, 1);
+    }
+
+    /// <summary>
+    /// Offers a chunk of records (dispatcher thread only). The caller has taken one reference on the chunk for this
+    /// destination; the worker releases it once its records are written, dropped or failed.
+    /// </summary>
+    public void PostRecords(Utf8Chunk chunk) => Offer(chunk, chunk.Count);
+
+    /// <summary>Counts an entry the formatter could not format for this destination (received, then failed).</summary>
+    public void FailUnformatted(string reason)
+    {
+        Interlocked.Increment(ref _counters.Received);
+        _counters.AddFailed(1, reason);
+    }
+
+    private void Offer(object item, int count)
+    {
+        Interlocked.Add(ref _counters.Received, count);
+        if (_closed)
+        {
+            _queue.Drop(item, count);
+            return;
+        }
+
+        _queue.Offer(item, count, _forceWake, _isClosed);
+
+        // Coalesced wake-ups: an idle worker is woken by the first entry (it starts the batch deadline); a worker
+        // holding a partial batch only once a full batch is available. Waking it per entry cost a thread-pool hop and
+        // a timed wait (timer allocation) per entry.
+        // The threshold is capped at half the queue, so a batch size larger than the queue cannot leave the worker
+        // asleep while its queue fills and drops.
+        var sleeping = Volatile.Read(ref _sleeping);
+        if (sleeping == SleepingIdle || (sleeping == SleepingPartial && QueueLength >= WakeThreshold(Volatile.Read(ref _partialCount))))
+        {
+            Wake();
+        }
+    }
+
+    /// <summary>Completes when every entry received before the call is written, dropped or failed, and the sink has flushed.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var target = Received;
+        if (Completed >= target && _flushTarget >= target)
+        {
+            return Task.CompletedTask;
+        }
+
+        var waiter = new FlushWaiter(target);
+        lock (_waiters)
+        {
+            _waiters.Add(waiter);
+        }
+
+        InterlockedMax(ref _flushTarget, target);
+        Wake(force: true);
+        if (_loop.IsCompleted)
+        {
+            // Stopped: no loop is left to complete the waiter, and StopAsync already settled every entry.
+            CompleteWaiters(force: true);
+        }
+
+        return cancellationToken.CanBeCanceled ? waiter.Completion.Task.WaitAsync(cancellationToken) : waiter.Completion.Task;
+    }
+
+    public SinkStats GetStats() => new()
+    {
+        Name = Name,
+        Stream = Stream,
+        Received = Received,
+        Written = Volatile.Read(ref _counters.Written),
+        Dropped = Volatile.Read(ref _counters.Dropped),
+        Failed = Volatile.Read(ref _counters.Failed),
+        Retried = Volatile.Read(ref _counters.Retried),
+        Batches = Volatile.Read(ref _counters.Batches),
+        QueueLength = QueueLength,
+        QueueCapacity = QueueCapacity,
+        BytesWritten = Sink is IReportsBytes bytes ? bytes.BytesWritten : 0,
+        LastFlush = Volatile.Read(ref _counters.LastFlushTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null,
+        LastError = Volatile.Read(ref _counters.LastError),
+        FailedByReason = _counters.FailedByReason,
+        Counters = _counters.Counters,
+    };
+
+    /// <summary>Stops accepting, writes what is queued (until <paramref name="timeout"/>), counts the rest as dropped, disposes the sink.</summary>
+    public async ValueTask StopAsync(TimeSpan timeout)
+    {
+        _closed = true;
+        _stopping = true;
+        Wake(force: true);
+        try
+        {
+            await _loop.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            SelfLog.Report($"Destination '{Name}' did not drain within {timeout}; the rest of its queue is dropped.");
+            await _abort.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await _loop.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // The sink ignores cancellation; its batch stays counted as pending and is reported below.
+            }
+        }
+
+        while (_queue.TryDequeue(out var left, out var leftCount))
+        {
+            _queue.Drop(left, leftCount);
+        }
+
+        CompleteWaiters(force: true);
+        try
+        {
+            if (Sink is not null && _writer.HungWrite is null or { IsCompleted: true } && Interlocked.Exchange(ref _sinkDisposed, 1) == 0)
+            {
+                await Sink.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            else if (Sink is { } sink && _writer.HungWrite is { IsCompleted: false } hung)
+            {
+                // Disposing while the timed-out write still runs could break the sink mid-write: dispose it when
+                // (if ever) that write completes, without holding up shutdown.
+                _ = hung.ContinueWith(
+                    async _ =>
+                    {
+                        if (Interlocked.Exchange(ref _sinkDisposed, 1) == 0)
+                        {
+                            try
+                            {
+                                await sink.DisposeAsync().ConfigureAwait(false);
+                            }
+                            catch (Exception ex)
+                            {
+                                SelfLog.Report($"Destination '{Name}': disposing the sink after its hung write failed: {ex.Message}");
+                            }
+                        }
+                    },
+                    CancellationToken.None,
+                    TaskContinuationOptions.None,
+                    TaskScheduler.Default);
+            }
+        }
+        catch (Exception ex)
+        {
+            SelfLog.Report($"Destination '{Name}': disposing the sink failed: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        _abort.Dispose();
+    }
+
+    private int WakeThreshold(int partialCount) => Math.Max(1, Math.Min(_batchSize - partialCount, _queue.Capacity / 2));
+
+    private void Wake(bool force = false)
+    {
+        if (force || Volatile.Read(ref _sleeping) != 0)
+        {
+            if (Interlocked.Exchange(ref _sleeping, 0) != 0 || force)
+            {
+                _wake.Release();
+            }
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        SuppressionScope.Enter();
+        if (_deferredSink is { } deferred)
+        {
+            try
+            {
+                await deferred.PredecessorStopped.WaitAsync(_abort.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+            {
+                return; // stopped before the predecessor finished: StopAsync counts the queue as dropped
+            }
+            catch (Exception ex)
+            {
+                SelfLog.Report($"Destination '{Name}': the destination it replaces stopped with an error: {ex.Message}");
+            }
+
+            try
+            {
+                Sink = deferred.Create();
+                if (!ReferenceEquals(Formatter, (Sink as IFormattedLogSink)?.Formatter) &&
+                    Formatter?.Key != (Sink as IFormattedLogSink)?.Formatter.Key)
+                {
+                    _sinkError = "the replacement sink takes another format than the destination it replaced";
+                    Volatile.Write(ref _counters.LastError, _sinkError);
+                    FormatterMismatch?.Invoke(this);
+                }
+            }
+            catch (Exception ex)
+            {
+                _sinkError = $"the sink could not be created: {ex.Message}";
+                Volatile.Write(ref _counters.LastError, _sinkError);
+                SelfLog.Report($"Destination '{Name}': {_sinkError}");
+            }
+        }
+
+        var batch = new WorkerBatch(_batchSize);
+        var deadline = 0L;
+        while (true)
+        {
+            try
+            {
+                while (batch.Count < _batchSize && _queue.TryDequeue(out var item, out _))
+                {
+                    if (batch.Count == 0)
+                    {
+                        deadline = Stopwatch.GetTimestamp() + (long)(_flushInterval.TotalSeconds * Stopwatch.Frequency);
+                    }
+
+                    batch.Add(item);
+                }
+
+                _queue.ReleaseWaitingProducer();
+
+                var flushWanted = Volatile.Read(ref _flushTarget) > Completed;
+                if (batch.Count > 0 &&
+                    (batch.Count >= _batchSize || flushWanted || _stopping || Stopwatch.GetTimestamp() >= deadline))
+                {
+                    batch = await WriteAsync(batch).ConfigureAwait(false);
+                    await CompleteWaitersAsync().ConfigureAwait(false);
+                    continue;
+                }
+
+                if (batch.Count == 0 && QueueLength == 0)
+                {
+                    await CompleteWaitersAsync().ConfigureAwait(false);
+                    if (_stopping)
+                    {
+                        return;
+                    }
+                }
+
+                // Announce sleep, then re-check, so a Post between the check and the wait is not missed.
+                Volatile.Write(ref _partialCount, batch.Count);
+                Interlocked.Exchange(ref _sleeping, batch.Count == 0 ? SleepingIdle : SleepingPartial);
+                if (batch.Count == 0 ? QueueLength > 0 : QueueLength >= WakeThreshold(batch.Count))
+                {
+                    Interlocked.Exchange(ref _sleeping, 0);
+                    continue;
+                }
+
+                var wait = batch.Count == 0
+                    ? Timeout.InfiniteTimeSpan
+                    : TimeSpan.FromSeconds(Math.Max(0, (deadline - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
+                await _wake.WaitAsync(wait, _abort.Token).ConfigureAwait(false);
+                Interlocked.Exchange(ref _sleeping, 0);
+            }
+            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+            {
+                Interlocked.Add(ref _counters.Dropped, batch.Count);
+                batch.Clear();
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Never let the loop die: report and go on.
+                SelfLog.Report($"Destination '{Name}' loop error: {ex}");
+            }
+        }
+    }
+
+    /// <summary>Writes one batch; returns the batch to reuse (a new one if a hung sink may still read the old).</summary>
+    private async Task<WorkerBatch> WriteAsync(WorkerBatch batch)
+    {
+        var count = batch.Count;
+        if (Sink is null || _sinkError is not null)
+        {
+            _writer.FailAll(batch, _sinkError ?? "the sink is not available", "unavailable");
+            batch.Clear();
+            return batch;
+        }
+
+        if (_writer.HungWrite is { IsCompleted: false })
+        {
+            _writer.FailAll(batch, "the sink is still busy with an earlier write that timed out", "busy");
+            batch.Clear();
+            return batch;
+        }
+
+        if (!await _writer.WriteAsync(Sink, batch, _abort.Token).ConfigureAwait(false))
+        {
+            // The hung write may still read the batch's entries or bytes: leave them to it (and the GC), start afresh.
+            return new WorkerBatch(_batchSize);
+        }
+
+        BatchWritten?.Invoke(count);
+        batch.Clear();
+        return batch;
+    }
+
+    private async Task CompleteWaitersAsync()
+    {
+        var completed = Completed;
+        var any = false;
+        lock (_waiters)
+        {
+            foreach (var waiter in _waiters)
+            {
+                any |= waiter.Target <= completed;
+            }
+        }
+
+        if (!any)
+        {
+            return;
+        }
+
+        if (Sink is not null && _writer.HungWrite is null or { IsCompleted: true })
+        {
+            try
+            {
+                await Sink.FlushAsync(_abort.Token).AsTask().WaitAsync(_writeTimeout).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !_abort.IsCancellationRequested)
+            {
+                Volatile.Write(ref _counters.LastError, $"flush failed: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+
+        CompleteWaiters(force: false);
+    }
+
+    private void CompleteWaiters(bool force)
+    {
+        var completed = Completed;
+        lock (_waiters)
+        {
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (force || _waiters[i].Target <= completed)
+                {
+                    _waiters[i].Completion.TrySetResult();
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    private static void InterlockedMax(ref long location, long value)
+    {
+        var current = Volatile.Read(ref location);
+        while (current < value)
+        {
+            var observed = Interlocked.CompareExchange(ref location, value, current);
+            if (observed == current)
+            {
+                return;
+            }
+
+            current = observed;
+        }
+    }
+
+    private sealed class FlushWaiter(long target)
+    {
+        public long Target { get; } = target;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

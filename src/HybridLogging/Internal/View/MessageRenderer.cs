@@ -1,0 +1,267 @@
+using System.Collections;
+using System.Globalization;
+
+namespace HybridLogging.Internal;
+
+/// <summary>
+/// Renders a parsed template with its values into the view's message buffer, the way MEL's <c>LogValuesFormatter</c>
+/// does (invariant culture, <c>(null)</c>, sequences joined with <c>", "</c>), with three differences that keep the
+/// dispatcher safe: output is capped at the message limit while it is produced (a hostile width or precision never
+/// allocates more), a secret's hole shows <c>***</c> and nothing else of the text changes, and a hole without a value
+/// keeps its original text (<c>{Name}</c>) instead of failing the whole message.
+/// </summary>
+internal static class MessageRenderer
+{
+    private const string NullText = "(null)";
+
+    public static void Render(
+        LogEntryView view,
+        Segment[] segments,
+        ReadOnlySpan<KeyValuePair<string, object?>> values,
+        ReadOnlySpan<bool> redacted,
+        int maxLength,
+        int maxItems)
+    {
+        var output = new Output(view, maxLength);
+        foreach (var segment in segments)
+        {
+            if (output.Full)
+            {
+                break;
+            }
+
+            if (segment.Literal is { } literal)
+            {
+                output.Append(literal);
+                continue;
+            }
+
+            var start = output.Length;
+            if (segment.Hole >= values.Length)
+            {
+                output.Append(segment.HoleText);
+                continue;
+            }
+
+            if (segment.Hole < redacted.Length && redacted[segment.Hole])
+            {
+                output.Append(ValueSnapshot.RedactedMarker);
+            }
+            else
+            {
+                AppendValue(ref output, values[segment.Hole].Value, segment.Format, maxItems);
+            }
+
+            output.Align(start, segment.Alignment);
+        }
+
+        output.Finish();
+    }
+
+    /// <summary>Sets a message rendered elsewhere (a state's own formatter), applying the same limits.</summary>
+    public static void SetText(LogEntryView view, string text, int maxLength)
+    {
+        var output = new Output(view, maxLength);
+        output.Append(text);
+        output.Finish();
+    }
+
+    private static void AppendValue(ref Output output, object? value, string? format, int maxItems)
+    {
+        try
+        {
+            switch (value)
+            {
+                case null:
+                    output.Append(NullText);
+                    return;
+                case string s:
+                    output.Append(s);
+                    return;
+                case bool b:
+                    output.Append(b ? bool.TrueString : bool.FalseString);
+                    return;
+                case IEnumerable sequence:
+                    AppendSequence(ref output, sequence, maxItems);
+                    return;
+                case ISpanFormattable formattable:
+                    output.AppendFormatted(formattable, LimitFormat(format, output.Remaining));
+                    return;
+                case IFormattable formattable:
+                    output.Append(formattable.ToString(LimitFormat(format, output.Remaining), CultureInfo.InvariantCulture));
+                    return;
+                default:
+                    output.Append(value.ToString() ?? string.Empty);
+                    return;
+            }
+        }
+        catch (FormatException)
+        {
+            // An invalid format for this value ({Count:Q}): MEL would fail the whole message; the value alone is kept.
+            AppendValue(ref output, value, null, maxItems);
+        }
+        catch (Exception ex)
+        {
+            output.Append($"[ToString() threw {ex.GetType().Name}]");
+        }
+    }
+
+    private static void AppendSequence(ref Output output, IEnumerable sequence, int maxItems)
+    {
+        var count = 0;
+        foreach (var item in sequence)
+        {
+            if (count == maxItems || output.Full)
+            {
+                output.Append(", …");
+                return;
+            }
+
+            if (count++ > 0)
+            {
+                output.Append(", ");
+            }
+
+            switch (item)
+            {
+                case null:
+                    output.Append(NullText);
+                    break;
+                case string s:
+                    output.Append(s);
+                    break;
+                case ISpanFormattable formattable:
+                    output.AppendFormatted(formattable, null);
+                    break;
+                default:
+                    output.Append(Convert.ToString(item, CultureInfo.InvariantCulture) ?? string.Empty);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A format whose precision asks for more characters than are left (<c>D999999999</c>, <c>N999999999</c>) is dropped
+    /// before formatting: the runtime would build the whole text (gigabytes, seconds) before finding it does not fit.
+    /// </summary>
+    private static string? LimitFormat(string? format, int remaining)
+    {
+        if (format is null)
+        {
+            return null;
+        }
+
+        var digits = 0L;
+        foreach (var c in format)
+        {
+            digits = char.IsAsciiDigit(c) ? Math.Min(digits * 10 + (c - '0'), int.MaxValue) : 0;
+            if (digits > remaining)
+            {
+                return null;
+            }
+        }
+
+        return format;
+    }
+
+    /// <summary>The message being written, capped at the limit (then the truncation marker is added).</summary>
+    private ref struct Output(LogEntryView view, int maxLength)
+    {
+        private char[] _buffer = view.MessageBuffer(Math.Min(maxLength, 256) + ValueSnapshot.TruncatedMarker.Length);
+        private bool _truncated;
+
+        public int Length { get; private set; }
+
+        public readonly bool Full => _truncated;
+
+        public readonly int Remaining => maxLength - Length;
+
+        public void Append(scoped ReadOnlySpan<char> text)
+        {
+            if (_truncated)
+            {
+                return;
+            }
+
+            var take = Math.Min(text.Length, maxLength - Length);
+            Reserve(take);
+            text[..take].CopyTo(_buffer.AsSpan(Length));
+            Length += take;
+            _truncated = take < text.Length;
+        }
+
+        public void AppendFormatted(ISpanFormattable value, string? format)
+        {
+            if (_truncated)
+            {
+                return;
+            }
+
+            while (true)
+            {
+                var room = Math.Min(_buffer.Length, maxLength) - Length;
+                if (room > 0 && value.TryFormat(_buffer.AsSpan(Length, room), out var written, format, CultureInfo.InvariantCulture))
+                {
+                    Length += written;
+                    return;
+                }
+
+                if (Math.Min(_buffer.Length, maxLength) >= maxLength)
+                {
+                    // Does not fit in what is left of the message: formatted text that long is cut, not produced.
+                    _truncated = true;
+                    return;
+                }
+
+                Reserve(Math.Min(maxLength, _buffer.Length * 2) - Length);
+            }
+        }
+
+        /// <summary>Pads the text written since <paramref name="start"/> as composite formatting's alignment does.</summary>
+        public void Align(int start, int alignment)
+        {
+            var width = Math.Abs(alignment);
+            var written = Length - start;
+            if (written >= width || _truncated)
+            {
+                return;
+            }
+
+            var pad = Math.Min(width - written, maxLength - Length);
+            Reserve(pad);
+            if (alignment > 0)
+            {
+                _buffer.AsSpan(start, written).CopyTo(_buffer.AsSpan(start + pad));
+                _buffer.AsSpan(start, pad).Fill(' ');
+            }
+            else
+            {
+                _buffer.AsSpan(Length, pad).Fill(' ');
+            }
+
+            Length += pad;
+            _truncated = pad < width - written;
+        }
+
+        public void Finish()
+        {
+            if (_truncated)
+            {
+                Reserve(ValueSnapshot.TruncatedMarker.Length);
+                ValueSnapshot.TruncatedMarker.CopyTo(_buffer.AsSpan(Length));
+                Length += ValueSnapshot.TruncatedMarker.Length;
+            }
+
+            ValueSnapshot.RepairSurrogates(_buffer.AsSpan(0, Length));
+            view.SetMessageLength(Length);
+        }
+
+        private void Reserve(int count)
+        {
+            if (_buffer.Length - Length < count)
+            {
+                _buffer = view.MessageBuffer(Length + count + ValueSnapshot.TruncatedMarker.Length);
+            }
+        }
+    }
+}
