@@ -1,0 +1,69 @@
+using Amazon.S3;
+using HybridLogging.Sinks.S3.Internal.Sink;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HybridLogging;
+
+/// <summary>Adds S3 archive destinations to <see cref="HybridLoggingOptions"/>.</summary>
+public static class S3SinkHybridLoggingOptionsExtensions
+{
+    /// <summary>Name of the destination added by the overloads without a name.</summary>
+    public const string DefaultSinkName = "s3";
+
+    /// <summary>Default <see cref="SinkOptions.BatchSize"/> of S3 destinations added in code: entries per batch, so at most per object.</summary>
+    public const int ArchiveBatchSize = 50_000;
+
+    /// <summary>Adds an S3 destination named <c>s3</c>; the bucket comes from <paramref name="configure"/>.</summary>
+    public static HybridLoggingOptions AddS3(this HybridLoggingOptions options, Action<S3SinkOptions> configure) =>
+        AddS3(options, DefaultSinkName, configure);
+
+    /// <summary>Adds an S3 destination named <c>s3</c> writing to <paramref name="bucketName"/> under the prefix <c>logs</c>.</summary>
+    public static HybridLoggingOptions AddS3(this HybridLoggingOptions options, string bucketName) =>
+        AddS3(options, DefaultSinkName, o => o.BucketName = bucketName);
+
+    /// <summary>
+    /// Adds an S3 destination with archive-sized pipeline settings: <see cref="SinkOptions.BatchSize"/>
+    /// <see cref="ArchiveBatchSize"/>, <see cref="SinkOptions.FlushInterval"/> 5 minutes, <see cref="SinkOptions.QueueCapacity"/>
+    /// 100,000 and <see cref="SinkOptions.WriteTimeout"/> 2 minutes, so objects hold up to 50,000 entries or 5 minutes of
+    /// them. The settings are validated here. An <see cref="IAmazonS3"/> service registered by the application, if any, is
+    /// used instead of a client built from the options; a registered <see cref="TimeProvider"/> stamps the keys.
+    /// </summary>
+    public static HybridLoggingOptions AddS3(this HybridLoggingOptions options, string name, Action<S3SinkOptions> configure) =>
+        AddS3(options, name, configure, null);
+
+    /// <summary>
+    /// Adds an S3 destination and adjusts its pipeline settings after the archive defaults are applied (for example a
+    /// shorter <see cref="SinkOptions.FlushInterval"/> for fresher objects, or a smaller queue).
+    /// </summary>
+    public static HybridLoggingOptions AddS3(
+        this HybridLoggingOptions options, string name, Action<S3SinkOptions> configure, Action<SinkOptions>? configureDestination)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        var s3Options = new S3SinkOptions();
+        configure(s3Options);
+        var errors = s3Options.Validate(name);
+        if (errors.Count > 0)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(name, typeof(S3SinkOptions), errors);
+        }
+
+        return options.AddSink(
+            name,
+            services => new S3Sink(name, s3Options, services.GetService<IAmazonS3>(), services.GetService<TimeProvider>()),
+            destination =>
+            {
+                ApplyArchiveDefaults(destination);
+                configureDestination?.Invoke(destination);
+            });
+    }
+
+    internal static void ApplyArchiveDefaults(SinkOptions destination)
+    {
+        destination.BatchSize = ArchiveBatchSize;
+        destination.FlushInterval = TimeSpan.FromMinutes(5);
+        destination.QueueCapacity = 2 * ArchiveBatchSize;
+        destination.WriteTimeout = TimeSpan.FromMinutes(2);
+    }
+}
