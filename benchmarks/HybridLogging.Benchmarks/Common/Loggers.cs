@@ -27,12 +27,17 @@ public static class Loggers
     /// <summary>Asynchronous queue size for the peers (their usual defaults are 10,000 for Serilog/NLog).</summary>
     public const int PeerQueue = 10_000;
 
+    /// <summary>Queue size of a HybridLogging destination in these benchmarks.</summary>
+    public const int HybridSinkQueue = 4096;
+
     /// <summary>
     /// A factory writing JSON lines to <paramref name="path"/> (or, when it is null, to a discarding target), minimum level
     /// Information. <paramref name="factoryMinimum"/> is MEL's own filter: set it lower to let a logger's own level gate decide
-    /// (ZLogger and MEL console have no gate of their own).
+    /// (ZLogger and MEL console have no gate of their own). <paramref name="requestScopes"/>: the calls run inside
+    /// <c>ILogger.BeginScope</c> scopes and some carry exceptions, so the peers write scope properties (and NLog's layout
+    /// gets the exception); HybridLogging takes its ids from <c>CorrelationContext</c> either way.
     /// </summary>
-    public static ILoggerFactory Create(Peer peer, string? path, int hybridSinkQueue = 4096, LogLevel factoryMinimum = LogLevel.Information)
+    public static ILoggerFactory Create(Peer peer, string? path, int hybridSinkQueue = HybridSinkQueue, LogLevel factoryMinimum = LogLevel.Information, bool requestScopes = false)
     {
         return peer switch
         {
@@ -42,46 +47,27 @@ public static class Loggers
                 b.SetMinimumLevel(factoryMinimum);
                 b.AddHybridLogging(o =>
                 {
-                    o.MinimumLevel = LogLevel.Information;
-                    o.FullMode = QueueFullMode.Block;
-                    o.BlockTimeout = TimeSpan.FromMinutes(1);
-                    o.QueueCapacity = 1 << 14; // the default; peers use 10,000
-                    o.BatchSize = 1000;
-                    o.ShutdownTimeout = TimeSpan.FromMinutes(5);
-                    o.IncludeScopes = false;
+                    ConfigureHybrid(o);
                     if (path is null)
                     {
                         o.AddSink("null", new NullSink(), s => { s.QueueCapacity = hybridSinkQueue; s.FullMode = QueueFullMode.Block; });
                     }
                     else
                     {
-                        o.AddFile(
-                            "file",
-                            f =>
-                            {
-                                f.Path = path;
-                                f.MaxFileSizeBytes = 64L * 1024 * 1024 * 1024;
-                                f.FlushToDiskInterval = TimeSpan.FromHours(1);
-                            },
-                            s =>
-                            {
-                                // Like the peers: block when full, never drop. A small destination queue keeps the
-                                // backlog in the pipeline queue (pooled holders) rather than as built entries.
-                                s.QueueCapacity = hybridSinkQueue;
-                                s.FullMode = QueueFullMode.Block;
-                            });
+                        AddHybridFile(o, "file", path, hybridSinkQueue);
                     }
                 });
             }),
             Peer.Serilog => CreateSerilog(path, factoryMinimum),
-            Peer.NLog => CreateNLog(path, factoryMinimum),
+            Peer.NLog => CreateNLog(path, factoryMinimum, requestScopes),
             Peer.ZLogger => LoggerFactory.Create(b =>
             {
                 b.ClearProviders();
                 b.SetMinimumLevel(factoryMinimum);
                 void Configure(ZLoggerOptions z)
                 {
-                    z.UseJsonFormatter();
+                    z.UseJsonFormatter(); // its default properties include scope key/values when IncludeScopes is on
+                    z.IncludeScopes = requestScopes;
                     z.FullMode = BackgroundBufferFullMode.Block;
                     z.BackgroundBufferCapacity = PeerQueue;
                 }
@@ -106,6 +92,38 @@ public static class Loggers
         };
     }
 
+    /// <summary>The pipeline settings every HybridLogging run here uses: block when full, never drop.</summary>
+    public static void ConfigureHybrid(HybridLoggingOptions o)
+    {
+        o.MinimumLevel = LogLevel.Information;
+        o.FullMode = QueueFullMode.Block;
+        o.BlockTimeout = TimeSpan.FromMinutes(1);
+        o.QueueCapacity = 1 << 14; // the default; peers use 10,000
+        o.BatchSize = 1000;
+        o.ShutdownTimeout = TimeSpan.FromMinutes(5);
+        o.IncludeScopes = false;
+    }
+
+    /// <summary>A file destination that never rolls within a run and blocks when full.</summary>
+    public static void AddHybridFile(HybridLoggingOptions o, string name, string path, int queue = HybridSinkQueue)
+    {
+        o.AddFile(
+            name,
+            f =>
+            {
+                f.Path = path;
+                f.MaxFileSizeBytes = 64L * 1024 * 1024 * 1024;
+                f.FlushToDiskInterval = TimeSpan.FromHours(1);
+            },
+            s =>
+            {
+                // Like the peers: block when full, never drop. A small destination queue keeps the
+                // backlog in the pipeline queue (pooled holders) rather than as built entries.
+                s.QueueCapacity = queue;
+                s.FullMode = QueueFullMode.Block;
+            });
+    }
+
     private static ILoggerFactory CreateSerilog(string? path, LogLevel factoryMinimum)
     {
         var configuration = new LoggerConfiguration().MinimumLevel.Information();
@@ -124,8 +142,26 @@ public static class Loggers
         });
     }
 
-    private static ILoggerFactory CreateNLog(string? path, LogLevel factoryMinimum)
+    private static ILoggerFactory CreateNLog(string? path, LogLevel factoryMinimum, bool requestScopes)
     {
+        var layout = new JsonLayout
+        {
+            IncludeEventProperties = true,
+            IncludeScopeProperties = requestScopes,
+            Attributes =
+            {
+                new JsonAttribute("time", "${date:format=o:universalTime=true}"),
+                new JsonAttribute("level", "${level:upperCase=true}"),
+                new JsonAttribute("category", "${logger}"),
+                new JsonAttribute("eventId", "${event-properties:EventId}") { Encode = false },
+                new JsonAttribute("message", "${message}"),
+            },
+        };
+        if (requestScopes)
+        {
+            layout.Attributes.Add(new JsonAttribute("exception", "${exception:format=tostring}"));
+        }
+
         var config = new NLog.Config.LoggingConfiguration();
         Target target = path is null
             ? new NullTarget("null") { FormatMessage = true }
@@ -135,18 +171,7 @@ public static class Loggers
                 KeepFileOpen = true,
                 AutoFlush = false,
                 ArchiveAboveSize = 0,
-                Layout = new JsonLayout
-                {
-                    IncludeEventProperties = true,
-                    Attributes =
-                    {
-                        new JsonAttribute("time", "${date:format=o:universalTime=true}"),
-                        new JsonAttribute("level", "${level:upperCase=true}"),
-                        new JsonAttribute("category", "${logger}"),
-                        new JsonAttribute("eventId", "${event-properties:EventId}") { Encode = false },
-                        new JsonAttribute("message", "${message}"),
-                    },
-                },
+                Layout = layout,
             };
         var async = new AsyncTargetWrapper("async", target)
         {

@@ -3,14 +3,18 @@ using ScottPlot;
 
 namespace HybridLogging.Benchmarks.Peers;
 
-/// <summary>Draws entries/s per logger and thread count from a peers result file (written by <c>peers --out</c>).</summary>
+/// <summary>
+/// Draws entries/s per logger and thread count for one workload (<c>--workload</c>, default order) from a peers result
+/// file (written by <c>peers --out</c>).
+/// </summary>
 public static class ChartMode
 {
     public static int Run(string[] args)
     {
         var input = PeerComparison.StringArg(args, "--in", "benchmarks/peers.json")!;
         var output = PeerComparison.StringArg(args, "--out", "benchmarks/peers.png")!;
-        var results = JsonSerializer.Deserialize<List<PeerResult>>(File.ReadAllText(input))!;
+        var workload = PeerComparison.StringArg(args, "--workload", "order")!.ToLowerInvariant();
+        var results = JsonSerializer.Deserialize<List<PeerResult>>(File.ReadAllText(input))!.Where(r => r.Workload == workload).ToList();
         var loggers = results.Select(r => r.Logger).Distinct().ToArray();
         var threadCounts = results.Select(r => r.Threads).Distinct().Order().ToArray();
 
@@ -42,7 +46,7 @@ public static class ChartMode
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
         plot.Axes.Margins(bottom: 0);
         plot.YLabel("million entries/s (JSON lines to file, until Dispose)");
-        plot.Title("End to end throughput, 1M entries (median of 3)");
+        plot.Title($"End to end throughput, workload {workload}, {results.FirstOrDefault()?.Entries ?? 0:N0} entries (median)");
         for (var t = 0; t < threadCounts.Length; t++)
         {
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"{threadCounts[t]} thread(s)", FillColor = palette.GetColor(t) });

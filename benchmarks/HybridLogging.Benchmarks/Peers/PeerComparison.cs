@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using HybridLogging.Benchmarks.Common;
 using Microsoft.Extensions.Logging;
@@ -8,9 +7,17 @@ using Microsoft.Extensions.Logging;
 namespace HybridLogging.Benchmarks.Peers;
 
 /// <summary>
-/// End to end: N entries of the shared workload from T threads, timed until LoggerFactory.Dispose() returns, then every
-/// output line counted (and a sample parsed as JSON). Each configuration runs several times; the median is reported.
+/// End to end: N entries of a workload (<see cref="Workload"/>) from T threads, timed from the first call until the
+/// logger factory's Dispose returns (every entry written), then every output line read and checked. Each configuration
+/// is warmed up once, then the runs go round the configurations of one workload and thread count in turn (run 1 of each,
+/// then run 2 of each, ...), so a noisy minute on a shared machine hits them alike; the median run is reported.
 /// </summary>
+/// <remarks>
+/// Options: <c>--entries</c> (default 1,000,000), <c>--runs</c> (3), <c>--threads</c> (1,2), <c>--workload</c>
+/// (order,sample,full), <c>--peers</c> (all; the sample workload skips MelConsole, which has no file), <c>--out</c>
+/// (results as JSON, for <c>chart</c>), <c>--null</c> (order workload to discarding targets, nothing verified),
+/// <c>--show</c> (print sample lines of every output, to check what each logger writes).
+/// </remarks>
 public static class PeerComparison
 {
     public static int Run(string[] args)
@@ -19,33 +26,48 @@ public static class PeerComparison
         var runs = IntArg(args, "--runs", 3);
         var threads = StringArg(args, "--threads", "1,2")!.Split(',').Select(int.Parse).ToArray();
         var peers = StringArg(args, "--peers", string.Join(',', Enum.GetNames<Peer>()))!
-            .Split(',').Select(Enum.Parse<Peer>).ToArray();
+            .Split(',').Select(p => Enum.Parse<Peer>(p, ignoreCase: true)).ToArray();
+        var workloads = StringArg(args, "--workload", string.Join(',', Enum.GetNames<Workload>()))!
+            .Split(',').Select(w => Enum.Parse<Workload>(w, ignoreCase: true)).ToArray();
         var output = StringArg(args, "--out", null);
         NullTargets = Array.IndexOf(args, "--null") >= 0;
+        ShowLines = Array.IndexOf(args, "--show") >= 0;
 
         var results = new List<PeerResult>();
-        foreach (var threadCount in threads)
+        foreach (var workload in workloads)
         {
-            foreach (var peer in peers)
+            var configurations = workload switch
             {
-                var samples = new List<PeerResult>();
-                RunOnce(peer, Math.Min(entries, 50_000), threadCount); // warm-up (JIT, pools, file system), not reported
-                for (var run = 0; run < runs; run++)
+                Workload.Order => peers,
+                Workload.Sample => [.. peers.Where(p => p != Peer.MelConsole)],
+                _ => [.. new[] { Peer.HybridLogging, Peer.ZLogger }.Where(peers.Contains)],
+            };
+            foreach (var threadCount in threads)
+            {
+                var samples = configurations.ToDictionary(p => p, _ => new List<PeerResult>());
+                foreach (var peer in configurations)
                 {
-                    var sample = RunOnce(peer, entries, threadCount);
-                    Console.Error.WriteLine($"  {peer,-14} threads={threadCount} run={run + 1}: {sample.EntriesPerSecond,12:N0}/s {sample.BytesPerEntry,8:N1} B/entry (caller {sample.CallerBytesPerEntry:N1}) lines={sample.Lines:N0} json={sample.JsonOk}");
-                    samples.Add(sample);
+                    RunOnce(workload, peer, Math.Min(entries, 50_000), threadCount); // warm-up (JIT, pools, file system), not reported
                 }
 
-                var byTime = samples.OrderBy(s => s.Seconds).ToList();
-                var median = byTime[byTime.Count / 2];
-                var bytes = samples.Select(s => s.BytesPerEntry).Order().ElementAt(samples.Count / 2);
-                var callerBytes = samples.Select(s => s.CallerBytesPerEntry).Order().ElementAt(samples.Count / 2);
-                results.Add(median with { BytesPerEntry = bytes, CallerBytesPerEntry = callerBytes, AllVerified = samples.All(s => s.Lines == entries && s.JsonOk) });
+                for (var run = 0; run < runs; run++)
+                {
+                    foreach (var peer in configurations)
+                    {
+                        var sample = RunOnce(workload, peer, entries, threadCount);
+                        Console.Error.WriteLine($"  {workload,-6} {sample.Logger,-14} threads={threadCount} run={run + 1}: {sample.EntriesPerSecond,12:N0}/s {sample.BytesPerEntry,8:N1} B/entry (caller {sample.CallerBytesPerEntry:N1}, its scope {sample.ScopeBytesPerEntry:N1}) lines={sample.Lines:N0} ok={sample.JsonOk} {sample.Detail}");
+                        samples[peer].Add(sample);
+                    }
+                }
+
+                foreach (var peer in configurations)
+                {
+                    results.Add(Median(samples[peer], entries));
+                }
             }
         }
 
-        Console.WriteLine(ToMarkdown(results, entries, runs));
+        Console.WriteLine(PeerReport.ToMarkdown(results, entries, runs));
         if (output is not null)
         {
             File.WriteAllText(output, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
@@ -54,13 +76,39 @@ public static class PeerComparison
         return results.All(r => r.AllVerified) ? 0 : 1;
     }
 
-    /// <summary>Diagnostic: discarding targets instead of files (no line verification).</summary>
+    /// <summary>Diagnostic: discarding targets instead of files (no line verification; order workload only).</summary>
     private static bool NullTargets { get; set; }
 
-    private static PeerResult RunOnce(Peer peer, int entries, int threadCount)
+    /// <summary>Diagnostic: print each output file's first line and first line with an exception to stderr.</summary>
+    private static bool ShowLines { get; set; }
+
+    private static void Show(string folder)
     {
-        using var dir = new TempDir(peer.ToString());
-        var path = dir.File("log.json");
+        foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Where(f => !f.Contains(".lock", StringComparison.Ordinal)))
+        {
+            var lines = File.ReadLines(file).ToList();
+            Console.Error.WriteLine($"    {Path.GetRelativePath(folder, file)}: {lines.FirstOrDefault()}");
+            Console.Error.WriteLine($"    {Path.GetRelativePath(folder, file)} (exception): {lines.FirstOrDefault(l => l.Contains("ProviderException", StringComparison.Ordinal))}");
+        }
+    }
+
+    private static PeerResult Median(List<PeerResult> samples, int entries)
+    {
+        var byTime = samples.OrderBy(s => s.Seconds).ToList();
+        var median = byTime[byTime.Count / 2];
+        double Mid(Func<PeerResult, double> value) => samples.Select(value).Order().ElementAt(samples.Count / 2);
+        return median with
+        {
+            BytesPerEntry = Mid(s => s.BytesPerEntry),
+            CallerBytesPerEntry = Mid(s => s.CallerBytesPerEntry),
+            ScopeBytesPerEntry = Mid(s => s.ScopeBytesPerEntry),
+            AllVerified = samples.All(s => s.Lines == entries && s.JsonOk),
+        };
+    }
+
+    private static PeerResult RunOnce(Workload workload, Peer peer, int entries, int threadCount)
+    {
+        using var dir = new TempDir($"{workload}-{peer}");
         var originalOut = Console.Out;
         CountingWriter? console = null;
         if (peer == Peer.MelConsole)
@@ -69,10 +117,18 @@ public static class PeerComparison
             Console.SetOut(console);
         }
 
+        var nullTargets = NullTargets && workload == Workload.Order;
+        var full = workload == Workload.Full && peer == Peer.HybridLogging ? new FullConfiguration(dir.Path) : null;
         try
         {
-            var factory = Loggers.Create(peer, NullTargets ? null : path);
-            var logger = factory.CreateLogger(Loggers.Category);
+            var factory = full?.Factory ?? Loggers.Create(peer, nullTargets ? null : dir.File("log.json"), requestScopes: workload != Workload.Order);
+            var sample = workload == Workload.Order ? null : new SampleWorkload(entries, threadCount);
+            var order = factory.CreateLogger(Loggers.Category);
+            var router = factory.CreateLogger(SampleLog.RouterCategory);
+            var breaker = factory.CreateLogger(SampleLog.BreakerCategory);
+            var correlationContext = peer == Peer.HybridLogging;
+            var scopeBytes = sample is null ? 0 : SampleWorkload.ScopeBytesPerRequest(router, correlationContext) * sample.Requests / entries;
+
             GC.Collect();
             GC.WaitForPendingFinalizers();
             GC.Collect();
@@ -83,14 +139,22 @@ public static class PeerComparison
             long callerAllocated = 0;
             for (var t = 0; t < threadCount; t++)
             {
+                var thread = t;
                 var first = t * perThread;
                 var count = t == threadCount - 1 ? entries - first : perThread;
                 workers[t] = new Thread(() =>
                 {
                     var before = GC.GetAllocatedBytesForCurrentThread();
-                    for (var i = first; i < first + count; i++)
+                    if (sample is null)
                     {
-                        Log.Order(logger, i, "contoso", i * 0.25);
+                        for (var i = first; i < first + count; i++)
+                        {
+                            Log.Order(order, i, "contoso", i * 0.25);
+                        }
+                    }
+                    else
+                    {
+                        sample.Run(thread, router, breaker, correlationContext);
                     }
 
                     Interlocked.Add(ref callerAllocated, GC.GetAllocatedBytesForCurrentThread() - before);
@@ -103,90 +167,64 @@ public static class PeerComparison
                 worker.Join();
             }
 
-            factory.Dispose();
-            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-            long lines;
-            bool jsonOk;
-            if (console is not null)
+            (long Received, long Missed) subscriber = default;
+            if (full is not null)
             {
-                lines = console.Lines;
-                jsonOk = console.SampleParses;
-            }
-            else if (NullTargets)
-            {
-                (lines, jsonOk) = (entries, true);
+                subscriber = full.Shutdown();
             }
             else
             {
-                (lines, jsonOk) = Verify(dir.Path);
+                factory.Dispose();
             }
 
-            return new PeerResult(peer.ToString(), threadCount, entries, seconds, entries / seconds, (double)allocated / entries, (double)callerAllocated / entries, lines, jsonOk, false);
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            var (lines, ok, detail) = (console, nullTargets, sample, full) switch
+            {
+                ({ } c, _, _, _) => (c.Lines, c.SampleParses, "first line parsed"),
+                (_, true, _, _) => (entries, true, "null target, not verified"),
+                (_, _, null, _) => Checked(LineVerifier.Verify(dir.Path, entries)),
+                (_, _, { } s, null) => Checked(LineVerifier.Verify(dir.Path, entries, s.Expected(LogLevel.Information))),
+                (_, _, { } s, { } f) => CheckFull(s, f, entries, subscriber),
+            };
+
+            if (ShowLines)
+            {
+                Show(dir.Path);
+            }
+
+            return new PeerResult(peer.ToString(), threadCount, entries, seconds, entries / seconds, (double)allocated / entries, (double)callerAllocated / entries, lines, ok, false)
+            {
+                Workload = workload.ToString().ToLowerInvariant(),
+                ScopeBytesPerEntry = scopeBytes,
+                Detail = detail,
+            };
         }
         finally
         {
+            full?.Dispose();
             Console.SetOut(originalOut);
         }
     }
 
-    /// <summary>Counts newline-terminated lines in every file of the folder; parses the first, a middle and the last line as JSON.</summary>
-    private static (long Lines, bool JsonOk) Verify(string folder)
+    private static (long Lines, bool Ok, string Detail) Checked(LineCheck check) =>
+        (check.Lines, check.Ok, "every line parsed" + (check.Ok ? "" : ": " + check));
+
+    /// <summary>
+    /// Every file of the full configuration against what the workload logged (the file and the console all of it, the
+    /// stream's file its Warning-and-above entries), and the subscriber's count: what it received plus what its buffer
+    /// dropped must be every entry.
+    /// </summary>
+    private static (long Lines, bool Ok, string Detail) CheckFull(SampleWorkload sample, FullConfiguration full, int entries, (long Received, long Missed) subscriber)
     {
-        long lines = 0;
-        var ok = true;
-        foreach (var file in Directory.GetFiles(folder).Where(f => !f.EndsWith(".lock", StringComparison.Ordinal)))
-        {
-            var all = File.ReadAllBytes(file);
-            var count = all.AsSpan().Count((byte)'\n');
-            lines += count;
-            if (count == 0)
-            {
-                continue;
-            }
-
-            var span = all.AsSpan();
-            var firstEnd = span.IndexOf((byte)'\n');
-            var lastStart = span[..^1].LastIndexOf((byte)'\n') + 1;
-            var middle = span.Length / 2;
-            var middleStart = span[..middle].LastIndexOf((byte)'\n') + 1;
-            var middleEnd = middleStart + span[middleStart..].IndexOf((byte)'\n');
-            foreach (var (start, end) in new[] { (0, firstEnd), (middleStart, middleEnd), (lastStart, span.Length - 1) })
-            {
-                try
-                {
-                    using var doc = JsonDocument.Parse(all.AsMemory(start, end - start));
-                    ok &= doc.RootElement.ValueKind == JsonValueKind.Object;
-                }
-                catch (JsonException)
-                {
-                    ok = false;
-                }
-            }
-        }
-
-        return (lines, ok);
-    }
-
-    private static string ToMarkdown(List<PeerResult> results, int entries, int runs)
-    {
-        var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Entries per run: {entries:N0}; median of {runs} runs; timed from the first call until LoggerFactory.Dispose() returns. \"vs best peer\" divides by the best of Serilog, NLog and ZLogger at the same thread count.");
-        sb.AppendLine();
-        sb.AppendLine("| Logger | Threads | Time (s) | Entries/s | Allocated B/entry (all threads) | Allocated B/entry (calling threads) | Lines verified | JSON sample | vs best peer |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|---:|");
-        foreach (var group in results.GroupBy(r => r.Threads))
-        {
-            var bestPeer = group.Where(r => r.Logger is not nameof(Peer.HybridLogging) and not nameof(Peer.MelConsole))
-                .Select(r => r.EntriesPerSecond).DefaultIfEmpty(double.NaN).Max();
-            foreach (var r in group)
-            {
-                sb.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {r.Logger} | {r.Threads} | {r.Seconds:F3} | {r.EntriesPerSecond:N0} | {r.BytesPerEntry:N1} | {r.CallerBytesPerEntry:N1} | {r.Lines:N0} / {r.Entries:N0}{(r.AllVerified ? "" : " (FAIL in some run)")} | {(r.JsonOk ? "ok" : "FAIL")} | {r.EntriesPerSecond / bestPeer:F2}x |");
-            }
-        }
-
-        return sb.ToString();
+        var all = sample.Expected(LogLevel.Information);
+        var warnings = sample.Expected(LogLevel.Warning);
+        var file = LineVerifier.Verify(full.FileFolder, entries, all);
+        var console = LineVerifier.Verify(full.ConsoleFolder, entries, all);
+        var stream = LineVerifier.Verify(full.StreamFolder, warnings.Values.Sum(), warnings);
+        var accounted = subscriber.Received + subscriber.Missed == entries;
+        var ok = file.Ok && console.Ok && stream.Ok && accounted;
+        return (file.Lines, ok, $"file {file}; console {console}; warnings stream {stream}; subscriber received {subscriber.Received:N0}, missed {subscriber.Missed:N0}{(accounted ? "" : " (does not add up to the entries)")}");
     }
 
     internal static int IntArg(string[] args, string name, int fallback) =>
@@ -197,68 +235,17 @@ public static class PeerComparison
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
-
-    /// <summary>Stands in for the console: counts lines and keeps the first for a JSON check.</summary>
-    private sealed class CountingWriter : TextWriter
-    {
-        private readonly StringBuilder _first = new();
-        private long _lines;
-
-        public override Encoding Encoding => Encoding.UTF8;
-
-        public long Lines => Interlocked.Read(ref _lines);
-
-        public bool SampleParses
-        {
-            get
-            {
-                try
-                {
-                    using var doc = JsonDocument.Parse(_first.ToString());
-                    return true;
-                }
-                catch (JsonException)
-                {
-                    return false;
-                }
-            }
-        }
-
-        public override void Write(char value)
-        {
-            if (value == '\n')
-            {
-                Interlocked.Increment(ref _lines);
-            }
-            else if (_lines == 0 && _first.Length < 4096)
-            {
-                _first.Append(value);
-            }
-        }
-
-        public override void Write(string? value)
-        {
-            if (value is null)
-            {
-                return;
-            }
-
-            if (_lines == 0)
-            {
-                foreach (var c in value)
-                {
-                    Write(c);
-                }
-
-                return;
-            }
-
-            Interlocked.Add(ref _lines, value.AsSpan().Count('\n'));
-        }
-
-        public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
-    }
 }
 
+/// <summary>One configuration's run (or the median of its runs); <see cref="Workload"/> is "order" in files written before it existed.</summary>
 public sealed record PeerResult(
-    string Logger, int Threads, int Entries, double Seconds, double EntriesPerSecond, double BytesPerEntry, double CallerBytesPerEntry, long Lines, bool JsonOk, bool AllVerified);
+    string Logger, int Threads, int Entries, double Seconds, double EntriesPerSecond, double BytesPerEntry, double CallerBytesPerEntry, long Lines, bool JsonOk, bool AllVerified)
+{
+    public string Workload { get; init; } = "order";
+
+    /// <summary>Calling-thread bytes per entry that the request's scope alone costs (begin + end, measured apart).</summary>
+    public double ScopeBytesPerEntry { get; init; }
+
+    /// <summary>What was verified, and for the full configuration each output and the subscriber's counts.</summary>
+    public string? Detail { get; init; }
+}
