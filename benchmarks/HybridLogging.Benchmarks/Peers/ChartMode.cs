@@ -15,7 +15,7 @@ public static class ChartMode
         var output = PeerComparison.StringArg(args, "--out", "benchmarks/peers.png")!;
         var workload = PeerComparison.StringArg(args, "--workload", "order")!.ToLowerInvariant();
         var results = JsonSerializer.Deserialize<List<PeerResult>>(File.ReadAllText(input))!.Where(r => r.Workload == workload).ToList();
-        var loggers = results.Select(r => r.Logger).Distinct().ToArray();
+        var loggers = results.Select(r => r.Name).Distinct().ToArray();
         var threadCounts = results.Select(r => r.Threads).Distinct().Order().ToArray();
 
         var plot = new Plot();
@@ -25,7 +25,7 @@ public static class ChartMode
         {
             for (var l = 0; l < loggers.Length; l++)
             {
-                var r = results.FirstOrDefault(x => x.Logger == loggers[l] && x.Threads == threadCounts[t]);
+                var r = results.FirstOrDefault(x => x.Name == loggers[l] && x.Threads == threadCounts[t]);
                 if (r is null)
                 {
                     continue;

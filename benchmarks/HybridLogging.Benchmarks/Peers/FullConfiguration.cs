@@ -10,7 +10,7 @@ namespace HybridLogging.Benchmarks.Peers;
 /// <summary>
 /// HybridLogging with everything a service might turn on at once: the file sink, the console sink with standard output
 /// redirected to a file (JSON lines, as the console sink writes when redirected), a stream with a level filter (Warning
-/// and above) to a second file, and one live subscriber (<c>Streams.Subscribe()</c>, default capacity) read by a task
+/// and above) to a second file, and (optionally) one live subscriber (<c>Streams.Subscribe()</c>, default capacity) read by a task
 /// that counts what it receives. Every destination blocks when full; the subscriber, by design, drops its oldest
 /// buffered entries when its reader falls behind (counted as missed), and the pipeline never waits for it.
 /// </summary>
@@ -20,11 +20,14 @@ public sealed class FullConfiguration : IDisposable
 
     private readonly ServiceProvider _services;
     private readonly RedirectedStdout _stdout;
-    private readonly LogSubscription _subscription;
-    private readonly Task<long> _reader;
+    private readonly LogSubscription? _subscription;
+    private readonly Task<long>? _reader;
 
-    /// <summary>Builds the configuration writing under <paramref name="root"/> (one sub-folder per output) and starts the subscriber.</summary>
-    public FullConfiguration(string root)
+    /// <summary>
+    /// Builds the configuration writing under <paramref name="root"/> (one sub-folder per output) and, when
+    /// <paramref name="subscriber"/> is set, starts the subscriber.
+    /// </summary>
+    public FullConfiguration(string root, bool subscriber)
     {
         FileFolder = Directory.CreateDirectory(Path.Combine(root, "file")).FullName;
         ConsoleFolder = Directory.CreateDirectory(Path.Combine(root, "console")).FullName;
@@ -73,12 +76,18 @@ public sealed class FullConfiguration : IDisposable
         });
         _services = services.BuildServiceProvider();
         Factory = _services.GetRequiredService<ILoggerFactory>();
+        if (!subscriber)
+        {
+            return;
+        }
+
         var provider = _services.GetRequiredService<HybridLoggerProvider>();
         _subscription = provider.Streams.Subscribe();
+        var subscription = _subscription;
         _reader = Task.Run(async () =>
         {
             long received = 0;
-            await foreach (var entry in ((IAsyncEnumerable<LogEntry>)_subscription).ConfigureAwait(false))
+            await foreach (var entry in ((IAsyncEnumerable<LogEntry>)subscription).ConfigureAwait(false))
             {
                 received++;
             }
@@ -97,13 +106,18 @@ public sealed class FullConfiguration : IDisposable
 
     /// <summary>
     /// Drains the pipeline (every destination written, the subscription completed), then waits for the subscriber's
-    /// reader to finish and returns what it received and what its buffer dropped.
+    /// reader to finish and returns what it received and what its buffer dropped (null without a subscriber).
     /// </summary>
-    public (long Received, long Missed) Shutdown()
+    public (long Received, long Missed)? Shutdown()
     {
         _services.Dispose();
-        var received = _reader.Wait(TimeSpan.FromMinutes(1)) ? _reader.Result : -1;
         _stdout.Dispose();
+        if (_reader is null || _subscription is null)
+        {
+            return null;
+        }
+
+        var received = _reader.Wait(TimeSpan.FromMinutes(1)) ? _reader.Result : -1;
         return (received, _subscription.Missed);
     }
 

@@ -36,33 +36,33 @@ public static class PeerComparison
         var results = new List<PeerResult>();
         foreach (var workload in workloads)
         {
-            var configurations = workload switch
+            Config[] configurations = workload switch
             {
-                Workload.Order => peers,
-                Workload.Sample => [.. peers.Where(p => p != Peer.MelConsole)],
-                _ => [.. new[] { Peer.HybridLogging, Peer.ZLogger }.Where(peers.Contains)],
+                Workload.Order => [.. peers.Select(p => new Config(p))],
+                Workload.Sample => [.. peers.Where(p => p != Peer.MelConsole).Select(p => new Config(p))],
+                _ => [.. new Config[] { new(Peer.HybridLogging, Subscriber: true), new(Peer.HybridLogging, Subscriber: false), new(Peer.ZLogger) }.Where(c => peers.Contains(c.Peer))],
             };
             foreach (var threadCount in threads)
             {
-                var samples = configurations.ToDictionary(p => p, _ => new List<PeerResult>());
-                foreach (var peer in configurations)
+                var samples = configurations.ToDictionary(c => c, _ => new List<PeerResult>());
+                foreach (var config in configurations)
                 {
-                    RunOnce(workload, peer, Math.Min(entries, 50_000), threadCount); // warm-up (JIT, pools, file system), not reported
+                    RunOnce(workload, config, Math.Min(entries, 50_000), threadCount); // warm-up (JIT, pools, file system), not reported
                 }
 
                 for (var run = 0; run < runs; run++)
                 {
-                    foreach (var peer in configurations)
+                    foreach (var config in configurations)
                     {
-                        var sample = RunOnce(workload, peer, entries, threadCount);
-                        Console.Error.WriteLine($"  {workload,-6} {sample.Logger,-14} threads={threadCount} run={run + 1}: {sample.EntriesPerSecond,12:N0}/s {sample.BytesPerEntry,8:N1} B/entry (caller {sample.CallerBytesPerEntry:N1}, its scope {sample.ScopeBytesPerEntry:N1}) lines={sample.Lines:N0} ok={sample.JsonOk} {sample.Detail}");
-                        samples[peer].Add(sample);
+                        var sample = RunOnce(workload, config, entries, threadCount);
+                        Console.Error.WriteLine($"  {workload,-6} {sample.Name,-34} threads={threadCount} run={run + 1}: {sample.EntriesPerSecond,12:N0}/s {sample.BytesPerEntry,8:N1} B/entry (caller {sample.CallerBytesPerEntry:N1}, its scope {sample.ScopeBytesPerEntry:N1}) lines={sample.Lines:N0} ok={sample.JsonOk} {sample.Detail}");
+                        samples[config].Add(sample);
                     }
                 }
 
-                foreach (var peer in configurations)
+                foreach (var config in configurations)
                 {
-                    results.Add(Median(samples[peer], entries));
+                    results.Add(Median(samples[config], entries));
                 }
             }
         }
@@ -106,8 +106,12 @@ public static class PeerComparison
         };
     }
 
-    private static PeerResult RunOnce(Workload workload, Peer peer, int entries, int threadCount)
+    /// <summary>One logger setup of a workload; in the full workload HybridLogging runs with and without the subscriber.</summary>
+    private sealed record Config(Peer Peer, bool Subscriber = false);
+
+    private static PeerResult RunOnce(Workload workload, Config config, int entries, int threadCount)
     {
+        var peer = config.Peer;
         using var dir = new TempDir($"{workload}-{peer}");
         var originalOut = Console.Out;
         CountingWriter? console = null;
@@ -118,7 +122,7 @@ public static class PeerComparison
         }
 
         var nullTargets = NullTargets && workload == Workload.Order;
-        var full = workload == Workload.Full && peer == Peer.HybridLogging ? new FullConfiguration(dir.Path) : null;
+        var full = workload == Workload.Full && peer == Peer.HybridLogging ? new FullConfiguration(dir.Path, config.Subscriber) : null;
         try
         {
             var factory = full?.Factory ?? Loggers.Create(peer, nullTargets ? null : dir.File("log.json"), requestScopes: workload != Workload.Order);
@@ -167,7 +171,7 @@ public static class PeerComparison
                 worker.Join();
             }
 
-            (long Received, long Missed) subscriber = default;
+            (long Received, long Missed)? subscriber = null;
             if (full is not null)
             {
                 subscriber = full.Shutdown();
@@ -196,6 +200,7 @@ public static class PeerComparison
             return new PeerResult(peer.ToString(), threadCount, entries, seconds, entries / seconds, (double)allocated / entries, (double)callerAllocated / entries, lines, ok, false)
             {
                 Workload = workload.ToString().ToLowerInvariant(),
+                Variant = workload != Workload.Full ? null : full is null ? "one file" : config.Subscriber ? "full configuration" : "full, no subscriber",
                 ScopeBytesPerEntry = scopeBytes,
                 Detail = detail,
             };
@@ -215,16 +220,19 @@ public static class PeerComparison
     /// stream's file its Warning-and-above entries), and the subscriber's count: what it received plus what its buffer
     /// dropped must be every entry.
     /// </summary>
-    private static (long Lines, bool Ok, string Detail) CheckFull(SampleWorkload sample, FullConfiguration full, int entries, (long Received, long Missed) subscriber)
+    private static (long Lines, bool Ok, string Detail) CheckFull(SampleWorkload sample, FullConfiguration full, int entries, (long Received, long Missed)? subscriber)
     {
         var all = sample.Expected(LogLevel.Information);
         var warnings = sample.Expected(LogLevel.Warning);
         var file = LineVerifier.Verify(full.FileFolder, entries, all);
         var console = LineVerifier.Verify(full.ConsoleFolder, entries, all);
         var stream = LineVerifier.Verify(full.StreamFolder, warnings.Values.Sum(), warnings);
-        var accounted = subscriber.Received + subscriber.Missed == entries;
+        var accounted = subscriber is not { } s || s.Received + s.Missed == entries;
         var ok = file.Ok && console.Ok && stream.Ok && accounted;
-        return (file.Lines, ok, $"file {file}; console {console}; warnings stream {stream}; subscriber received {subscriber.Received:N0}, missed {subscriber.Missed:N0}{(accounted ? "" : " (does not add up to the entries)")}");
+        var reader = subscriber is { } r
+            ? $"subscriber received {r.Received:N0}, missed {r.Missed:N0}{(accounted ? "" : " (does not add up to the entries)")}"
+            : "no subscriber";
+        return (file.Lines, ok, $"file {file}; console {console}; warnings stream {stream}; {reader}");
     }
 
     internal static int IntArg(string[] args, string name, int fallback) =>
@@ -242,6 +250,13 @@ public sealed record PeerResult(
     string Logger, int Threads, int Entries, double Seconds, double EntriesPerSecond, double BytesPerEntry, double CallerBytesPerEntry, long Lines, bool JsonOk, bool AllVerified)
 {
     public string Workload { get; init; } = "order";
+
+    /// <summary>Which setup of the logger, where a workload has more than one (the full workload).</summary>
+    public string? Variant { get; init; }
+
+    /// <summary>The logger and its variant, as the report names the row.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Name => Variant is null ? Logger : $"{Logger} ({Variant})";
 
     /// <summary>Calling-thread bytes per entry that the request's scope alone costs (begin + end, measured apart).</summary>
     public double ScopeBytesPerEntry { get; init; }

@@ -25,22 +25,21 @@ public static class PeerReport
                     .Select(r => r.EntriesPerSecond).DefaultIfEmpty(double.NaN).Max();
                 foreach (var r in group)
                 {
-                    var name = r.Workload == "full" ? r.Logger + (r.Logger == nameof(Peer.HybridLogging) ? " (full configuration)" : " (one file)") : r.Logger;
                     sb.AppendLine(CultureInfo.InvariantCulture,
-                        $"| {name} | {r.Threads} | {r.Seconds:F3} | {r.EntriesPerSecond:N0} | {r.BytesPerEntry:N1} | {r.CallerBytesPerEntry:N1} | {r.ScopeBytesPerEntry:N1} | {r.Lines:N0} / {r.Entries:N0}{(r.AllVerified ? "" : " (FAIL in some run)")} | {(r.JsonOk ? "ok" : "FAIL")} | {r.EntriesPerSecond / zlogger:F2}x | {r.EntriesPerSecond / bestPeer:F2}x |");
+                        $"| {r.Name} | {r.Threads} | {r.Seconds:F3} | {r.EntriesPerSecond:N0} | {r.BytesPerEntry:N1} | {r.CallerBytesPerEntry:N1} | {r.ScopeBytesPerEntry:N1} | {r.Lines:N0} / {r.Entries:N0}{(r.AllVerified ? "" : " (FAIL in some run)")} | {(r.JsonOk ? "ok" : "FAIL")} | {r.EntriesPerSecond / zlogger:F2}x | {r.EntriesPerSecond / bestPeer:F2}x |");
                 }
             }
 
             foreach (var r in workload.Where(r => r.Workload == "full" && r.Logger == nameof(Peer.HybridLogging)))
             {
                 sb.AppendLine();
-                sb.AppendLine(CultureInfo.InvariantCulture, $"- {r.Threads} thread(s), median run: {r.Detail}");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- {r.Name}, {r.Threads} thread(s), median run: {r.Detail}");
             }
 
             foreach (var r in workload.Where(r => !r.JsonOk))
             {
                 sb.AppendLine();
-                sb.AppendLine(CultureInfo.InvariantCulture, $"- FAILED check, {r.Logger} {r.Threads} thread(s): {r.Detail}");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- FAILED check, {r.Name} {r.Threads} thread(s): {r.Detail}");
             }
         }
 
@@ -51,7 +50,7 @@ public static class PeerReport
     {
         "order" => "`Order {OrderId} for {Customer} totals {Amount}` (names nothing lifts), no scope; JSON lines to one file.",
         "sample" => "the sample's `[LoggerMessage]` calls, 2-4 per simulated request inside `CorrelationContext.Begin` (peers: `ILogger.BeginScope` with the same ids), 15% Warning or above, 9% with an exception; JSON lines to one file, every line checked for its request id.",
-        "full" => "the sample workload through file + console (stdout redirected to a file) + a Warning-and-above stream to a second file + a live subscriber; every line of each file checked.",
+        "full" => "the sample workload through file + console (stdout redirected to a file) + a Warning-and-above stream to a second file + a live subscriber (and once more without the subscriber, to show what its entry objects cost); every line of each file checked.",
         _ => workload,
     };
 }
