@@ -27,7 +27,7 @@ public static class LineVerifier
         var counts = expectedPerId is null ? null : new Dictionary<string, long>(expectedPerId.Count, StringComparer.Ordinal);
         long lines = 0, malformed = 0, missing = 0;
         var buffer = new byte[1 << 20];
-        foreach (var file in Directory.GetFiles(folder).Where(f => !f.Contains(".lock", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(folder).Where(f => !Path.GetFileName(f).Contains(".lock", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
             var filled = 0;
