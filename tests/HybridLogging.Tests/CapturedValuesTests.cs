@@ -14,6 +14,23 @@ public sealed partial class CapturedValuesTests
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Items {Items}")]
     private static partial void LogItems(ILogger logger, List<int> items);
 
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Second {Second} then first {First}")]
+    private static partial void LogReordered(ILogger logger, int first, double second);
+
+    [Fact]
+    public async Task A_generated_state_with_reordered_placeholders_renders_each_value_in_its_own_hole()
+    {
+        var sink = new CollectingSink();
+        await using var provider = TestProvider.Create(sink);
+        LogReordered(provider.CreateLogger("Tests.Capture"), 1, 2.5);
+        await provider.FlushAsync(TestProvider.Token);
+
+        var entry = Assert.Single(sink.Entries);
+        Assert.Equal("Second 2.5 then first 1", entry.Message);
+        Assert.Equal(1, entry.GetProperty("First"));
+        Assert.Equal(2.5, entry.GetProperty("Second"));
+    }
+
     [Fact]
     public async Task A_list_changed_after_the_call_is_logged_as_it_was_at_the_call()
     {

@@ -56,7 +56,41 @@ internal static class ArgumentCapture
             return CaptureKind.Immutable;
         }
 
-        return CaptureKind.Inspect;
+        return IsImmutableStruct(state) ? CaptureKind.Immutable : CaptureKind.Inspect;
+    }
+
+    /// <summary>
+    /// A struct whose instance fields are all of immutable types, such as the state the <c>[LoggerMessage]</c> source
+    /// generator emits when a template's placeholders are in another order than the method's parameters: it cannot
+    /// change after the call, so it is kept as captured (no boxing, no per-call check). A struct whose fields cannot be
+    /// seen (no reflection metadata) is inspected per call instead.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage(
+        "Trimming",
+        "IL2070",
+        Justification = "Instance fields of a value type that is instantiated are kept by the trimmer; when none are visible the state is inspected per call.")]
+    private static bool IsImmutableStruct(Type state)
+    {
+        if (!state.IsValueType)
+        {
+            return false;
+        }
+
+        var fields = state.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic);
+        if (fields.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var field in fields)
+        {
+            if (!IsImmutableType(field.FieldType))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Types whose instances cannot change after the call (so reading them later reads what was logged).</summary>

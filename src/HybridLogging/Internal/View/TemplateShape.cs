@@ -52,7 +52,29 @@ internal sealed class TemplateShape
         return true;
     }
 
-    public void SetKeys(KeyInfo[] keys) => _keys = keys;
+    /// <summary>
+    /// Whether the keys of the last call seen are the template's hole names in order, so the template can be rendered
+    /// from the values by position whatever state type carried them (the source generator's own state structs included).
+    /// </summary>
+    public bool KeysAreHoles { get; private set; }
+
+    public void SetKeys(KeyInfo[] keys)
+    {
+        var holes = 0;
+        var match = Segments is not null && keys.Length == HoleCount && HoleCount > 0;
+        foreach (var segment in Segments ?? [])
+        {
+            if (match && segment.HoleText is { } text)
+            {
+                var name = text.AsSpan(1, text.Length - 2);
+                var end = name.IndexOfAny(',', ':');
+                match = name[..(end < 0 ? name.Length : end)].Trim().SequenceEqual(keys[holes++].Key);
+            }
+        }
+
+        KeysAreHoles = match;
+        _keys = keys;
+    }
 
     public static TemplateShape Parse(string template, int maxMessageLength)
     {

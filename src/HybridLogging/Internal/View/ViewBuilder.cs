@@ -150,7 +150,8 @@ internal sealed class ViewBuilder
 
     private void RenderMessage(PendingEntry pending, TemplateShape? shape, ReadOnlySpan<KeyValuePair<string, object?>> values, ReadOnlySpan<bool> redacted, LogEntryView view, PipelineSettings settings)
     {
-        if (shape?.Segments is { } segments && pending.PreRendered is null && (pending.RendersTemplate || pending.SnapshotCount >= 0))
+        if (shape?.Segments is { } segments && pending.PreRendered is null &&
+            (pending.RendersTemplate || pending.SnapshotCount >= 0 || (shape.KeysAreHoles && shape.KeysMatch(values))))
         {
             MessageRenderer.Render(view, segments, values, redacted, settings.MaxMessageLength, settings.Limits.MaxItems);
             return;
