@@ -19,6 +19,7 @@ internal static class MessageRenderer
         Segment[] segments,
         ReadOnlySpan<KeyValuePair<string, object?>> values,
         ReadOnlySpan<bool> redacted,
+        ReadOnlySpan<int> holeToValue,
         int maxLength,
         int maxItems)
     {
@@ -37,19 +38,20 @@ internal static class MessageRenderer
             }
 
             var start = output.Length;
-            if (segment.Hole >= values.Length)
+            var index = holeToValue.IsEmpty ? segment.Hole : holeToValue[segment.Hole];
+            if (index >= values.Length)
             {
                 output.Append(segment.HoleText);
                 continue;
             }
 
-            if (segment.Hole < redacted.Length && redacted[segment.Hole])
+            if (index < redacted.Length && redacted[index])
             {
                 output.Append(ValueSnapshot.RedactedMarker);
             }
             else
             {
-                AppendValue(ref output, values[segment.Hole].Value, segment.Format, maxItems);
+                AppendValue(ref output, values[index].Value, segment.Format, maxItems);
             }
 
             output.Align(start, segment.Alignment);

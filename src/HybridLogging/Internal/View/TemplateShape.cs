@@ -53,27 +53,55 @@ internal sealed class TemplateShape
     }
 
     /// <summary>
-    /// Whether the keys of the last call seen are the template's hole names in order, so the template can be rendered
-    /// from the values by position whatever state type carried them (the source generator's own state structs included).
+    /// For each hole, the index of the value with the hole's name, when every hole's name is exactly one key of the last
+    /// call seen; null otherwise. The source generator's own state structs list their values in parameter order, which
+    /// differs from the template's when placeholders are reordered, and render by name: so can the dispatcher.
     /// </summary>
-    public bool KeysAreHoles { get; private set; }
+    public int[]? HoleToKey { get; private set; }
 
     public void SetKeys(KeyInfo[] keys)
     {
-        var holes = 0;
-        var match = Segments is not null && keys.Length == HoleCount && HoleCount > 0;
-        foreach (var segment in Segments ?? [])
+        _keys = keys;
+        HoleToKey = null;
+        if (Segments is null || HoleCount == 0)
         {
-            if (match && segment.HoleText is { } text)
-            {
-                var name = text.AsSpan(1, text.Length - 2);
-                var end = name.IndexOfAny(',', ':');
-                match = name[..(end < 0 ? name.Length : end)].Trim().SequenceEqual(keys[holes++].Key);
-            }
+            return;
         }
 
-        KeysAreHoles = match;
-        _keys = keys;
+        var map = new int[HoleCount];
+        foreach (var segment in Segments)
+        {
+            if (segment.HoleText is not { } text)
+            {
+                continue;
+            }
+
+            var name = text.AsSpan(1, text.Length - 2);
+            var end = name.IndexOfAny(',', ':');
+            name = name[..(end < 0 ? name.Length : end)].Trim();
+            var found = -1;
+            for (var i = 0; i < keys.Length; i++)
+            {
+                if (name.SequenceEqual(keys[i].Key))
+                {
+                    if (found >= 0)
+                    {
+                        return; // a name twice: only position can tell
+                    }
+
+                    found = i;
+                }
+            }
+
+            if (found < 0)
+            {
+                return;
+            }
+
+            map[segment.Hole] = found;
+        }
+
+        HoleToKey = map;
     }
 
     public static TemplateShape Parse(string template, int maxMessageLength)

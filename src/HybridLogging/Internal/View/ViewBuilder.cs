@@ -151,9 +151,17 @@ internal sealed class ViewBuilder
     private void RenderMessage(PendingEntry pending, TemplateShape? shape, ReadOnlySpan<KeyValuePair<string, object?>> values, ReadOnlySpan<bool> redacted, LogEntryView view, PipelineSettings settings)
     {
         if (shape?.Segments is { } segments && pending.PreRendered is null &&
-            (pending.RendersTemplate || pending.SnapshotCount >= 0 || (shape.KeysAreHoles && shape.KeysMatch(values))))
+            (pending.RendersTemplate || pending.SnapshotCount >= 0))
         {
-            MessageRenderer.Render(view, segments, values, redacted, settings.MaxMessageLength, settings.Limits.MaxItems);
+            MessageRenderer.Render(view, segments, values, redacted, default, settings.MaxMessageLength, settings.Limits.MaxItems);
+            return;
+        }
+
+        if (shape?.Segments is { } named && pending.PreRendered is null && shape.HoleToKey is { } holeToKey && shape.KeysMatch(values))
+        {
+            // A state of the source generator's own (or another key/value state): its formatter renders the template
+            // by name, so the dispatcher renders it the same way instead of calling it for a string.
+            MessageRenderer.Render(view, named, values, redacted, holeToKey, settings.MaxMessageLength, settings.Limits.MaxItems);
             return;
         }
 
