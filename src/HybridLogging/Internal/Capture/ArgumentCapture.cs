@@ -30,6 +30,9 @@ internal static class ArgumentCapture
 {
     private const string OriginalFormatKey = "{OriginalFormat}";
 
+    // As many values as the dispatcher reads from a state: every argument and the template, not a collection's limit.
+    private const int MaxValues = 256;
+
     public static CaptureKind Classify(Type state)
     {
         if (state == typeof(string))
@@ -154,7 +157,7 @@ internal static class ArgumentCapture
             return;
         }
 
-        var snapshot = entry.SnapshotBuffer(Math.Min(count, limits.MaxItems + 1));
+        var snapshot = entry.SnapshotBuffer(Math.Min(count, MaxValues));
         var written = 0;
         for (var i = 0; i < count && written < snapshot.Length; i++)
         {
@@ -186,7 +189,7 @@ internal static class ArgumentCapture
         {
             foreach (var pair in pairs)
             {
-                if (copied.Count > limits.MaxItems)
+                if (copied.Count == MaxValues)
                 {
                     break;
                 }

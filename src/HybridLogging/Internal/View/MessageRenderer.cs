@@ -210,12 +210,32 @@ internal static class MessageRenderer
 
                 if (Math.Min(_buffer.Length, maxLength) >= maxLength)
                 {
-                    // Does not fit in what is left of the message: formatted text that long is cut, not produced.
-                    _truncated = true;
+                    // Does not fit in what is left of the message: format it aside (bounded) and keep what fits.
+                    AppendCut(value, format);
                     return;
                 }
 
                 Reserve(Math.Min(maxLength, _buffer.Length * 2) - Length);
+            }
+        }
+
+        private void AppendCut(ISpanFormattable value, string? format)
+        {
+            var scratch = System.Buffers.ArrayPool<char>.Shared.Rent(4096);
+            try
+            {
+                if (value.TryFormat(scratch, out var written, format, CultureInfo.InvariantCulture))
+                {
+                    Append(scratch.AsSpan(0, written));
+                }
+                else
+                {
+                    _truncated = true; // longer than 4,096 characters: cut, not produced
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<char>.Shared.Return(scratch);
             }
         }
 

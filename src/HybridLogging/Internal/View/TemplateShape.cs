@@ -30,6 +30,9 @@ internal sealed class TemplateShape
 
     public int HoleCount { get; }
 
+    /// <summary>Whether the template holds braces (holes or <c>{{</c>/<c>}}</c> escapes).</summary>
+    public bool HasBraces => Template.AsSpan().IndexOfAny('{', '}') >= 0;
+
     /// <summary>Key facts for the values of the last call seen with this template, when its keys match.</summary>
     public ReadOnlySpan<KeyInfo> Keys => _keys;
 

@@ -221,6 +221,8 @@ internal static class ValueSnapshot
         {
             if (list.Count == limits.MaxItems)
             {
+                // The cut is visible, as for sequences.
+                list.Add(new(TruncatedMarker, null));
                 break;
             }
 
@@ -239,6 +241,8 @@ internal static class ValueSnapshot
         {
             if (list.Count == limits.MaxItems)
             {
+                // The cut is visible, as for sequences.
+                list.Add(new(TruncatedMarker, null));
                 break;
             }
 

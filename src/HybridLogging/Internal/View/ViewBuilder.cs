@@ -150,14 +150,17 @@ internal sealed class ViewBuilder
 
     private void RenderMessage(PendingEntry pending, TemplateShape? shape, ReadOnlySpan<KeyValuePair<string, object?>> values, ReadOnlySpan<bool> redacted, LogEntryView view, PipelineSettings settings)
     {
-        if (shape?.Segments is { } segments && pending.PreRendered is null &&
+        // A call without arguments keeps MEL's own rendering: its extension methods leave such a template as it is
+        // ("a {{b}}"), LoggerMessage.Define unescapes it; the state's formatter knows which it is.
+        var argless = values.IsEmpty && shape is { HasBraces: true };
+        if (shape?.Segments is { } segments && pending.PreRendered is null && !argless &&
             (pending.RendersTemplate || pending.SnapshotCount >= 0))
         {
             MessageRenderer.Render(view, segments, values, redacted, default, settings.MaxMessageLength, settings.Limits.MaxItems);
             return;
         }
 
-        if (shape?.Segments is { } named && pending.PreRendered is null && shape.HoleToKey is { } holeToKey && shape.KeysMatch(values))
+        if (shape?.Segments is { } named && pending.PreRendered is null && !argless && shape.HoleToKey is { } holeToKey && shape.KeysMatch(values))
         {
             // A state of the source generator's own (or another key/value state): its formatter renders the template
             // by name, so the dispatcher renders it the same way instead of calling it for a string.

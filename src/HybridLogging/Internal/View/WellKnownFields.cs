@@ -138,15 +138,15 @@ internal static class WellKnownFields
                 return true;
             case WellKnownField.Provider:
                 view.Provider ??= AsId(value);
-                view.HasRouting = true;
+                view.HasRouting |= view.Provider is not null;
                 return true;
             case WellKnownField.Fallback:
                 view.Fallback ??= AsId(value);
-                view.HasRouting = true;
+                view.HasRouting |= view.Fallback is not null;
                 return true;
             case WellKnownField.Reason:
                 view.RoutingReason ??= AsId(value);
-                view.HasRouting = true;
+                view.HasRouting |= view.RoutingReason is not null;
                 return true;
             default:
                 return false;
@@ -171,6 +171,8 @@ internal static class WellKnownFields
             long l => l,
             short s => s,
             byte b => b,
+            sbyte sb => sb,
+            ushort us => us,
             uint ui => ui,
             ulong ul => ul,
             decimal m => (double)m,
