@@ -327,6 +327,7 @@ public sealed class ExpectedLine
             {
                 if (obj.Count == _config.MaxCollectionItems)
                 {
+                    obj.Set(Truncated, null); // a cut map ends with the marker as its last key
                     break;
                 }
 
