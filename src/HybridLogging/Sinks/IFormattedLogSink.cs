@@ -49,7 +49,7 @@ public interface IFormattedLogSink : ILogSink
         for (var i = 0; i < records.Length; i++)
         {
             var entry = batch[i];
-            records[i] = new LogRecord(memory.Slice(bounds[i].Start, bounds[i].Length), i, entry.Timestamp, entry.Level, entry.Source, entry.CorrelationId);
+            records[i] = new LogRecord(memory.Slice(bounds[i].Start, bounds[i].Length), LogRecordSequences.Next(), entry.Timestamp, entry.Level, entry.Source, entry.CorrelationId);
         }
 
         var formatted = LogRecordBatch.FromRecords(records);
@@ -60,4 +60,16 @@ public interface IFormattedLogSink : ILogSink
             throw new IOException($"{failure.Count} of {batch.Count} records were not written: {failure.Reason}");
         }
     }
+}
+
+/// <summary>
+/// Sequence numbers for entries formatted outside a pipeline (entry objects handed to a sink directly): unique in the
+/// process and negative, so they never meet a pipeline's (which count up from 1), and a sink that builds idempotent
+/// ids from them never reuses one.
+/// </summary>
+internal static class LogRecordSequences
+{
+    private static long _last;
+
+    public static long Next() => Interlocked.Decrement(ref _last);
 }
