@@ -29,6 +29,15 @@ internal sealed class ReplacedSinkCounters
         }
     }
 
+    /// <summary>The final counters of the workers retired so far (zero when none), and the workers still retiring.</summary>
+    public (SinkStats Retired, SinkWorker[] Retiring) Snapshot()
+    {
+        lock (_lock)
+        {
+            return (_retired ?? new SinkStats(), [.. _retiring]);
+        }
+    }
+
     /// <summary>The current worker's counters plus those of every worker it replaced.</summary>
     public SinkStats Include(SinkStats current)
     {

@@ -31,52 +31,18 @@ internal sealed class DestinationRuntime(LogDestinationConfig config, SinkWorker
     public string Fingerprint { get; } = fingerprint;
 }
 
+/// <summary>A stream's own counters, shared by every version of the stream, and what its replaced destinations did.</summary>
 internal sealed class StreamCounters
 {
+    private readonly ReplacedSinkCounters _replaced = new();
+
     public long Received;
     public long Matched;
 
-    private readonly Lock _lock = new();
-    private readonly List<SinkWorker> _retiring = [];
-    private SinkStats _retired = new();
-
-    public void BeginRetire(SinkWorker worker)
-    {
-        lock (_lock)
-        {
-            _retiring.Add(worker);
-        }
-    }
+    public void BeginRetire(SinkWorker worker) => _replaced.BeginRetire(worker);
 
     /// <summary>Folds a stopped destination's final counters into the stream's totals.</summary>
-    public void EndRetire(SinkWorker worker)
-    {
-        var final = worker.GetStats();
-        lock (_lock)
-        {
-            _retiring.Remove(worker);
-            _retired = new SinkStats
-            {
-                Received = _retired.Received + final.Received,
-                Written = _retired.Written + final.Written,
-                Dropped = _retired.Dropped + final.Dropped,
-                Failed = _retired.Failed + final.Failed,
-                Retried = _retired.Retried + final.Retried,
-                Batches = _retired.Batches + final.Batches,
-                BytesWritten = _retired.BytesWritten + final.BytesWritten,
-                LastFlush = Max(_retired.LastFlush, final.LastFlush),
-                LastError = final.LastError ?? _retired.LastError,
-            };
-        }
-    }
+    public void EndRetire(SinkWorker worker) => _replaced.EndRetire(worker);
 
-    public (SinkStats Retired, SinkWorker[] Retiring) Snapshot()
-    {
-        lock (_lock)
-        {
-            return (_retired, [.. _retiring]);
-        }
-    }
-
-    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : (a > b ? a : b);
+    public (SinkStats Retired, SinkWorker[] Retiring) Snapshot() => _replaced.Snapshot();
 }
