@@ -134,7 +134,8 @@ public sealed partial class CapturedValuesTests
 
         var entry = Assert.Single(sink.Entries);
         Assert.True(entry.Message.Length <= 1000 + Internal.ValueSnapshot.TruncatedMarker.Length, $"message of {entry.Message.Length} characters");
-        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 50_000_000, "formatting must not allocate anywhere near the requested width");
+        // Process-wide (other tests run meanwhile), so generous: the uncapped width alone allocated about 2 GB.
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 500_000_000, "formatting must not allocate anywhere near the requested width");
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
     }
 
