@@ -18,6 +18,8 @@ namespace HybridLogging;
 public sealed class LogEntryView
 {
     private Property[] _properties = new Property[16];
+    private (int Start, int Length) _durationText;
+    private (int Start, int Length) _latencyText;
     private char[] _message = new char[256];
     private Exception? _exception;
     private LogError? _error;
@@ -181,8 +183,61 @@ public sealed class LogEntryView
 
     internal void SetMessageLength(int length) => MessageLength = length;
 
+    /// <summary>
+    /// Notes that the message holds, at <paramref name="start"/>, the text of the number <paramref name="value"/> (the very
+    /// object a property holds) as its shortest round-trip form, so the JSON writer copies it instead of formatting it again.
+    /// </summary>
+    internal void NoteNumberText(object value, int start, int length)
+    {
+        for (var i = 0; i < PropertyCount; i++)
+        {
+            if (ReferenceEquals(_properties[i].Value, value))
+            {
+                _properties[i].MessageText = (start, length);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Notes the message text of a number equal to a typed field's value (duration as written, rounded to 3 decimals;
+    /// latency, throughput, error rate as they are): equal doubles have the same shortest round-trip text.
+    /// </summary>
+    internal void NoteFieldText(double value, int start, int length)
+    {
+        if (DurationMs is { } duration && Math.Round(duration, 3) == value && _durationText.Length == 0)
+        {
+            _durationText = (start, length);
+        }
+
+        if (LatencyMs == value && _latencyText.Length == 0)
+        {
+            _latencyText = (start, length);
+        }
+    }
+
+    /// <summary>The message text of the duration as written, or empty.</summary>
+    internal ReadOnlySpan<char> DurationText => _durationText.Length == 0 ? default : _message.AsSpan(_durationText.Start, _durationText.Length);
+
+    /// <summary>The message text of the latency, or empty.</summary>
+    internal ReadOnlySpan<char> LatencyText => _latencyText.Length == 0 ? default : _message.AsSpan(_latencyText.Start, _latencyText.Length);
+
+    /// <summary>The message text of a property's number (see <see cref="NoteNumberText"/>), or empty.</summary>
+    internal ReadOnlySpan<char> NumberText(int index)
+    {
+        var (start, length) = PropertyAt(index).MessageText;
+        return length == 0 ? default : _message.AsSpan(start, length);
+    }
+
     internal void SetMessage(ReadOnlySpan<char> text)
     {
+        for (var i = 0; i < PropertyCount; i++)
+        {
+            _properties[i].MessageText = default; // the texts noted were in the message this replaces
+        }
+
+        _durationText = _latencyText = default;
+
         text.CopyTo(MessageBuffer(text.Length).AsSpan());
         MessageLength = text.Length;
     }
@@ -257,6 +312,7 @@ public sealed class LogEntryView
         Array.Clear(_properties, 0, PropertyCount);
         PropertyCount = 0;
         MessageLength = 0;
+        _durationText = _latencyText = default;
         Sequence = 0;
         EventId = default;
         Category = Source = string.Empty;
@@ -309,5 +365,9 @@ public sealed class LogEntryView
         };
     }
 
-    private readonly record struct Property(string Name, object? Value, byte[]? EncodedName);
+    private record struct Property(string Name, object? Value, byte[]? EncodedName)
+    {
+        /// <summary>Where the value's own text stands in the message (start, length), or (0, 0).</summary>
+        public (int Start, int Length) MessageText;
+    }
 }

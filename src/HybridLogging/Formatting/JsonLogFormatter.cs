@@ -75,7 +75,14 @@ public sealed class JsonLogFormatter : LogEntryFormatter
         if (entry.DurationMs is { } duration)
         {
             w.Raw(",\"duration\":"u8);
-            w.Double(Math.Round(duration, 3));
+            if (entry.DurationText is { IsEmpty: false } durationText)
+            {
+                w.Escaped(durationText); // the same number's text from the message
+            }
+            else
+            {
+                w.Double(Math.Round(duration, 3));
+            }
         }
 
         if (entry.Error is { } error)
@@ -88,7 +95,16 @@ public sealed class JsonLogFormatter : LogEntryFormatter
         {
             w.Raw(",\"performance\":{"u8);
             var first = true;
-            Number(ref w, "\"latency\":"u8, entry.LatencyMs, ref first);
+            if (entry.LatencyText is { IsEmpty: false } latencyText)
+            {
+                w.Raw("\"latency\":"u8);
+                w.Escaped(latencyText);
+                first = false;
+            }
+            else
+            {
+                Number(ref w, "\"latency\":"u8, entry.LatencyMs, ref first);
+            }
             Number(ref w, "\"throughput\":"u8, entry.Throughput, ref first);
             Number(ref w, "\"errorRate\":"u8, entry.ErrorRate, ref first);
             w.Byte((byte)'}');
@@ -140,7 +156,14 @@ public sealed class JsonLogFormatter : LogEntryFormatter
                 }
 
                 w.Raw("\":"u8);
-                WriteValue(ref w, entry.GetPropertyValue(i), 0);
+                if (entry.NumberText(i) is { IsEmpty: false } text)
+                {
+                    w.Escaped(text); // a finite double's text from the message: digits, '.', '-', 'E', '+' only
+                }
+                else
+                {
+                    WriteValue(ref w, entry.GetPropertyValue(i), 0);
+                }
             }
 
             w.Byte((byte)'}');

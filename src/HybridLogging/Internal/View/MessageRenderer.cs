@@ -51,7 +51,15 @@ internal static class MessageRenderer
             }
             else
             {
-                AppendValue(ref output, values[index].Value, segment.Format, maxItems);
+                var value = values[index].Value;
+                AppendValue(ref output, value, segment.Format, maxItems);
+                if (segment.Format is null && segment.Alignment == 0 && !output.Full &&
+                    value is double d && double.IsFinite(d))
+                {
+                    // The shortest round-trip text, as the JSON writer would format it: let it copy this instead.
+                    view.NoteNumberText(value, start, output.Length - start);
+                    view.NoteFieldText(d, start, output.Length - start);
+                }
             }
 
             output.Align(start, segment.Alignment);
