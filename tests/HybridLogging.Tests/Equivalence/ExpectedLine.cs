@@ -35,7 +35,6 @@ public sealed class ExpectedLine
     private readonly Config _config;
     private readonly Obj _properties = [];
     private readonly Dictionary<string, object?> _fields = new(StringComparer.Ordinal);
-    private bool _routing;
 
     private ExpectedLine(Config config) => _config = config;
 
@@ -169,7 +168,7 @@ public sealed class ExpectedLine
             }
         }
 
-        if (routing.Count > 0 || _routing)
+        if (routing.Count > 0)
         {
             Line.Set("routing", routing);
         }
@@ -194,7 +193,6 @@ public sealed class ExpectedLine
                 return;
             case "provider" or "fallback" or "reason":
                 Fill(field, Id(value));
-                _routing |= KnownDefects.EmptyRoutingForNullValue;
                 return;
             case "duration" or "latency" or "throughput" or "errorRate" when _fields.ContainsKey(field):
                 return; // a more specific value filled the field: this one is superseded, whatever it holds
@@ -272,11 +270,6 @@ public sealed class ExpectedLine
         if (value is TimeSpan span)
         {
             return span.TotalMilliseconds;
-        }
-
-        if (KnownDefects.SmallIntegersNotLifted && value is sbyte or ushort)
-        {
-            return null;
         }
 
         double? number = value switch

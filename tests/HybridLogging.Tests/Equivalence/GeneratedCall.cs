@@ -273,13 +273,7 @@ public static class CallGenerators
     public static readonly Gen<CallBatch> Batch =
         from config in Gen.Frequency((2, Gen.Constant(Config.Defaults)), (1, Gen.Constant(Config.Tight)))
         from calls in Gen.ListOf(Call, CallsPerBatch)
-        select new CallBatch(config, [.. calls.Select(c => KnownDefects.SnapshotCutsStateValues ? CapHoles(c, config.MaxCollectionItems) : c)]);
-
-    private static GeneratedCall CapHoles(GeneratedCall call, int max)
-    {
-        var holes = 0;
-        return call with { Parts = [.. call.Parts.Where(p => p.Literal is not null || ++holes <= max)] };
-    }
+        select new CallBatch(config, [.. calls]);
 
     public static Arbitrary<CallBatch> Batches() => Batch.ToArbitrary();
 
