@@ -188,44 +188,7 @@ public sealed class LogStreamManager : IAsyncDisposable
     }
 
     /// <summary>Recent entries (each stream keeps its last <see cref="LogStreamConfig.BufferSize"/>), newest last.</summary>
-    public IReadOnlyList<LogEntry> QueryLogs(LogQuery? query = null)
-    {
-        var streams = _streams;
-        var collected = new List<LogEntry>();
-        foreach (var stream in streams)
-        {
-            if (query?.StreamId is null || stream.Id == query.StreamId)
-            {
-                stream.Recent.CopyTo(collected);
-            }
-        }
-
-        IEnumerable<LogEntry> result = collected;
-        if (query?.StreamId is null && streams.Length > 1)
-        {
-            // An entry matched by several streams is returned once; order by time (stable for equal times).
-            result = collected.Distinct(ReferenceEqualityComparer.Instance).Cast<LogEntry>().OrderBy(e => e.Timestamp);
-        }
-
-        if (query?.Filter is { } filter)
-        {
-            var compiled = new CompiledFilter(filter);
-            var view = new LogEntryView();
-            result = result.Where(entry =>
-            {
-                view.Load(entry);
-                return compiled.Matches(view);
-            });
-        }
-
-        var list = result.ToList();
-        if (query?.Limit is { } limit && limit >= 0 && list.Count > limit)
-        {
-            list.RemoveRange(0, list.Count - limit);
-        }
-
-        return list;
-    }
+    public IReadOnlyList<LogEntry> QueryLogs(LogQuery? query = null) => RecentQuery.Run(_streams, query);
 
     /// <summary>Subscribes to every dispatched entry (buffer of 1,000).</summary>
     public LogSubscription Subscribe() => Subscribe(null, 1_000);

@@ -14,6 +14,7 @@ internal sealed class BatchWriter
     private readonly TimeSpan _writeTimeout;
     private readonly DestinationCounters _counters;
     private readonly ResiliencePipeline _resilience;
+    private int _sinkDisposed;
 
     public BatchWriter(string name, SinkOptions options, DestinationCounters counters)
     {
@@ -100,6 +101,54 @@ internal sealed class BatchWriter
         {
             Settle(batch, $"{ex.GetType().Name}: {ex.Message}", "error");
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Disposes the sink once, never while a timed-out write still runs (that could break it mid-write): then it is
+    /// disposed when (if ever) that write completes, without holding up shutdown. Never throws.
+    /// </summary>
+    public async Task DisposeSinkAsync(ILogSink? sink)
+    {
+        if (sink is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (HungWrite is { IsCompleted: false } hung)
+            {
+                _ = hung.ContinueWith(
+                    async _ => await DisposeOnceAsync(sink).ConfigureAwait(false),
+                    CancellationToken.None,
+                    TaskContinuationOptions.None,
+                    TaskScheduler.Default);
+                return;
+            }
+
+            await DisposeOnceAsync(sink).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            SelfLog.Report($"Destination '{_name}': disposing the sink failed: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private async Task DisposeOnceAsync(ILogSink sink)
+    {
+        if (Interlocked.Exchange(ref _sinkDisposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await sink.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            SelfLog.Report($"Destination '{_name}': disposing the sink failed: {ex.GetType().Name}: {ex.Message}");
         }
     }
 

@@ -35,7 +35,6 @@ internal sealed class SinkWorker : IAsyncDisposable
     private int _partialCount;
     private volatile bool _closed;
     private volatile bool _stopping;
-    private int _sinkDisposed;
     private (Func<ILogSink> Create, Task PredecessorStopped)? _deferredSink;
     private string? _sinkError;
 
@@ -247,40 +246,7 @@ internal sealed class SinkWorker : IAsyncDisposable
         }
 
         CompleteWaiters(force: true);
-        try
-        {
-            if (Sink is not null && _writer.HungWrite is null or { IsCompleted: true } && Interlocked.Exchange(ref _sinkDisposed, 1) == 0)
-            {
-                await Sink.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-            }
-            else if (Sink is { } sink && _writer.HungWrite is { IsCompleted: false } hung)
-            {
-                // Disposing while the timed-out write still runs could break the sink mid-write: dispose it when
-                // (if ever) that write completes, without holding up shutdown.
-                _ = hung.ContinueWith(
-                    async _ =>
-                    {
-                        if (Interlocked.Exchange(ref _sinkDisposed, 1) == 0)
-                        {
-                            try
-                            {
-                                await sink.DisposeAsync().ConfigureAwait(false);
-                            }
-                            catch (Exception ex)
-                            {
-                                SelfLog.Report($"Destination '{Name}': disposing the sink after its hung write failed: {ex.Message}");
-                            }
-                        }
-                    },
-                    CancellationToken.None,
-                    TaskContinuationOptions.None,
-                    TaskScheduler.Default);
-            }
-        }
-        catch (Exception ex)
-        {
-            SelfLog.Report($"Destination '{Name}': disposing the sink failed: {ex.GetType().Name}: {ex.Message}");
-        }
+        await _writer.DisposeSinkAsync(Sink).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
