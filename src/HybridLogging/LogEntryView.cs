@@ -273,12 +273,24 @@ public sealed class LogEntryView
     internal void Load(LogEntry entry)
     {
         Clear();
+        LoadFields(entry);
+        SetMessage(entry.Message);
+        foreach (var (key, value) in entry.Properties)
+        {
+            AddProperty(key, value);
+        }
+
+        _entry = entry;
+    }
+
+    /// <summary>Copies an entry's typed fields (not its message or properties); non-finite performance figures are left out.</summary>
+    internal void LoadFields(LogEntry entry)
+    {
         TimestampTicks = entry.Timestamp.UtcTicks;
         Level = entry.Level;
         Category = entry.Category;
         Source = entry.Source;
         EventId = entry.EventId;
-        SetMessage(entry.Message);
         MessageTemplate = entry.MessageTemplate;
         CorrelationId = entry.CorrelationId;
         RequestId = entry.RequestId;
@@ -288,9 +300,9 @@ public sealed class LogEntryView
         TraceId = entry.TraceId;
         SpanId = entry.SpanId;
         DurationMs = entry.Duration?.TotalMilliseconds;
-        LatencyMs = entry.Performance?.LatencyMs;
-        Throughput = entry.Performance?.Throughput;
-        ErrorRate = entry.Performance?.ErrorRate;
+        LatencyMs = Finite(entry.Performance?.LatencyMs);
+        Throughput = Finite(entry.Performance?.Throughput);
+        ErrorRate = Finite(entry.Performance?.ErrorRate);
         HasRouting = entry.Routing is not null;
         Provider = entry.Routing?.Provider;
         Fallback = entry.Routing?.Fallback;
@@ -298,12 +310,8 @@ public sealed class LogEntryView
         _error = entry.Error;
         ErrorCode = entry.Error?.Code;
         Metadata = entry.Metadata;
-        foreach (var (key, value) in entry.Properties)
-        {
-            AddProperty(key, value);
-        }
 
-        _entry = entry;
+        static double? Finite(double? value) => value is { } number && double.IsFinite(number) ? number : null;
     }
 
     /// <summary>Forgets the current entry (references are cleared so the view keeps nothing alive).</summary>

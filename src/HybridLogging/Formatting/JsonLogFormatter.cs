@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using HybridLogging.Formatting.Internal;
 using HybridLogging.Internal;
 
@@ -19,14 +17,6 @@ namespace HybridLogging.Formatting;
 /// </remarks>
 public sealed class JsonLogFormatter : LogEntryFormatter
 {
-    internal static readonly JsonWriterOptions WriterOptions = new()
-    {
-        // Logs are not HTML: keep non-ASCII readable; control characters and quotes are still escaped.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Indented = false,
-        MaxDepth = 64,
-    };
-
     private const int MaxValueDepth = 16;
     private const int MaxErrorDepth = 8;
 

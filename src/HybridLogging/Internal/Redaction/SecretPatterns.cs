@@ -19,7 +19,7 @@ namespace HybridLogging.Internal.Redaction;
 internal sealed class SecretPatterns
 {
     /// <summary>The replacement of every secret.</summary>
-    public const string Marker = "***";
+    public const string Marker = ValueSnapshot.RedactedMarker;
 
     private const int Detectors = 4;
 

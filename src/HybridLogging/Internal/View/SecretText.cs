@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace HybridLogging.Internal;
 
 /// <summary>Replaces secret values in text a state's formatter produced, only where they stand as whole words.</summary>
@@ -9,7 +7,7 @@ internal static class SecretText
     {
         // Longest first, so a secret that contains another is replaced whole.
         secrets.Sort(static (a, b) => b.Length.CompareTo(a.Length));
-        var builder = new StringBuilder(text);
+        var current = text;
         foreach (var secret in secrets)
         {
             if (secret.Length == 0)
@@ -17,7 +15,6 @@ internal static class SecretText
                 continue;
             }
 
-            var current = builder.ToString();
             var index = current.IndexOf(secret, StringComparison.Ordinal);
             while (index >= 0)
             {
@@ -31,10 +28,8 @@ internal static class SecretText
 
                 index = end < current.Length ? current.IndexOf(secret, end, StringComparison.Ordinal) : -1;
             }
-
-            builder.Clear().Append(current);
         }
 
-        return builder.ToString();
+        return current;
     }
 }

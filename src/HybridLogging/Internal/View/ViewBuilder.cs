@@ -255,29 +255,8 @@ internal sealed class ViewBuilder
 
     private void BuildFromEntry(LogEntry entry, PipelineSettings settings, LogEntryView view)
     {
-        view.Level = entry.Level;
-        view.TimestampTicks = entry.Timestamp.UtcTicks;
-        view.Category = entry.Category;
-        view.Source = entry.Source;
-        view.EventId = entry.EventId;
+        view.LoadFields(entry);
         view.MessageTemplate = entry.MessageTemplate is null ? null : ValueSnapshot.Sanitize(entry.MessageTemplate, settings.MaxMessageLength);
-        view.CorrelationId = entry.CorrelationId;
-        view.RequestId = entry.RequestId;
-        view.UserId = entry.UserId;
-        view.SessionId = entry.SessionId;
-        view.OperationType = entry.OperationType;
-        view.TraceId = entry.TraceId;
-        view.SpanId = entry.SpanId;
-        view.DurationMs = entry.Duration?.TotalMilliseconds;
-        view.LatencyMs = entry.Performance?.LatencyMs is { } latency && double.IsFinite(latency) ? latency : null;
-        view.Throughput = entry.Performance?.Throughput is { } throughput && double.IsFinite(throughput) ? throughput : null;
-        view.ErrorRate = entry.Performance?.ErrorRate is { } rate && double.IsFinite(rate) ? rate : null;
-        view.HasRouting = entry.Routing is not null;
-        view.Provider = entry.Routing?.Provider;
-        view.Fallback = entry.Routing?.Fallback;
-        view.RoutingReason = entry.Routing?.Reason;
-        view.SetError(entry.Error);
-        view.ErrorCode = entry.Error?.Code;
         view.Metadata = entry.Metadata ?? settings.Metadata;
         foreach (var (key, value) in entry.Properties)
         {
