@@ -131,7 +131,23 @@ internal ref struct Utf8Writer
     }
 
     /// <summary>A finite double as a JSON number (shortest round-trip text); callers write non-finite values as strings.</summary>
-    public void Double(double value) => Number(value);
+    public void Double(double value)
+    {
+        Span<char> text = stackalloc char[32];
+        if (!ShortDouble.TryFormat(value, text, out var written))
+        {
+            Number(value);
+            return;
+        }
+
+        Ensure(written);
+        for (var i = 0; i < written; i++)
+        {
+            _span[_position + i] = (byte)text[i]; // digits, '-' and '.' only
+        }
+
+        _position += written;
+    }
 
     /// <summary>
     /// ISO 8601 round-trip format in UTC with trailing zeros of the fraction removed (as System.Text.Json writes it),
