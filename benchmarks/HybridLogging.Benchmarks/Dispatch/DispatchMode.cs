@@ -17,7 +17,7 @@ namespace HybridLogging.Benchmarks.Dispatch;
 /// (the JSON line, exception text included), <c>scan</c> (the message's secret scan alone, for reference).
 /// </summary>
 /// <remarks>
-/// Usage: <c>dispatch [--workload sample|order|sample-noex] [--entries N] [--rounds R] [--total-only]</c> (the last for a
+/// Usage: <c>dispatch [--workload sample|sample-noex|sample-ex|order] [--entries N] [--rounds R] [--total-only]</c> (the last for a
 /// profiler: only the build-and-format loop). Prints the median of the rounds.
 /// </remarks>
 public static class DispatchMode
@@ -131,6 +131,7 @@ public static class DispatchMode
         {
             case "sample":
             case "sample-noex":
+            case "sample-ex":
                 // Two full cycles of the sample's 20 requests (46 calls each).
                 new SampleWorkload(92, 1).Run(0, router, breaker, correlationContext: true);
                 break;
@@ -149,6 +150,10 @@ public static class DispatchMode
         if (workload == "sample-noex")
         {
             captured.RemoveAll(p => p.Exception is not null);
+        }
+        else if (workload == "sample-ex")
+        {
+            captured.RemoveAll(p => p.Exception is null);
         }
 
         return [.. captured];
