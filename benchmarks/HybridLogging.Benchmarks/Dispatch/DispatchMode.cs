@@ -17,8 +17,8 @@ namespace HybridLogging.Benchmarks.Dispatch;
 /// (the JSON line, exception text included), <c>scan</c> (the message's secret scan alone, for reference).
 /// </summary>
 /// <remarks>
-/// Usage: <c>dispatch [--workload sample|sample-noex|sample-ex|order] [--entries N] [--rounds R] [--total-only]</c> (the last for a
-/// profiler: only the build-and-format loop). Prints the median of the rounds.
+/// Usage: <c>dispatch [--workload sample|sample-noex|sample-ex|order] [--entries N] [--rounds R] [--total-only] [--stages]</c> (--total-only for a
+/// profiler: only the build-and-format loop; --stages: CPU time by stage). Prints the median of the rounds.
 /// </remarks>
 public static class DispatchMode
 {
@@ -30,7 +30,14 @@ public static class DispatchMode
         stagesToo = Array.IndexOf(args, "--total-only") < 0;
         foreach (var name in workload.Split(','))
         {
-            Measure(name, entries, rounds);
+            if (Array.IndexOf(args, "--stages") >= 0)
+            {
+                Stages(name, entries, rounds);
+            }
+            else
+            {
+                Measure(name, entries, rounds);
+            }
         }
 
         return 0;
@@ -118,6 +125,121 @@ public static class DispatchMode
             $"{workload,-10} build {Median(build),7:0.0} ns  format {Median(total) - Median(build),7:0.0} ns  total {Median(total),7:0.0} ns/entry  " +
             $"cpu {Median(cpu),7:0.0} ns/entry (message scan alone {Median(scan),5:0.0} ns)  {Median(bytes),6:0.0} B/entry allocated  {(double)lineBytes / entries:0} B/line  " +
             $"cpu [{string.Join(' ', cpu.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))}]");
+    }
+
+    /// <summary>
+    /// Thread CPU ns per entry of each stage, by subtraction: reading the state's values; building the view with and
+    /// without the secret scan (message and string values); formatting views built beforehand (the JSON line, and an
+    /// exception's capture: it is made on the formatter's first read).
+    /// </summary>
+    private static void Stages(string workload, int entries, int rounds)
+    {
+        var settings = new PipelineSettings(new HybridLoggingOptions());
+        var unscanned = new PipelineSettings(new HybridLoggingOptions { RedactSecretValues = false });
+        var captured = Capture(workload, settings);
+        var builder = new ViewBuilder();
+        var view = new LogEntryView();
+        var output = new ArrayBufferWriter<byte>(1 << 20);
+        var values = new KeyValuePair<string, object?>[16];
+        var read = new List<double>();
+        var build = new List<double>();
+        var buildUnscanned = new List<double>();
+        var format = new List<double>();
+        for (var round = -2; round < rounds; round++)
+        {
+            var start = ThreadCpu.Nanoseconds();
+            for (var i = 0; i < entries; i++)
+            {
+                var n = captured[i % captured.Length].ReadValues(ref values, 256);
+                Array.Clear(values, 0, Math.Max(n, 0));
+            }
+
+            var readNs = (double)(ThreadCpu.Nanoseconds() - start) / entries;
+            start = ThreadCpu.Nanoseconds();
+            for (var i = 0; i < entries; i++)
+            {
+                builder.Build(captured[i % captured.Length], settings, view, i);
+                view.Clear();
+            }
+
+            var buildNs = (double)(ThreadCpu.Nanoseconds() - start) / entries;
+            start = ThreadCpu.Nanoseconds();
+            for (var i = 0; i < entries; i++)
+            {
+                builder.Build(captured[i % captured.Length], unscanned, view, i);
+                view.Clear();
+            }
+
+            var unscannedNs = (double)(ThreadCpu.Nanoseconds() - start) / entries;
+            var formatTicks = 0L;
+            for (var i = 0; i < entries; i += captured.Length)
+            {
+                foreach (var pending in captured)
+                {
+                    builder.Build(pending, settings, view, i);
+                    var t = ThreadCpu.Nanoseconds();
+                    for (var repeat = 0; repeat < 8; repeat++)
+                    {
+                        JsonLogFormatter.Instance.Write(view, output);
+                        view.SetError(null); // the exception's capture is part of formatting it, each time
+                    }
+
+                    formatTicks += ThreadCpu.Nanoseconds() - t;
+                    output.ResetWrittenCount();
+                    view.Clear();
+                }
+            }
+
+            if (round >= 0)
+            {
+                read.Add(readNs);
+                build.Add(buildNs);
+                buildUnscanned.Add(unscannedNs);
+                format.Add((double)formatTicks / 8 / entries);
+            }
+        }
+
+        // The message scan by detector, on the messages of this workload.
+        var messages = new List<string>();
+        foreach (var pending in captured)
+        {
+            builder.Build(pending, settings, view, 0);
+            messages.Add(view.Message.ToString());
+            view.Clear();
+        }
+
+        var names = HybridLogging.Internal.Redaction.SecretNames.Default;
+        var detectors = new (string Name, Func<string, bool> Find)[]
+        {
+            ("anchored", m => HybridLogging.Internal.Redaction.AnchoredSecrets.TryFind(m, 0, out _)),
+            ("named", m => HybridLogging.Internal.Redaction.NamedValueSecrets.TryFind(m, 0, names, out _)),
+            ("card", m => HybridLogging.Internal.Redaction.RunSecrets.TryFindCard(m, 0, out _)),
+            ("aws", m => HybridLogging.Internal.Redaction.RunSecrets.TryFindAwsSecret(m, 0, out _)),
+        };
+        var perDetector = new List<string>();
+        foreach (var (name, find) in detectors)
+        {
+            var best = double.MaxValue;
+            for (var round = 0; round < 3; round++)
+            {
+                var start = ThreadCpu.Nanoseconds();
+                for (var i = 0; i < entries; i++)
+                {
+                    find(messages[i % messages.Count]);
+                }
+
+                best = Math.Min(best, (double)(ThreadCpu.Nanoseconds() - start) / entries);
+            }
+
+            perDetector.Add($"{name} {best:0.0}");
+        }
+
+        Console.WriteLine(
+            $"{workload,-11} message scan by detector (ns/entry, best of 3, via a delegate): {string.Join(", ", perDetector)}; " +
+            $"message length {messages.Average(m => m.Length):0}");
+        Console.WriteLine(
+            $"{workload,-11} stages (thread CPU ns/entry, medians): read values {Median(read),6:0.0}  view rest {Median(buildUnscanned) - Median(read),6:0.0}  " +
+            $"secret scan {Median(build) - Median(buildUnscanned),6:0.0}  JSON line {Median(format),6:0.0}  = {Median(build) + Median(format),6:0.0}");
     }
 
     private static long scanTicks;
