@@ -182,13 +182,16 @@ internal sealed class BatchWriter
         var written = 0L;
         for (var i = 0; i < records.Count; i++)
         {
-            switch (records.GetOutcome(i))
+            switch (records.MarkedOutcome(i))
             {
                 case LogRecordOutcome.Written:
                     written++;
                     break;
                 case LogRecordOutcome.Failed:
                     _counters.AddFailed(1, records.GetReason(i)!);
+                    break;
+                case LogRecordOutcome.Deferred:
+                    // Counted as pending by the destination's DeferredRecords until the sink settles its deferral.
                     break;
                 default:
                     retryReason ??= records.GetReason(i);
@@ -227,8 +230,11 @@ internal sealed class BatchWriter
         SelfLog.Report($"Destination '{_name}': {left} entries failed: {error}");
     }
 
-    /// <summary>Entries of the batch not yet counted (for records: those still waiting for a retry).</summary>
-    private static int Unsettled(WorkerBatch batch) => batch.Records?.Count ?? batch.Count;
+    /// <summary>
+    /// Entries of the batch not yet counted (for records: those still waiting for a retry, or of an abandoned call, those
+    /// the sink did not defer). The batch's records can no longer be deferred afterwards.
+    /// </summary>
+    private static int Unsettled(WorkerBatch batch) => batch.Records?.Abandon() ?? batch.Count;
 
     /// <summary>Thrown inside the retry loop when a sink asked for some records to be sent again.</summary>
     private sealed class RecordsToRetryException(int count, string reason) : Exception($"{count} records to retry: {reason}")

@@ -29,6 +29,7 @@ internal sealed class SinkWorker : IAsyncDisposable
     private readonly TimeSpan _writeTimeout;
     private readonly int _minimumLevel;
     private readonly FlushWaiters _waiters = new();
+    private readonly DeferredRecords _deferred;
     private readonly Task _loop;
 
     private int _sleeping;
@@ -37,6 +38,7 @@ internal sealed class SinkWorker : IAsyncDisposable
     private volatile bool _stopping;
     private (Func<ILogSink> Create, Task PredecessorStopped)? _deferredSink;
     private string? _sinkError;
+    private long _sinkFlushTarget;
 
     public SinkWorker(string name, ILogSink sink, SinkOptions options, HybridLoggingOptions defaults, string? stream = null)
         : this(name, () => sink, options, defaults, stream, predecessorStopped: null)
@@ -80,6 +82,7 @@ internal sealed class SinkWorker : IAsyncDisposable
         _forceWake = () => Wake(force: true);
         _isClosed = () => _closed;
         _writer = new BatchWriter(name, options, _counters);
+        _deferred = new DeferredRecords(name, _counters, _forceWake);
 
         // The loop must not capture the caller's ExecutionContext (its AsyncLocals, e.g. a correlation context).
         using (ExecutionContext.SuppressFlow())
@@ -214,6 +217,7 @@ internal sealed class SinkWorker : IAsyncDisposable
         LastError = Volatile.Read(ref _counters.LastError),
         FailedByReason = _counters.FailedByReason,
         Counters = _counters.Counters,
+        Deferred = _deferred.Pending,
     };
 
     /// <summary>Stops accepting, writes what is queued (until <paramref name="timeout"/>), counts the rest as dropped, disposes the sink.</summary>
@@ -245,6 +249,7 @@ internal sealed class SinkWorker : IAsyncDisposable
             _queue.Drop(left, leftCount);
         }
 
+        _deferred.FailUnsettled(timeout);
         CompleteWaiters(force: true);
         await _writer.DisposeSinkAsync(Sink).ConfigureAwait(false);
     }
@@ -305,7 +310,7 @@ internal sealed class SinkWorker : IAsyncDisposable
             }
         }
 
-        var batch = new WorkerBatch(_batchSize);
+        var batch = new WorkerBatch(_batchSize, _deferred);
         var deadline = 0L;
         while (true)
         {
@@ -328,17 +333,22 @@ internal sealed class SinkWorker : IAsyncDisposable
                     (batch.Count >= _batchSize || flushWanted || _stopping || Stopwatch.GetTimestamp() >= deadline))
                 {
                     batch = await WriteAsync(batch).ConfigureAwait(false);
+                    await SettleDeferredAsync(drained: false).ConfigureAwait(false);
                     await CompleteWaitersAsync().ConfigureAwait(false);
                     continue;
                 }
 
                 if (batch.Count == 0 && QueueLength == 0)
                 {
+                    await SettleDeferredAsync(drained: true).ConfigureAwait(false);
                     await CompleteWaitersAsync().ConfigureAwait(false);
-                    if (_stopping)
+                    if (_stopping && _deferred.Pending == 0)
                     {
                         return;
                     }
+
+                    // Stopping with deferred records: sleep until their settlement wakes the loop (StopAsync bounds
+                    // the wait and counts what stays unsettled as failed).
                 }
 
                 // Announce sleep, then re-check, so a Post between the check and the wait is not missed.
@@ -391,12 +401,45 @@ internal sealed class SinkWorker : IAsyncDisposable
         if (!await _writer.WriteAsync(Sink, batch, _abort.Token).ConfigureAwait(false))
         {
             // The hung write may still read the batch's entries or bytes: leave them to it (and the GC), start afresh.
-            return new WorkerBatch(_batchSize);
+            return new WorkerBatch(_batchSize, _deferred);
         }
 
         BatchWritten?.Invoke(count);
         batch.Clear();
         return batch;
+    }
+
+    /// <summary>
+    /// Asks the sink to settle the records it deferred (<see cref="ILogSink.FlushAsync"/>) when they hold up a flush, or,
+    /// once <paramref name="drained"/> while stopping, shutdown; once per flush target, so a sink that settles later (its
+    /// settlement wakes the loop) is not asked again and again.
+    /// </summary>
+    private async Task SettleDeferredAsync(bool drained)
+    {
+        var deferred = _deferred.Pending;
+        if (deferred == 0 || Sink is null || _writer.HungWrite is { IsCompleted: false })
+        {
+            return;
+        }
+
+        // A flush waits for the entries received before it; when all of those not settled yet are deferred (none still
+        // queued or in a batch), only the sink can settle them.
+        var target = _stopping && drained ? long.MaxValue : _waiters.Target;
+        var completed = Completed;
+        if (target <= completed || target <= _sinkFlushTarget || (target != long.MaxValue && completed + deferred < target))
+        {
+            return;
+        }
+
+        _sinkFlushTarget = target;
+        try
+        {
+            await Sink.FlushAsync(_abort.Token).AsTask().WaitAsync(_writeTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_abort.IsCancellationRequested)
+        {
+            Volatile.Write(ref _counters.LastError, $"flush failed: {ex.GetType().Name}: {ex.Message}");
+        }
     }
 
     private async Task CompleteWaitersAsync()
