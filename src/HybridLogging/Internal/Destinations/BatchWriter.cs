@@ -152,6 +152,27 @@ internal sealed class BatchWriter
         }
     }
 
+    /// <summary>
+    /// Calls the sink's <see cref="ILogSink.FlushAsync"/> (make durable, settle what it deferred) within the write timeout,
+    /// unless a timed-out write still runs. Failures are recorded as the last error, never thrown.
+    /// </summary>
+    public async Task FlushSinkAsync(ILogSink sink, CancellationTokenSource abort)
+    {
+        if (HungWrite is { IsCompleted: false })
+        {
+            return;
+        }
+
+        try
+        {
+            await sink.FlushAsync(abort.Token).AsTask().WaitAsync(_writeTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !abort.IsCancellationRequested)
+        {
+            Volatile.Write(ref _counters.LastError, $"flush failed: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
     /// <summary>Counts what is left of a batch as failed (the sink is unavailable or busy with a hung write).</summary>
     public void FailAll(WorkerBatch batch, string error, string reason)
     {

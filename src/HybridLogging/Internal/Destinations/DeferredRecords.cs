@@ -12,9 +12,28 @@ internal sealed class DeferredRecords(string name, DestinationCounters counters,
 
     private readonly HashSet<LogRecordDeferral> _open = new(ReferenceEqualityComparer.Instance);
     private long _pending;
+    private long _askedFor;
 
     /// <summary>Records deferred and not settled yet.</summary>
     public long Pending => Volatile.Read(ref _pending);
+
+    /// <summary>
+    /// Whether the destination should ask its sink to settle (<see cref="ILogSink.FlushAsync"/>): deferred records hold
+    /// up a flush waiting for <paramref name="target"/> received entries (long.MaxValue: shutdown, drained), and all of
+    /// that flush's entries not settled yet are deferred (none still queued or in a batch, which the loop writes first).
+    /// Once per target, so a sink that settles later (its settlement wakes the loop) is not asked again and again.
+    /// </summary>
+    public bool ShouldAskSink(long target, long completed)
+    {
+        var deferred = Pending;
+        if (deferred == 0 || target <= completed || target <= _askedFor || (target != long.MaxValue && completed + deferred < target))
+        {
+            return false;
+        }
+
+        _askedFor = target;
+        return true;
+    }
 
     public void Opened(LogRecordDeferral deferral)
     {

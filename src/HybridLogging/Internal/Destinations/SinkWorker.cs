@@ -38,7 +38,6 @@ internal sealed class SinkWorker : IAsyncDisposable
     private volatile bool _stopping;
     private (Func<ILogSink> Create, Task PredecessorStopped)? _deferredSink;
     private string? _sinkError;
-    private long _sinkFlushTarget;
 
     public SinkWorker(string name, ILogSink sink, SinkOptions options, HybridLoggingOptions defaults, string? stream = null)
         : this(name, () => sink, options, defaults, stream, predecessorStopped: null)
@@ -409,36 +408,13 @@ internal sealed class SinkWorker : IAsyncDisposable
         return batch;
     }
 
-    /// <summary>
-    /// Asks the sink to settle the records it deferred (<see cref="ILogSink.FlushAsync"/>) when they hold up a flush, or,
-    /// once <paramref name="drained"/> while stopping, shutdown; once per flush target, so a sink that settles later (its
-    /// settlement wakes the loop) is not asked again and again.
-    /// </summary>
+    /// <summary>Asks the sink to settle what it deferred when that holds up a flush or (drained, stopping) shutdown.</summary>
     private async Task SettleDeferredAsync(bool drained)
     {
-        var deferred = _deferred.Pending;
-        if (deferred == 0 || Sink is null || _writer.HungWrite is { IsCompleted: false })
-        {
-            return;
-        }
-
-        // A flush waits for the entries received before it; when all of those not settled yet are deferred (none still
-        // queued or in a batch), only the sink can settle them.
         var target = _stopping && drained ? long.MaxValue : _waiters.Target;
-        var completed = Completed;
-        if (target <= completed || target <= _sinkFlushTarget || (target != long.MaxValue && completed + deferred < target))
+        if (Sink is not null && _deferred.ShouldAskSink(target, Completed))
         {
-            return;
-        }
-
-        _sinkFlushTarget = target;
-        try
-        {
-            await Sink.FlushAsync(_abort.Token).AsTask().WaitAsync(_writeTimeout).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !_abort.IsCancellationRequested)
-        {
-            Volatile.Write(ref _counters.LastError, $"flush failed: {ex.GetType().Name}: {ex.Message}");
+            await _writer.FlushSinkAsync(Sink, _abort).ConfigureAwait(false);
         }
     }
 
@@ -449,16 +425,9 @@ internal sealed class SinkWorker : IAsyncDisposable
             return;
         }
 
-        if (Sink is not null && _writer.HungWrite is null or { IsCompleted: true })
+        if (Sink is not null)
         {
-            try
-            {
-                await Sink.FlushAsync(_abort.Token).AsTask().WaitAsync(_writeTimeout).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !_abort.IsCancellationRequested)
-            {
-                Volatile.Write(ref _counters.LastError, $"flush failed: {ex.GetType().Name}: {ex.Message}");
-            }
+            await _writer.FlushSinkAsync(Sink, _abort).ConfigureAwait(false);
         }
 
         CompleteWaiters(force: false);
