@@ -65,11 +65,11 @@ public sealed class S3SinkRoundTripTests(S3rverFixture s3, ITestOutputHelper out
         var objects = await Archive.ReadAsync(client, bucket, Ct);
         output.WriteLine($"{count} entries: logged and stored in {written.TotalMilliseconds:F0} ms, {stats.Batches} batches, {objects.Count} objects, {objects.Sum(o => o.Size)} bytes gzip ({string.Join(", ", objects.Select(o => o.Size))}), read back in {(stopwatch.Elapsed - written).TotalMilliseconds:F0} ms");
 
-        // Objects roll by compressed size (overshooting by at most a deflate block), plus one at flush and possibly one
+        // Objects roll by compressed size (overshooting by at most a deflate block, tens of KiB), plus one at flush and possibly one
         // at an hour change: not one per batch.
         var total = objects.Sum(o => o.Size);
-        Assert.InRange(objects.Count, total / (maxObjectBytes + (16 * 1024)), (total / maxObjectBytes) + 3);
-        Assert.All(objects, o => Assert.InRange(o.Size, 1, maxObjectBytes + (16 * 1024)));
+        Assert.InRange(objects.Count, total / (maxObjectBytes + (64 * 1024)), (total / maxObjectBytes) + 3);
+        Assert.All(objects, o => Assert.InRange(o.Size, 1, maxObjectBytes + (64 * 1024)));
         Assert.True(stats.Batches >= 2 * objects.Count, $"{stats.Batches} batches for {objects.Count} objects");
 
         var indices = new int[count];

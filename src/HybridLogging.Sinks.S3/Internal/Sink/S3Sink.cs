@@ -32,7 +32,7 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
     private readonly SinkCounters _counters = new();
     private readonly RateLimitedReport _report;
     private readonly TimeProvider _time;
-    private readonly ITimer _ageTimer;
+    private ITimer? _ageTimer;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _lifetime = new();
     private OpenObject? _open;
@@ -53,7 +53,6 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
         _keys = new ObjectKeyTemplate(_options, _time.GetUtcNow());
         _uploader = new ObjectUploader(_store, _options, NewAttempt, _counters);
         _report = new RateLimitedReport(_time, TimeSpan.FromSeconds(30));
-        _ageTimer = _time.CreateTimer(static state => ((S3Sink)state!).OnAgeTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public LogEntryFormatter Formatter => JsonLogFormatter.Instance;
@@ -93,6 +92,8 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
         }
         finally
         {
+            // Also after an unexpected exception: records compressed into the open object must not be retried as well.
+            DeferOpenRecords(batch);
             _counters.SetConflictRetries(_store.Conflicts);
             _counters.ReportTo(batch);
             _gate.Release();
@@ -128,7 +129,11 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
             return;
         }
 
-        await _ageTimer.DisposeAsync().ConfigureAwait(false);
+        if (_ageTimer is not null)
+        {
+            await _ageTimer.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _lifetime.CancelAsync().ConfigureAwait(false);
 
         // The pipeline flushes before it disposes; an object still open here could not be stored in time.
@@ -203,7 +208,7 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
             }
         }
 
-        DeferOpenRecords(batch);
+        // What this call left in the open object is deferred by WriteAsync when the call ends.
     }
 
     private OpenObject Open(long hour)
@@ -211,6 +216,10 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
         var o = new OpenObject(hour, NewAttempt(hour), _options.Compression, _time.GetTimestamp());
         if (Volatile.Read(ref _disposed) == 0)
         {
+            // Created on the first write, not in the constructor: the timer captures the execution context of the
+            // destination's loop, whose logging suppression then covers the uploads it starts (the AWS SDK logs through
+            // ILogger, which must not loop back into the pipeline).
+            _ageTimer ??= _time.CreateTimer(static state => ((S3Sink)state!).OnAgeTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _ageTimer.Change(_options.MaxObjectAge, Timeout.InfiniteTimeSpan);
         }
 
@@ -337,7 +346,7 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
                     }
                     else
                     {
-                        _ageTimer.Change(left, Timeout.InfiniteTimeSpan);
+                        _ageTimer?.Change(left, Timeout.InfiniteTimeSpan);
                     }
                 }
             }
