@@ -46,7 +46,7 @@ public sealed class Alert
     /// </summary>
     public double Value { get; }
 
-    /// <summary>The rule's threshold in the unit of <see cref="Value"/> (0 for pattern and level rules).</summary>
+    /// <summary>The rule's threshold in the unit of <see cref="Value"/> (the window in seconds for silence; 0 for pattern and level rules).</summary>
     public double Threshold { get; }
 
     /// <summary>When the alert was raised (the engine's clock).</summary>

@@ -20,7 +20,12 @@ internal sealed class CompiledRule
         Severity = rule.Severity;
         Source = rule.Source;
         Level = (int)rule.EffectiveLevel;
-        Threshold = rule.Kind is AlertRuleKind.Count or AlertRuleKind.ErrorRate ? rule.Threshold : 0;
+        Threshold = rule.Kind switch
+        {
+            AlertRuleKind.Count or AlertRuleKind.ErrorRate => rule.Threshold,
+            AlertRuleKind.Silence => rule.EffectiveWindow.TotalSeconds,
+            _ => 0,
+        };
         Window = rule.EffectiveWindow;
         WindowMinutes = (int)Math.Ceiling(rule.EffectiveWindow.TotalMinutes);
         MinimumCount = rule.MinimumCount;
