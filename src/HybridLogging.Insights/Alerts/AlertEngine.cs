@@ -23,6 +23,7 @@ internal sealed class AlertEngine : IAsyncDisposable
     private volatile RuleSet _rules = RuleSet.Empty;
     private SourceCounters? _lastSource; // the dispatcher's cache: consecutive entries often share a source
     private IReadOnlyList<string> _problems = [];
+    private HashSet<string> _rejected = [];
     private TimeSpan _interval;
     private long _reportedTimeouts;
 
@@ -306,6 +307,7 @@ internal sealed class AlertEngine : IAsyncDisposable
             var now = _time.GetUtcNow().UtcTicks;
             var old = _rules.All.ToDictionary(r => r.Name, StringComparer.OrdinalIgnoreCase);
             var rules = new List<CompiledRule>();
+            var rejected = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (name, definition) in options.Rules)
             {
                 if (definition is null || !definition.Enabled)
@@ -318,7 +320,7 @@ internal sealed class AlertEngine : IAsyncDisposable
                     : CompiledRule.Create(name, definition, problems);
                 if (rule is null)
                 {
-                    Interlocked.Increment(ref _counters.RejectedCount);
+                    rejected.Add("rule\n" + name + "\n" + definition.Fingerprint);
                     continue;
                 }
 
@@ -343,9 +345,22 @@ internal sealed class AlertEngine : IAsyncDisposable
                 _timer.Change(interval, interval);
             }
 
-            _fanOut.Configure(options, valid ? options.QueueSize : defaults.QueueSize, problems);
+            _fanOut.Configure(options, valid ? options.QueueSize : defaults.QueueSize, problems, rejected);
+
+            // A configuration reload can notify more than once (one per source of a chained configuration): a rule or
+            // webhook is counted and reported once per distinct rejected definition, not once per notification.
+            var reported = _problems;
+            foreach (var key in rejected)
+            {
+                if (!_rejected.Contains(key))
+                {
+                    Interlocked.Increment(ref _counters.RejectedCount);
+                }
+            }
+
+            _rejected = rejected;
             _problems = problems;
-            foreach (var problem in problems)
+            foreach (var problem in problems.Except(reported))
             {
                 HybridSelfLog.Report("insights-alert-config", problem);
             }

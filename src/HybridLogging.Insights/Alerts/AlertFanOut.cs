@@ -51,8 +51,11 @@ internal sealed class AlertFanOut : IAsyncDisposable
         }
     }
 
-    /// <summary>Rebuilds the notifiers when their settings changed; rejected webhooks add their reasons to <paramref name="problems"/>.</summary>
-    public void Configure(AlertOptions options, int queueSize, List<string> problems)
+    /// <summary>
+    /// Rebuilds the notifiers when their settings changed; rejected webhooks add their reasons to <paramref name="problems"/>
+    /// and their fingerprints to <paramref name="rejected"/>.
+    /// </summary>
+    public void Configure(AlertOptions options, int queueSize, List<string> problems, HashSet<string> rejected)
     {
         var webhooks = new List<(string Name, WebhookOptions Options)>();
         foreach (var (name, webhook) in options.Webhooks)
@@ -66,7 +69,7 @@ internal sealed class AlertFanOut : IAsyncDisposable
             if (errors.Count > 0)
             {
                 problems.AddRange(errors);
-                Interlocked.Increment(ref _counters.RejectedCount);
+                rejected.Add("webhook\n" + webhook.Fingerprint(name));
                 continue;
             }
 
