@@ -14,6 +14,7 @@ internal sealed partial class AlertEngine : IAsyncDisposable
     public const string AlertSystemSource = "AlertSystem";
     private readonly object _sender;
     private readonly TimeProvider _time;
+    private readonly bool _systemClock;
     private readonly AlertCounters _counters = new();
     private readonly ConcurrentDictionary<string, SourceCounters> _sources = new(StringComparer.Ordinal);
     private readonly Lock _evaluateGate = new();
@@ -31,6 +32,7 @@ internal sealed partial class AlertEngine : IAsyncDisposable
     {
         _sender = sender;
         _time = time;
+        _systemClock = ReferenceEquals(time, TimeProvider.System);
         var defaults = new AlertOptions();
         var valid = options.Validate().Count == 0;
         _history = new AlertHistory(valid ? options.HistorySize : defaults.HistorySize);
@@ -63,7 +65,9 @@ internal sealed partial class AlertEngine : IAsyncDisposable
             return; // our own notices never feed a rule
         }
 
-        var now = _time.GetUtcNow().UtcTicks;
+        // On the system clock the entry's own timestamp is the time (it saves a clock read per entry, and an entry that
+        // waited in the queue counts in the minute it was logged); an injected clock (tests) is read instead.
+        var now = _systemClock ? entry.TimestampTicks : _time.GetUtcNow().UtcTicks;
         var counters = _lastSource;
         if (counters is null || !string.Equals(counters.Name, source, StringComparison.Ordinal))
         {

@@ -2,14 +2,17 @@ namespace HybridLogging.Insights.Alerts;
 
 /// <summary>
 /// Per-minute entry counts by level for one source, in a ring long enough for the widest rate window (60 whole minutes
-/// plus the current one), and when the source last logged. Written by the dispatcher thread, read by the evaluation
-/// timer; the lock is held for a few instructions by either side.
+/// plus the current one), and when the source last logged.
 /// </summary>
+/// <remarks>
+/// One writer, the pipeline's dispatcher thread, and lock-free readers on the evaluation timer: the writer marks a slot
+/// as being reset (-1) while it clears it, and a reader that sees the slot's minute change while it read the counts
+/// treats the slot as empty. A count read mid-update is at most one entry behind, which a threshold tolerates.
+/// </remarks>
 internal sealed class SourceCounters
 {
     public const int RingMinutes = 61;
     private const int Levels = 6; // Trace..Critical; LogLevel.None is never counted
-    private readonly Lock _gate = new();
     private readonly long[] _minutes = new long[RingMinutes];
     private readonly int[] _counts = new int[RingMinutes * Levels];
     private long _lastSeenTicks;
@@ -30,17 +33,15 @@ internal sealed class SourceCounters
     {
         var minute = nowTicks / TimeSpan.TicksPerMinute;
         var slot = (int)(minute % RingMinutes);
-        lock (_gate)
+        if (_minutes[slot] != minute)
         {
-            if (_minutes[slot] != minute)
-            {
-                _minutes[slot] = minute;
-                Array.Clear(_counts, slot * Levels, Levels);
-            }
-
-            _counts[(slot * Levels) + level]++;
+            Volatile.Write(ref _minutes[slot], -1L);
+            Array.Clear(_counts, slot * Levels, Levels);
+            Volatile.Write(ref _minutes[slot], minute);
         }
 
+        ref var count = ref _counts[(slot * Levels) + level];
+        Volatile.Write(ref count, count + 1);
         Volatile.Write(ref _lastSeenTicks, nowTicks);
     }
 
@@ -48,25 +49,29 @@ internal sealed class SourceCounters
     public (long AtOrAbove, long Total) Sum(long fromMinute, long toMinute, int minLevel)
     {
         long atOrAbove = 0, total = 0;
-        lock (_gate)
+        for (var minute = Math.Max(fromMinute, toMinute - RingMinutes + 1); minute <= toMinute; minute++)
         {
-            for (var minute = Math.Max(fromMinute, toMinute - RingMinutes + 1); minute <= toMinute; minute++)
+            var slot = (int)(minute % RingMinutes);
+            if (Volatile.Read(ref _minutes[slot]) != minute)
             {
-                var slot = (int)(minute % RingMinutes);
-                if (_minutes[slot] != minute)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                for (var level = 0; level < Levels; level++)
+            long slotAtOrAbove = 0, slotTotal = 0;
+            for (var level = 0; level < Levels; level++)
+            {
+                var count = Volatile.Read(ref _counts[(slot * Levels) + level]);
+                slotTotal += count;
+                if (level >= minLevel)
                 {
-                    var count = _counts[(slot * Levels) + level];
-                    total += count;
-                    if (level >= minLevel)
-                    {
-                        atOrAbove += count;
-                    }
+                    slotAtOrAbove += count;
                 }
+            }
+
+            if (Volatile.Read(ref _minutes[slot]) == minute)
+            {
+                atOrAbove += slotAtOrAbove;
+                total += slotTotal;
             }
         }
 

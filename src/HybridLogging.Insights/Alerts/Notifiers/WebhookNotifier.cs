@@ -103,6 +103,16 @@ internal sealed class WebhookNotifier : IAlertNotifier
             // The exception's message may quote the endpoint; only its kind is reported.
             failure = ex.HttpRequestError.ToString();
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            failure = "abandoned at shutdown";
+        }
+#pragma warning disable CA1031 // every notice ends sent or counted as failed; the type names the cause without its text
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            failure = ex.GetType().Name;
+        }
 
         Interlocked.Increment(ref _counters.WebhookFailed);
         HybridSelfLog.Report("insights-webhook-failed", $"Alert webhook '{_name}' gave up on an alert of rule '{alert.Rule}': {failure}.");
