@@ -65,6 +65,8 @@ public static partial class HybridLoggerExtensions
     /// Starts timing <paramref name="operationType"/>; disposing the returned value logs its duration as
     /// <see cref="LogPerformance"/> does. Nothing is allocated: the value holds the logger, the name and a
     /// <see cref="Stopwatch"/> timestamp. Dispose it once (typically with <c>using</c>): each disposal logs an entry.
+    /// When <see cref="LogLevel.Information"/> is off for <paramref name="logger"/> at the start, the operation is
+    /// neither timed nor logged (the <c>default</c> value is returned, whose <see cref="LoggedOperation.Elapsed"/> is zero).
     /// </summary>
     /// <remarks>
     /// It opens no scope and no correlation context, so that timing stays free; entries logged inside the operation
@@ -84,7 +86,9 @@ public static partial class HybridLoggerExtensions
     public static LoggedOperation BeginOperation(this ILogger logger, string operationType)
     {
         ArgumentNullException.ThrowIfNull(logger);
-        return new LoggedOperation(logger, operationType, Stopwatch.GetTimestamp());
+
+        // Checked first like every call here: an operation that would not be logged is not timed either.
+        return logger.IsEnabled(LogLevel.Information) ? new LoggedOperation(logger, operationType, Stopwatch.GetTimestamp()) : default;
     }
 
     /// <summary>The level of a routing entry.</summary>

@@ -105,8 +105,10 @@ public sealed class ExtensionTests
         logger.LogPerformance("op", TimeSpan.FromSeconds(1));
         logger.LogRouting("primary", fallbackUsed: false, "ok");
         logger.LogRouting("fallback", fallbackUsed: true, "down");
-        using (logger.BeginOperation("op"))
+        using (var operation = logger.BeginOperation("op"))
         {
+            Assert.Null(operation.OperationType); // not timed: the default value
+            Assert.Equal(TimeSpan.Zero, operation.Elapsed);
         }
 
         var line = await h.SingleAsync();
