@@ -46,7 +46,7 @@ namespace HybridLogging;
 /// await logs.FlushAsync();
 /// </code>
 /// </example>
-public sealed class HybridLogAggregator : IAsyncDisposable
+public sealed class HybridLogAggregator : IAsyncDisposable, IDisposable
 {
     /// <summary>Open correlation contexts kept by default (<see cref="MaxCorrelationContexts"/>).</summary>
     public const int DefaultMaxCorrelationContexts = 10_000;
@@ -282,6 +282,12 @@ public sealed class HybridLogAggregator : IAsyncDisposable
             SelfLog.Report($"The log facade's flush at disposal did not complete: {ex.GetType().Name}", "facade-dispose-flush");
         }
     }
+
+    /// <summary>
+    /// As <see cref="DisposeAsync"/>, blocking (at most <see cref="HybridLoggingOptions.ShutdownTimeout"/>); a container
+    /// disposed synchronously calls it.
+    /// </summary>
+    public void Dispose() => Task.Run(async () => await DisposeAsync().ConfigureAwait(false)).GetAwaiter().GetResult();
 
     private static void Failed(Exception ex) =>
         SelfLog.Report($"Log facade call failed: {ex.GetType().Name}: {ex.Message}", "facade-call-failed");

@@ -24,6 +24,20 @@ public sealed class FacadeServiceTests
     }
 
     [Fact]
+    public void A_container_disposed_synchronously_disposes_the_facade_and_drains_what_it_logged()
+    {
+        var sink = new CollectingSink();
+        var services = new ServiceCollection().AddLogging(b => b.AddHybridLogging(o => o.AddSink("collect", sink))).BuildServiceProvider();
+        var facade = services.GetRequiredService<HybridLogAggregator>();
+        facade.CreateCorrelationContext("req");
+        facade.Info("Orders", "before dispose");
+
+        services.Dispose(); // throws for a service that is only IAsyncDisposable
+        Assert.Equal(0, facade.OpenCorrelationContexts);
+        Assert.Equal("before dispose", Assert.Single(sink.Entries).Message);
+    }
+
+    [Fact]
     public async Task UpdateRetentionPolicyAsync_reaches_every_sink_that_supports_retention()
     {
         var retaining = new RetainingSink();
