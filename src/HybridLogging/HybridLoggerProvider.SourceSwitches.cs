@@ -16,6 +16,8 @@ public sealed partial class HybridLoggerProvider
     /// <see cref="ClearSourceOverride"/> removes it: switched off, the source logs nothing whatever its configured
     /// settings; switched on, it logs even if configured <see cref="SourceOptions.Enabled"/> is false, at the level its
     /// configuration gives. A disabled call costs what any disabled level check costs (one field read, no allocation).
+    /// Each switch rebuilds the pipeline's settings as a reload does: meant for operators and feature flags, not for
+    /// every request.
     /// </summary>
     /// <param name="source">The source name as written in entries (a category's source, for example <c>HybridRouter</c>); case-insensitive.</param>
     /// <param name="enabled">Whether the source logs.</param>
