@@ -59,9 +59,10 @@ public sealed class AlertConfigurationTests
     }
 
     [Fact]
-    public async Task Webhooks_and_their_secrets_bind_from_configuration()
+    public async Task Webhooks_and_their_secrets_bind_from_configuration_and_a_changed_webhook_takes_the_next_alerts()
     {
         await using var receiver = new WebhookReceiver();
+        await using var replacement = new WebhookReceiver();
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             [Alerts + "LogNotices"] = "false",
@@ -84,5 +85,18 @@ public sealed class AlertConfigurationTests
         Assert.Equal("Bearer from-config", request.Headers["Authorization"]);
         using var json = System.Text.Json.JsonDocument.Parse(request.Body);
         Assert.StartsWith("[Warning] Alert 'fatal' raised for Payments", json.RootElement.GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        config[Alerts + "Webhooks:ops:Url"] = replacement.Url;
+        config[Alerts + "Webhooks:ops:Format"] = "Json";
+        config.Reload();
+        provider.GetRequiredService<ILoggerFactory>().CreateLogger("Shop.Orders").LogCritical("Order store unreachable");
+        await provider.GetRequiredService<HybridLoggerProvider>().FlushAsync(TestContext.Current.CancellationToken);
+        await AlertKit.Eventually(() => insights.GetAlertStats().WebhookSent == 2, "the delivery to the new URL");
+
+        var moved = Assert.Single(replacement.Requests);
+        Assert.Equal("Bearer from-config", moved.Headers["Authorization"]);
+        using var body = System.Text.Json.JsonDocument.Parse(moved.Body);
+        Assert.Equal("Orders", body.RootElement.GetProperty("source").GetString());
+        Assert.Single(receiver.Requests);
     }
 }
