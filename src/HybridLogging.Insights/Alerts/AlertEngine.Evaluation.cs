@@ -92,9 +92,9 @@ internal sealed partial class AlertEngine
         Alert? notice = null;
         lock (state.Gate)
         {
-            if (holds && state.Active is null)
+            if (holds && state.Active is null && !Suppressed(rule, state, now))
             {
-                notice = TryRaise(rule, state, counters.Name, now, value, rule.Describe(counters.Name, value, total, default));
+                notice = Raise(rule, state, counters.Name, now, value, rule.Describe(counters.Name, value, total, default));
             }
             else if (!holds)
             {

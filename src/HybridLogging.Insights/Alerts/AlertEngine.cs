@@ -109,41 +109,42 @@ internal sealed partial class AlertEngine : IAsyncDisposable
             return;
         }
 
-        Alert? raised = null;
+        Alert raised;
         lock (state.Gate)
         {
             state.LastHitTicks = now;
             state.Hits++;
-            if (state.Active is null)
-            {
-                raised = TryRaise(rule, state, source, now, 1, rule.Describe(source, 1, 0, message));
-            }
-            else
+            if (state.Active is not null || Suppressed(rule, state, now))
             {
                 return;
             }
+
+            raised = Raise(rule, state, source, now, 1, rule.Describe(source, 1, 0, message));
         }
 
-        if (raised is not null)
+        Emit(raised);
+    }
+
+    // Under state.Gate: whether a new incident falls within the rule's cooldown (counted once per incident).
+    private bool Suppressed(CompiledRule rule, RuleState state, long now)
+    {
+        if (state.LastRaisedTicks == RuleState.NeverRaised || now - state.LastRaisedTicks >= rule.CooldownTicks)
         {
-            Emit(raised);
+            return false;
         }
+
+        if (!state.SuppressedIncident)
+        {
+            state.SuppressedIncident = true;
+            Interlocked.Increment(ref _counters.Suppressed);
+        }
+
+        return true;
     }
 
     // Under state.Gate.
-    private Alert? TryRaise(CompiledRule rule, RuleState state, string source, long now, double value, string message)
+    private static Alert Raise(CompiledRule rule, RuleState state, string source, long now, double value, string message)
     {
-        if (state.LastRaisedTicks != RuleState.NeverRaised && now - state.LastRaisedTicks < rule.CooldownTicks)
-        {
-            if (!state.SuppressedIncident)
-            {
-                state.SuppressedIncident = true;
-                Interlocked.Increment(ref _counters.Suppressed);
-            }
-
-            return null;
-        }
-
         state.SuppressedIncident = false;
         state.LastRaisedTicks = now;
         state.Hits = 1;
