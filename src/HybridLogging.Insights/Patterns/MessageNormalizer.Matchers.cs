@@ -1,0 +1,486 @@
+namespace HybridLogging.Insights.Patterns;
+
+// The token shapes. Each matcher returns the length of the match at s[i..] (0 for none) and never reads past the span.
+internal sealed partial class MessageNormalizer
+{
+    private static readonly string[] Months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    private static readonly string[] Days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+    // Unit words after a number (no space: "250ms"; one space: "250 ms"), longest first so "ms" wins over "m".
+    private static readonly string[] TightUnits = ["ns", "us", "µs", "μs", "ms", "secs", "sec", "s", "mins", "min", "m", "hrs", "hr", "h"];
+    private static readonly string[] SpacedUnits =
+    [
+        "nanoseconds", "microseconds", "milliseconds", "millisecond", "seconds", "second", "minutes", "minute", "hours", "hour",
+        "ns", "us", "µs", "ms", "secs", "sec", "s", "mins", "min", "hrs", "hr", "h",
+    ];
+
+    private static int MatchGuid(ReadOnlySpan<char> s, int i)
+    {
+        if (s.Length - i < 36)
+        {
+            return 0;
+        }
+
+        for (var k = 0; k < 36; k++)
+        {
+            var c = s[i + k];
+            var ok = k is 8 or 13 or 18 or 23 ? c == '-' : IsHexDigit(c);
+            if (!ok)
+            {
+                return 0;
+            }
+        }
+
+        return EndsToken(s, i + 36) ? 36 : 0;
+    }
+
+    // 2024-01-15, 2024/01/15, optionally followed by T or one space and a time, fraction and zone (Z, +01:00, +0100, " UTC").
+    private static int MatchIsoDateOrTimestamp(ReadOnlySpan<char> s, int i, out bool isTimestamp)
+    {
+        isTimestamp = false;
+        if (!Digits(s, i, 4) || !At(s, i + 4, '-', '/') || !Digits(s, i + 5, 2) || !At(s, i + 7, s[i + 4]) || !Digits(s, i + 8, 2))
+        {
+            return 0;
+        }
+
+        var end = i + 10;
+        if (end + 1 < s.Length && s[end] is 'T' or ' ' && MatchTime(s, end + 1) is var t and > 0)
+        {
+            isTimestamp = true;
+            end = Zone(s, end + 1 + t);
+        }
+
+        return EndsToken(s, end) ? end - i : 0;
+    }
+
+    // 15/01/2024, 15.01.2024, 15-01-2024 (optionally with a time), and the common log format 10/Oct/2000:13:55:36 -0700.
+    private static int MatchDayFirstDate(ReadOnlySpan<char> s, int i, out bool isTimestamp)
+    {
+        isTimestamp = false;
+        if (!Digits(s, i, 2) || !At(s, i + 2, '/', '.', '-'))
+        {
+            return 0;
+        }
+
+        var sep = s[i + 2];
+        int end;
+        if (sep == '/' && MonthAt(s, i + 3) && At(s, i + 6, '/') && Digits(s, i + 7, 4))
+        {
+            end = i + 11;
+            if (At(s, end, ':') && MatchTime(s, end + 1) is var clf and > 0)
+            {
+                isTimestamp = true;
+                end = Zone(s, end + 1 + clf);
+            }
+        }
+        else if (Digits(s, i + 3, 2) && At(s, i + 5, sep) && Digits(s, i + 6, 4))
+        {
+            end = i + 10;
+            if (At(s, end, ' ') && MatchTime(s, end + 1) is var t and > 0)
+            {
+                isTimestamp = true;
+                end = Zone(s, end + 1 + t);
+            }
+        }
+        else
+        {
+            return 0;
+        }
+
+        return end < s.Length && IsWordChar(s[end]) ? 0 : end - i;
+    }
+
+    // Syslog "Jan 15 10:30:00" and RFC 1123 "Tue, 15 Nov 1994 08:12:31 GMT".
+    private static int MatchNamedTimestamp(ReadOnlySpan<char> s, int i)
+    {
+        var p = i;
+        if (DayAt(s, p) && At(s, p + 3, ',') && At(s, p + 4, ' ') && Digits(s, p + 5, 2) && At(s, p + 7, ' ') && MonthAt(s, p + 8)
+            && At(s, p + 11, ' ') && Digits(s, p + 12, 4) && At(s, p + 16, ' ') && MatchTime(s, p + 17) is var t and > 0)
+        {
+            return Zone(s, p + 17 + t) - i;
+        }
+
+        if (!MonthAt(s, p) || !At(s, p + 3, ' '))
+        {
+            return 0;
+        }
+
+        p += 4;
+        if (At(s, p, ' '))
+        {
+            p++;
+        }
+
+        var dayDigits = Digits(s, p, 2) ? 2 : Digits(s, p, 1) ? 1 : 0;
+        if (dayDigits == 0 || !At(s, p + dayDigits, ' ') || MatchTime(s, p + dayDigits + 1) is not (var time and > 0))
+        {
+            return 0;
+        }
+
+        return p + dayDigits + 1 + time - i;
+    }
+
+    // 10:30, 10:30:00, 9:05:00.123, 10:30:00,123 (log4j), 00:00:01.5000000 (TimeSpan).
+    private static int MatchTime(ReadOnlySpan<char> s, int i)
+    {
+        var h = Digits(s, i, 2) ? 2 : Digits(s, i, 1) ? 1 : 0;
+        if (h == 0 || !At(s, i + h, ':') || !Digits(s, i + h + 1, 2))
+        {
+            return 0;
+        }
+
+        var end = i + h + 3;
+        if (At(s, end, ':') && Digits(s, end + 1, 2))
+        {
+            end += 3;
+            if (At(s, end, '.', ',') && Digits(s, end + 1, 1))
+            {
+                end++;
+                while (end < s.Length && IsDigit(s[end]))
+                {
+                    end++;
+                }
+            }
+        }
+
+        return end < s.Length && (IsWordChar(s[end]) || s[end] == ':') ? 0 : end - i;
+    }
+
+    private static int Zone(ReadOnlySpan<char> s, int end)
+    {
+        if (At(s, end, 'Z'))
+        {
+            return end + 1;
+        }
+
+        var p = At(s, end, ' ') ? end + 1 : end;
+        if (At(s, p, '+', '-') && Digits(s, p + 1, 2))
+        {
+            if (At(s, p + 3, ':') && Digits(s, p + 4, 2))
+            {
+                return p + 6;
+            }
+
+            return Digits(s, p + 3, 2) ? p + 5 : end;
+        }
+
+        if (p + 3 <= s.Length && (s.Slice(p, 3).SequenceEqual("UTC") || s.Slice(p, 3).SequenceEqual("GMT")) && EndsToken(s, p + 3))
+        {
+            return p + 3;
+        }
+
+        return end;
+    }
+
+    private static int MatchIPv4(ReadOnlySpan<char> s, int i)
+    {
+        var p = i;
+        for (var part = 0; part < 4; part++)
+        {
+            var start = p;
+            while (p < s.Length && p - start < 3 && IsDigit(s[p]))
+            {
+                p++;
+            }
+
+            if (p == start || (part < 3 && !At(s, p++, '.')))
+            {
+                return 0;
+            }
+        }
+
+        if (At(s, p, '/') && Digits(s, p + 1, 1))
+        {
+            p += Digits(s, p + 2, 1) ? 3 : 2; // CIDR suffix
+        }
+
+        return p < s.Length && (IsWordChar(s[p]) || (s[p] == '.' && p + 1 < s.Length && IsDigit(s[p + 1]))) ? 0 : p - i;
+    }
+
+    // Hex groups of up to 4 digits separated by colons: at least two colons and either "::" or all eight groups.
+    private static int MatchIPv6(ReadOnlySpan<char> s, int i)
+    {
+        int p = i, colons = 0, group = 0;
+        var doubleColon = false;
+        while (p < s.Length)
+        {
+            var c = s[p];
+            if (IsHexDigit(c))
+            {
+                if (++group > 4)
+                {
+                    return 0;
+                }
+            }
+            else if (c == ':')
+            {
+                if (p > i && s[p - 1] == ':')
+                {
+                    doubleColon = true;
+                }
+
+                colons++;
+                group = 0;
+            }
+            else
+            {
+                break;
+            }
+
+            p++;
+        }
+
+        // A trailing single colon is punctuation ("at fe80::1: refused").
+        if (p > i + 1 && s[p - 1] == ':' && s[p - 2] != ':')
+        {
+            p--;
+            colons--;
+        }
+
+        if (colons < 2 || !(doubleColon || colons == 7) || colons > 7 || (p < s.Length && IsWordChar(s[p])))
+        {
+            return 0;
+        }
+
+        return p - i;
+    }
+
+    // 0x1F2E, or a run of 8+ hex digits with at least one digit and one letter (hashes, trace ids, object ids).
+    private static int MatchHex(ReadOnlySpan<char> s, int i)
+    {
+        if (s[i] == '0' && At(s, i + 1, 'x', 'X') && i + 2 < s.Length && IsHexDigit(s[i + 2]))
+        {
+            var q = i + 2;
+            while (q < s.Length && IsHexDigit(s[q]))
+            {
+                q++;
+            }
+
+            return EndsToken(s, q) ? q - i : 0;
+        }
+
+        int p = i, digits = 0;
+        while (p < s.Length && IsHexDigit(s[p]))
+        {
+            digits += IsDigit(s[p]) ? 1 : 0;
+            p++;
+        }
+
+        var length = p - i;
+        return length >= 8 && digits > 0 && digits < length && EndsToken(s, p) ? length : 0;
+    }
+
+    private static int MatchEmail(ReadOnlySpan<char> s, int i)
+    {
+        var p = i;
+        while (p < s.Length && (IsLetter(s[p]) || IsDigit(s[p]) || s[p] is '.' or '_' or '%' or '+' or '-'))
+        {
+            p++;
+        }
+
+        if (p == i || !At(s, p, '@'))
+        {
+            return 0;
+        }
+
+        var domainStart = ++p;
+        var lastDot = -1;
+        while (p < s.Length && (IsLetter(s[p]) || IsDigit(s[p]) || s[p] is '-' or '.'))
+        {
+            if (s[p] == '.')
+            {
+                lastDot = p;
+            }
+
+            p++;
+        }
+
+        if (p > domainStart && s[p - 1] == '.')
+        {
+            p--; // sentence full stop
+            lastDot = s[domainStart..p].LastIndexOf('.') is var d and >= 0 ? domainStart + d : -1;
+        }
+
+        return lastDot > domainStart && lastDot < p - 1 ? p - i : 0;
+    }
+
+    private static int MatchUrl(ReadOnlySpan<char> s, int i)
+    {
+        var p = i;
+        while (p < s.Length && p - i <= 16 && (IsLetter(s[p]) || IsDigit(s[p]) || s[p] is '+' or '.' or '-'))
+        {
+            p++;
+        }
+
+        if (p + 3 >= s.Length || s[p] != ':' || s[p + 1] != '/' || s[p + 2] != '/' || !IsPathChar(s[p + 3]))
+        {
+            return 0;
+        }
+
+        var end = PathEnd(s, p + 3);
+        return end > p + 3 ? end - i : 0;
+    }
+
+    // /var/log/app.log, ./bin, ../x, ~/x, \\server\share; a lone "/" or "/ " is not a path.
+    private static int MatchPath(ReadOnlySpan<char> s, int i)
+    {
+        var c = s[i];
+        var start = c switch
+        {
+            '/' when i + 1 < s.Length && (IsWordChar(s[i + 1]) || s[i + 1] is '.' or '-' or '~') => i + 1,
+            '~' when At(s, i + 1, '/') => i + 2,
+            '.' when At(s, i + 1, '/') => i + 2,
+            '.' when At(s, i + 1, '.') && At(s, i + 2, '/') => i + 3,
+            '\\' when At(s, i + 1, '\\') && i + 2 < s.Length && IsWordChar(s[i + 2]) => i + 2,
+            _ => -1,
+        };
+
+        if (start < 0)
+        {
+            return 0;
+        }
+
+        var end = PathEnd(s, start);
+        return end > start ? end - i : 0;
+    }
+
+    private static int MatchWindowsPath(ReadOnlySpan<char> s, int i)
+    {
+        if (!At(s, i + 1, ':') || !At(s, i + 2, '\\'))
+        {
+            return 0;
+        }
+
+        var end = PathEnd(s, i + 3);
+        return end > i + 3 ? end - i : 0;
+    }
+
+    // An integer or decimal (optionally signed), and when a time unit follows, the whole duration.
+    private static (int Length, string Placeholder) MatchNumberOrDuration(ReadOnlySpan<char> s, int i)
+    {
+        var p = s[i] is '-' or '+' ? i + 1 : i;
+        while (p < s.Length && IsDigit(s[p]))
+        {
+            p++;
+        }
+
+        if (At(s, p, '.') && p + 1 < s.Length && IsDigit(s[p + 1]))
+        {
+            p += 2;
+            while (p < s.Length && IsDigit(s[p]))
+            {
+                p++;
+            }
+        }
+
+        if (Unit(s, p, TightUnits) is var tight and > 0)
+        {
+            return (p + tight - i, Placeholders.Duration);
+        }
+
+        if (At(s, p, ' ') && Unit(s, p + 1, SpacedUnits) is var spaced and > 0)
+        {
+            return (p + 1 + spaced - i, Placeholders.Duration);
+        }
+
+        return (p - i, Placeholders.Number);
+    }
+
+    // A word that starts with a letter and holds three or more digits: user123456, i-0abc12345, order_98812.
+    private static int MatchId(ReadOnlySpan<char> s, int i)
+    {
+        int p = i, digits = 0;
+        while (p < s.Length && (IsLetter(s[p]) || IsDigit(s[p]) || s[p] is '_' or '-'))
+        {
+            digits += IsDigit(s[p]) ? 1 : 0;
+            p++;
+        }
+
+        while (p > i && s[p - 1] == '-')
+        {
+            p--;
+        }
+
+        return digits >= 3 ? p - i : 0;
+    }
+
+    private static int Unit(ReadOnlySpan<char> s, int p, string[] units)
+    {
+        foreach (var unit in units)
+        {
+            if (p + unit.Length <= s.Length && s.Slice(p, unit.Length).SequenceEqual(unit) && EndsToken(s, p + unit.Length))
+            {
+                return unit.Length;
+            }
+        }
+
+        return 0;
+    }
+
+    private static int PathEnd(ReadOnlySpan<char> s, int start)
+    {
+        var p = start;
+        while (p < s.Length && IsPathChar(s[p]))
+        {
+            p++;
+        }
+
+        while (p > start && s[p - 1] is '.' or ',' or ':' or ';' or '!' or '?')
+        {
+            p--; // punctuation that ends the sentence, not the path
+        }
+
+        return p;
+    }
+
+    private static bool IsPathChar(char c) => !char.IsWhiteSpace(c) && c is not ('"' or '\'' or '<' or '>' or '(' or ')' or '[' or ']' or '{' or '}' or '|' or '`' or ',');
+
+    private static bool EndsToken(ReadOnlySpan<char> s, int p) => p >= s.Length || !IsWordChar(s[p]);
+
+    private static bool At(ReadOnlySpan<char> s, int p, char c) => p < s.Length && s[p] == c;
+
+    private static bool At(ReadOnlySpan<char> s, int p, char a, char b) => p < s.Length && (s[p] == a || s[p] == b);
+
+    private static bool At(ReadOnlySpan<char> s, int p, char a, char b, char c) => p < s.Length && (s[p] == a || s[p] == b || s[p] == c);
+
+    private static bool Digits(ReadOnlySpan<char> s, int p, int count)
+    {
+        if (p + count > s.Length)
+        {
+            return false;
+        }
+
+        for (var k = 0; k < count; k++)
+        {
+            if (!IsDigit(s[p + k]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool MonthAt(ReadOnlySpan<char> s, int p) => NameAt(s, p, Months);
+
+    private static bool DayAt(ReadOnlySpan<char> s, int p) => NameAt(s, p, Days);
+
+    private static bool NameAt(ReadOnlySpan<char> s, int p, string[] names)
+    {
+        if (p + 3 > s.Length || (p + 3 < s.Length && IsLetter(s[p + 3])))
+        {
+            return false;
+        }
+
+        var word = s.Slice(p, 3);
+        foreach (var name in names)
+        {
+            if (word.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
