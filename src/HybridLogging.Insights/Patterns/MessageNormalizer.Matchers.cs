@@ -143,7 +143,8 @@ internal sealed partial class MessageNormalizer
             }
         }
 
-        return end < s.Length && (IsWordChar(s[end]) || s[end] == ':') ? 0 : end - i;
+        // A letter right after the digits makes it something else ("10:30:00abc"), except the zone designator Z.
+        return end < s.Length && ((IsWordChar(s[end]) && s[end] != 'Z') || s[end] == ':') ? 0 : end - i;
     }
 
     private static int Zone(ReadOnlySpan<char> s, int end)
@@ -383,7 +384,27 @@ internal sealed partial class MessageNormalizer
             return (p + 1 + spaced - i, Placeholders.Duration);
         }
 
+        if (p < s.Length && IsLetter(s[p]) && MatchDigitLedId(s, i) is var id and > 0)
+        {
+            return (id, Placeholders.Id);
+        }
+
         return (p - i, Placeholders.Number);
+    }
+
+    // A token that starts with a digit and mixes in letters, long enough not to be a quantity with a unit ("500MB", "3rd"):
+    // 8+ characters with 3+ digits and 2+ letters (request ids such as 5QJ8K2L1M3N4P5R6).
+    private static int MatchDigitLedId(ReadOnlySpan<char> s, int i)
+    {
+        int p = i, digits = 0, letters = 0;
+        while (p < s.Length && (IsLetter(s[p]) || IsDigit(s[p])))
+        {
+            digits += IsDigit(s[p]) ? 1 : 0;
+            letters += IsLetter(s[p]) ? 1 : 0;
+            p++;
+        }
+
+        return p - i >= 8 && digits >= 3 && letters >= 2 && EndsToken(s, p) ? p - i : 0;
     }
 
     // A word that starts with a letter and holds three or more digits: user123456, i-0abc12345, order_98812.
