@@ -255,9 +255,10 @@ public sealed partial class LogInsights
 
     private void ObservePatternsAndStats(LogEntryView entry)
     {
-        var units = TimeUnits.FromTicks(entry.TimestampTicks);
         lock (_gate)
         {
+            _observed++;
+            var units = TimeUnits.FromTicks(entry.TimestampTicks, _stats.Windows);
             _patterns.Observe(entry, units);
             _stats.Observe(entry, units);
         }

@@ -63,14 +63,13 @@ public sealed partial class LogInsights : ILogEntryObserver, IAsyncDisposable
     public InsightsOptions Options { get; }
 
     /// <summary>Entries observed so far.</summary>
-    public long ObservedCount => Interlocked.Read(ref _observed);
+    public long ObservedCount => Volatile.Read(ref _observed); // written under _gate by the one dispatcher thread
 
     /// <inheritdoc />
     public void OnEntry(LogEntryView entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        Interlocked.Increment(ref _observed);
-        ObservePatternsAndStats(entry);
+        ObservePatternsAndStats(entry); // patterns, error groups, windowed stats (LogInsights.Stats.cs)
     }
 
     /// <inheritdoc />

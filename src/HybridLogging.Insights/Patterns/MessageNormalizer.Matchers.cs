@@ -488,7 +488,7 @@ internal sealed partial class MessageNormalizer
 
     private static bool NameAt(ReadOnlySpan<char> s, int p, string[] names)
     {
-        if (p + 3 > s.Length || (p + 3 < s.Length && IsLetter(s[p + 3])))
+        if (p + 3 > s.Length || (p + 3 < s.Length && IsLetter(s[p + 3])) || !IsLetter(s[p]))
         {
             return false;
         }

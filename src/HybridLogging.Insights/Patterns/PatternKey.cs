@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace HybridLogging.Insights.Patterns;
 
 /// <summary>A pattern is counted per source: the same text from two sources is two patterns.</summary>
@@ -30,19 +28,6 @@ internal sealed class PatternKeyComparer : IEqualityComparer<PatternKey>, IAlter
     public PatternKey Create(PatternSpanKey alternate) => new(alternate.Source, new string(alternate.Pattern));
 
     private static int Hash(string source, ReadOnlySpan<char> pattern) => HashCode.Combine(string.GetHashCode(source), string.GetHashCode(pattern));
-}
-
-/// <summary>Identity of a (template, source) pair by reference: templates and sources are mostly the same string instances.</summary>
-internal readonly record struct TemplateRef(string Template, string Source);
-
-/// <summary>Compares <see cref="TemplateRef"/> by reference (no hashing of the text).</summary>
-internal sealed class TemplateRefComparer : IEqualityComparer<TemplateRef>
-{
-    public static readonly TemplateRefComparer Instance = new();
-
-    public bool Equals(TemplateRef x, TemplateRef y) => ReferenceEquals(x.Template, y.Template) && ReferenceEquals(x.Source, y.Source);
-
-    public int GetHashCode(TemplateRef obj) => HashCode.Combine(RuntimeHelpers.GetHashCode(obj.Template), RuntimeHelpers.GetHashCode(obj.Source));
 }
 
 /// <summary>An error group: exception type (empty when none) and the pattern of the entry, per source.</summary>

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using HybridLogging.Insights.Stats;
 using Microsoft.Extensions.Logging;
 
@@ -14,12 +16,14 @@ internal sealed class PatternTable
     // change, and comparing them on every entry would be most of the per-entry cost.
     private const int KeysFromFirst = 16;
     private const int KeysEveryMask = 63;
+    private const int SampleFromFirst = 64;
 
     private readonly SpaceSaving<PatternKey, PatternCounter> _patterns;
     private readonly Dictionary<PatternKey, PatternCounter>.AlternateLookup<PatternSpanKey> _bySpan;
     private readonly SpaceSaving<ErrorKey, ErrorCounter> _errors;
-    private readonly Dictionary<TemplateRef, PatternCounter> _templates = new(TemplateRefComparer.Instance);
-    private readonly int _maxTemplates;
+    // Direct-mapped cache (template, source) -> counter by reference: one array read and two reference compares per
+    // templated entry, bounded by construction (a collision overwrites). A dictionary would hash through an interface.
+    private readonly TemplateSlot[] _templates;
     private readonly MessageNormalizer _normalizer;
 
     public PatternTable(PatternOptions options, TimeWindows windows)
@@ -27,7 +31,7 @@ internal sealed class PatternTable
         _patterns = new(options.MaxPatterns, () => new PatternCounter(windows, options.MaxSamples, options.MaxPropertyKeys), PatternKeyComparer.Instance);
         _bySpan = _patterns.Map.GetAlternateLookup<PatternSpanKey>();
         _errors = new(options.MaxErrorGroups, () => new ErrorCounter(windows));
-        _maxTemplates = options.MaxPatterns * 4;
+        _templates = new TemplateSlot[(int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(options.MaxPatterns * 4, 64, 1 << 16))];
         _normalizer = new MessageNormalizer(options.MaxMessageLength);
     }
 
@@ -49,7 +53,9 @@ internal sealed class PatternTable
         counter.HighestLevel = Math.Max(counter.HighestLevel, level);
         counter.LastSeenTicks = Math.Max(counter.LastSeenTicks, ticks);
         counter.Windowed.Add(units);
-        if (counter.WantsSample)
+        // Sampling stops after a pattern's first entries even when fewer distinct messages were seen (a constant message
+        // would otherwise be compared with the samples on every entry).
+        if (counter.WantsSample && counter.Seen <= SampleFromFirst)
         {
             counter.AddSample(entry.Message);
         }
@@ -73,11 +79,13 @@ internal sealed class PatternTable
         var source = entry.Source;
         if (entry.MessageTemplate is { } template)
         {
-            if (_templates.TryGetValue(new TemplateRef(template, source), out var cached)
-                && ReferenceEquals(cached.Key.Pattern, template) && ReferenceEquals(cached.Key.Source, source))
+            var index = ((RuntimeHelpers.GetHashCode(template) * 31) + RuntimeHelpers.GetHashCode(source)) & (_templates.Length - 1);
+            ref var slot = ref _templates[index];
+            if (ReferenceEquals(slot.Template, template) && ReferenceEquals(slot.Source, source)
+                && ReferenceEquals(slot.Counter!.Key.Pattern, template) && ReferenceEquals(slot.Counter.Key.Source, source))
             {
-                _patterns.Increment(cached);
-                return cached;
+                _patterns.Increment(slot.Counter);
+                return slot.Counter;
             }
 
             if (HasHoles(template))
@@ -93,14 +101,10 @@ internal sealed class PatternTable
                     counter.IsTemplate = true;
                 }
 
+                // Cached only when the counter holds this very string (an equal pattern first seen as free text does not).
                 if (ReferenceEquals(counter.Key.Pattern, template) && ReferenceEquals(counter.Key.Source, source))
                 {
-                    if (_templates.Count >= _maxTemplates)
-                    {
-                        _templates.Clear(); // templates made at run time would otherwise grow it without end
-                    }
-
-                    _templates[new TemplateRef(template, source)] = counter;
+                    slot = new TemplateSlot(template, source, counter);
                 }
 
                 return counter;
@@ -176,4 +180,6 @@ internal sealed class PatternTable
 
         return false;
     }
+
+    private readonly record struct TemplateSlot(string? Template, string? Source, PatternCounter? Counter);
 }

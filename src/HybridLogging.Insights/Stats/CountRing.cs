@@ -1,7 +1,7 @@
 namespace HybridLogging.Insights.Stats;
 
 /// <summary>
-/// Counts per time bucket in a fixed ring (slot = unit modulo size); a slot is reset when a later unit reaches it, and an
+/// Counts per time bucket in a fixed ring (slot = unit modulo size, computed by <see cref="TimeUnits"/>); a slot is reset when a later unit reaches it, and an
 /// entry older than the unit its slot holds is not counted in this ring (it fell out of the ring's horizon).
 /// </summary>
 internal sealed class CountRing(int size)
@@ -9,9 +9,8 @@ internal sealed class CountRing(int size)
     private readonly int[] _units = new int[size];
     private readonly int[] _counts = new int[size];
 
-    public void Add(int unit)
+    public void Add(int unit, int slot)
     {
-        var slot = unit % _units.Length;
         if (_units[slot] != unit)
         {
             if (unit < _units[slot])
@@ -56,9 +55,9 @@ internal sealed class WindowedCount(TimeWindows windows)
 
     public void Add(TimeUnits units)
     {
-        _minutes.Add(units.Minute);
-        _hours.Add(units.Hour);
-        _days.Add(units.Day);
+        _minutes.Add(units.Minute, units.MinuteSlot);
+        _hours.Add(units.Hour, units.HourSlot);
+        _days.Add(units.Day, units.DaySlot);
     }
 
     public long Sum(WindowSpec window) => window.Granularity switch

@@ -22,9 +22,8 @@ internal sealed class LevelRing
         _mapping = mapping;
     }
 
-    public void Add(int unit, int level, double latency, int latencyIndex)
+    public void Add(int unit, int slot, int level, double latency, int latencyIndex)
     {
-        var slot = unit % _units.Length;
         if (_units[slot] != unit)
         {
             if (unit < _units[slot])

@@ -20,9 +20,9 @@ internal sealed class SourceStats(string source, TimeWindows windows, SketchMapp
         Total++;
         FirstSeenTicks = Math.Min(FirstSeenTicks, ticks);
         LastSeenTicks = Math.Max(LastSeenTicks, ticks);
-        _minutes.Add(units.Minute, level, latency, latencyIndex);
-        _hours.Add(units.Hour, level, latency, latencyIndex);
-        _days.Add(units.Day, level, latency, latencyIndex);
+        _minutes.Add(units.Minute, units.MinuteSlot, level, latency, latencyIndex);
+        _hours.Add(units.Hour, units.HourSlot, level, latency, latencyIndex);
+        _days.Add(units.Day, units.DaySlot, level, latency, latencyIndex);
     }
 
     public void Collect(WindowSpec window, Span<long> counts, LatencySketch? latency)

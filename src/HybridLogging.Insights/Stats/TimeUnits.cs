@@ -1,12 +1,17 @@
 namespace HybridLogging.Insights.Stats;
 
-/// <summary>The minute, hour and day an instant falls in (whole units since 0001-01-01 UTC; fit an int until year 4000).</summary>
-internal readonly record struct TimeUnits(int Minute, int Hour, int Day)
+/// <summary>
+/// The minute, hour and day an instant falls in (whole units since 0001-01-01 UTC; fit an int until year 4000), and
+/// their slots in rings of the configured sizes: computed once per entry, because every ring of that entry (its source's,
+/// its pattern's, its error group's) has the same sizes, and the divisions are most of a ring update's cost.
+/// </summary>
+internal readonly record struct TimeUnits(int Minute, int Hour, int Day, int MinuteSlot, int HourSlot, int DaySlot)
 {
-    public static TimeUnits FromTicks(long utcTicks)
+    public static TimeUnits FromTicks(long utcTicks, TimeWindows windows)
     {
         var minute = (int)(Math.Max(utcTicks, 0) / TimeSpan.TicksPerMinute);
-        return new TimeUnits(minute, minute / 60, minute / 1440);
+        int hour = minute / 60, day = minute / 1440;
+        return new TimeUnits(minute, hour, day, minute % windows.MinuteBuckets, hour % windows.HourBuckets, day % windows.DayBuckets);
     }
 
     public int Get(Granularity granularity) => granularity switch

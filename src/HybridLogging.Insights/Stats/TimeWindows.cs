@@ -15,7 +15,7 @@ internal sealed class TimeWindows(int minuteBuckets, int hourBuckets, int dayBuc
 
     public WindowSpec Resolve(TimeSpan window, DateTimeOffset now)
     {
-        var units = TimeUnits.FromTicks(now.UtcTicks);
+        var units = TimeUnits.FromTicks(now.UtcTicks, this);
         if (window <= TimeSpan.FromMinutes(MinuteBuckets))
         {
             return Spec(Granularity.Minute, units.Minute, window, TimeSpan.FromMinutes(1), MinuteBuckets);
