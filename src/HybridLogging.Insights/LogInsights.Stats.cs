@@ -10,6 +10,9 @@ namespace HybridLogging.Insights;
 // their own timestamps; "now" (which buckets a window covers, how long a source has been silent) is the TimeProvider's.
 public sealed partial class LogInsights
 {
+    private TimeUnits _units;
+    private long _unitsStartTicks = long.MinValue;
+
     /// <summary>Patterns in the heavy-hitters table now (at most <see cref="PatternOptions.MaxPatterns"/>).</summary>
     public int TrackedPatterns
     {
@@ -258,7 +261,15 @@ public sealed partial class LogInsights
         lock (_gate)
         {
             _observed++;
-            var units = TimeUnits.FromTicks(entry.TimestampTicks, _stats.Windows);
+            // Entries arrive in time order, mostly many per minute: the units (six divisions) are reused within a minute.
+            var ticks = entry.TimestampTicks;
+            if ((ulong)(ticks - _unitsStartTicks) >= TimeSpan.TicksPerMinute)
+            {
+                _units = TimeUnits.FromTicks(ticks, _stats.Windows);
+                _unitsStartTicks = _units.Minute * TimeSpan.TicksPerMinute;
+            }
+
+            var units = _units;
             _patterns.Observe(entry, units);
             _stats.Observe(entry, units);
         }

@@ -29,6 +29,7 @@ public class InsightsObserverBenchmarks
 
     private readonly List<LogEntryView> _sample = [];
     private readonly List<LogEntryView> _freeText = [];
+    private readonly HybridLogging.Insights.Patterns.MessageNormalizer _normalizer = new(500);
     private LogInsights _insights = null!;
 
     [GlobalSetup]
@@ -87,6 +88,19 @@ public class InsightsObserverBenchmarks
         {
             _insights.OnEntry(view);
         }
+    }
+
+    /// <summary>The normaliser alone on the same free text (the rest of <see cref="FreeTextCycle"/> is the table update).</summary>
+    [Benchmark(OperationsPerInvoke = 46)]
+    public int NormalizeOnly()
+    {
+        var length = 0;
+        foreach (var view in _freeText)
+        {
+            length += _normalizer.Normalize(view.Message).Length;
+        }
+
+        return length;
     }
 
     private sealed class CaptureLogger(CategoryState category) : ILogger

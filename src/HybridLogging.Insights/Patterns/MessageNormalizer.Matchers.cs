@@ -3,8 +3,6 @@ namespace HybridLogging.Insights.Patterns;
 // The token shapes. Each matcher returns the length of the match at s[i..] (0 for none) and never reads past the span.
 internal sealed partial class MessageNormalizer
 {
-    private static readonly string[] Months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    private static readonly string[] Days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
     // Unit words after a number (no space: "250ms"; one space: "250 ms"), longest first so "ms" wins over "m".
     private static readonly string[] TightUnits = ["ns", "us", "µs", "μs", "ms", "secs", "sec", "s", "mins", "min", "m", "hrs", "hr", "h"];
@@ -427,6 +425,12 @@ internal sealed partial class MessageNormalizer
 
     private static int Unit(ReadOnlySpan<char> s, int p, string[] units)
     {
+        // Every unit starts with one of these; most numbers are followed by something else.
+        if (p >= s.Length || s[p] is not ('n' or 'u' or 'µ' or 'μ' or 'm' or 's' or 'h'))
+        {
+            return 0;
+        }
+
         foreach (var unit in units)
         {
             if (p + unit.Length <= s.Length && s.Slice(p, unit.Length).SequenceEqual(unit) && EndsToken(s, p + unit.Length))
@@ -482,26 +486,20 @@ internal sealed partial class MessageNormalizer
         return true;
     }
 
-    private static bool MonthAt(ReadOnlySpan<char> s, int p) => NameAt(s, p, Months);
+    // Three-letter month and day names, compared as one packed lower-case int instead of string by string: every
+    // three-letter word of a message ("GET", "for") is checked.
+    private static bool MonthAt(ReadOnlySpan<char> s, int p) => Packed(s, p) is 0x6A616E or 0x666562 or 0x6D6172 or 0x617072 or 0x6D6179 or 0x6A756E or 0x6A756C or 0x617567 or 0x736570 or 0x6F6374 or 0x6E6F76 or 0x646563;
 
-    private static bool DayAt(ReadOnlySpan<char> s, int p) => NameAt(s, p, Days);
+    private static bool DayAt(ReadOnlySpan<char> s, int p) => Packed(s, p) is 0x6D6F6E or 0x747565 or 0x776564 or 0x746875 or 0x667269 or 0x736174 or 0x73756E;
 
-    private static bool NameAt(ReadOnlySpan<char> s, int p, string[] names)
+    private static int Packed(ReadOnlySpan<char> s, int p)
     {
-        if (p + 3 > s.Length || (p + 3 < s.Length && IsLetter(s[p + 3])) || !IsLetter(s[p]))
+        if (p + 3 > s.Length || (p + 3 < s.Length && IsLetter(s[p + 3])))
         {
-            return false;
+            return 0;
         }
 
-        var word = s.Slice(p, 3);
-        foreach (var name in names)
-        {
-            if (word.Equals(name, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        int a = s[p] | 0x20, b = s[p + 1] | 0x20, c = s[p + 2] | 0x20;
+        return a > 0x7F || b > 0x7F || c > 0x7F ? 0 : (a << 16) | (b << 8) | c;
     }
 }
