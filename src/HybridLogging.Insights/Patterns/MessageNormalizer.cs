@@ -46,6 +46,24 @@ internal sealed partial class MessageNormalizer
                 continue;
             }
 
+            if (IsLetter(c))
+            {
+                // A word: one scan decides which shapes are possible and, when none matches, where the word ends.
+                var (matched, name) = MatchFromLetter(text, i, out var wordEnd);
+                if (matched > 0)
+                {
+                    Append(name);
+                    i += matched;
+                }
+                else
+                {
+                    Append(text[i..wordEnd]);
+                    i = wordEnd;
+                }
+
+                continue;
+            }
+
             var (length, placeholder) = Match(text, i);
             if (length > 0)
             {
@@ -113,11 +131,6 @@ internal sealed partial class MessageNormalizer
             return MatchNumberOrDuration(s, i);
         }
 
-        if (IsLetter(c))
-        {
-            return MatchFromLetter(s, i);
-        }
-
         return c switch
         {
             '/' or '~' or '.' or '\\' => (MatchPath(s, i), Placeholders.Path),
@@ -128,7 +141,7 @@ internal sealed partial class MessageNormalizer
     }
 
     // Most words are plain words: one scan of the word decides which shapes are possible before any matcher runs.
-    private (int Length, string Placeholder) MatchFromLetter(ReadOnlySpan<char> s, int i)
+    private (int Length, string Placeholder) MatchFromLetter(ReadOnlySpan<char> s, int i, out int wordEnd)
     {
         int end = i, digits = 0;
         var allHex = true;
@@ -140,6 +153,7 @@ internal sealed partial class MessageNormalizer
             end++;
         }
 
+        wordEnd = end;
         var next = end < s.Length ? s[end] : '\0';
         int n;
         if (_hasScheme && next is ':' or '+' or '.' or '-' && (n = MatchUrl(s, i)) > 0)
