@@ -56,6 +56,7 @@ public sealed partial class LogInsights : ILogEntryObserver, IAsyncDisposable
 
         _stats = new StatsTable(Options.Stats);
         _patterns = new PatternTable(Options.Patterns, _stats.Windows);
+        _alerts = CreateAlertEngine();
         _metrics = new InsightsMetrics(this);
     }
 
@@ -70,12 +71,13 @@ public sealed partial class LogInsights : ILogEntryObserver, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(entry);
         ObservePatternsAndStats(entry); // patterns, error groups, windowed stats (LogInsights.Stats.cs)
+        _alerts.Observe(entry);         // alert rules (LogInsights.Alerts.cs)
     }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
         _metrics.Dispose();
-        return ValueTask.CompletedTask;
+        return DisposeAlertsAsync();
     }
 }

@@ -13,7 +13,7 @@ namespace HybridLogging;
 /// from the container to flush (<see cref="FlushAsync"/>) or read statistics (<see cref="GetStats"/>).
 /// </summary>
 [ProviderAlias("HybridLogging")]
-public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScope, IAsyncDisposable
+public sealed partial class HybridLoggerProvider : ILoggerProvider, ISupportExternalScope, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, HybridLogger> _loggers = new(StringComparer.Ordinal);
     private readonly IServiceProvider _services;
@@ -257,14 +257,8 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
             }
 
             _options = options;
-            var settings = new PipelineSettings(options);
-            Pipeline.Settings = settings;
+            PublishSettings(options);
             Pipeline.ShutdownTimeout = options.ShutdownTimeout;
-            foreach (var logger in _loggers.Values)
-            {
-                logger.State = settings.ResolveCategory(logger.State.Category);
-            }
-
             _configSinks.Commit(plan, PublishRoutes, options.ShutdownTimeout);
         }
 
