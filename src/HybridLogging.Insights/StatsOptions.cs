@@ -4,7 +4,7 @@ namespace HybridLogging.Insights;
 /// <remarks>
 /// Counts are kept per source in three rings of buckets: per minute, per hour and per day. A query window uses the finest
 /// ring that covers it, rounded up to whole buckets. Memory per source is about
-/// (<see cref="MinuteBuckets"/> + <see cref="HourBuckets"/> + <see cref="DayBuckets"/>) × 28 bytes, plus one latency
+/// (<see cref="MinuteBuckets"/> + <see cref="HourBuckets"/> + <see cref="DayBuckets"/>) × 36 bytes, plus one latency
 /// sketch (typically 0.5–2 KB) per bucket that saw a duration.
 /// </remarks>
 public sealed class StatsOptions

@@ -3,7 +3,6 @@ namespace HybridLogging.Insights.Patterns;
 // The token shapes. Each matcher returns the length of the match at s[i..] (0 for none) and never reads past the span.
 internal sealed partial class MessageNormalizer
 {
-
     // Unit words after a number (no space: "250ms"; one space: "250 ms"), longest first so "ms" wins over "m".
     private static readonly string[] TightUnits = ["ns", "us", "µs", "μs", "ms", "secs", "sec", "s", "mins", "min", "m", "hrs", "hr", "h"];
     private static readonly string[] SpacedUnits =

@@ -91,6 +91,41 @@ public sealed class PatternTableTests
     }
 
     [Fact]
+    public void A_small_table_evicts_the_rarest_pattern_and_reports_its_error_bound()
+    {
+        var time = new FakeTimeProvider(Start);
+        var insights = new LogInsights(new InsightsOptions { Patterns = { MaxPatterns = 2 } }, time);
+        var feeder = new ViewFeeder(insights);
+        string[] templates = ["A {X}", "B {X}", "C {X}"];
+        for (var round = 0; round < 10; round++)
+        {
+            feeder.Feed(Some.Entry(time.GetUtcNow(), "a", templates[0]));
+            feeder.Feed(Some.Entry(time.GetUtcNow(), "a", templates[0]));
+            feeder.Feed(Some.Entry(time.GetUtcNow(), round % 2 == 0 ? "b" : "c", templates[round % 2 == 0 ? 1 : 2]));
+        }
+
+        var top = insights.TopPatterns(10);
+        Assert.Equal(2, top.Count);
+        Assert.Equal(("A {X}", 20L, 0L), (top[0].Pattern, top[0].TotalCount, top[0].CountError));
+        Assert.Equal("C {X}", top[1].Pattern); // the last one in holds the slot B and C take in turn
+        Assert.True(top[1].TotalCount - top[1].CountError <= 5 && top[1].TotalCount >= 5, $"{top[1].TotalCount} - {top[1].CountError}");
+        Assert.Equal(9, insights.EvictedPatterns);
+    }
+
+    [Fact]
+    public void A_template_without_holes_is_normalised_like_free_text()
+    {
+        var (insights, feeder, time) = Create();
+        feeder.Feed(Some.Entry(time.GetUtcNow(), "Cache size 1024 {not a hole", "Cache size 1024 {not a hole"));
+        feeder.Feed(Some.Entry(time.GetUtcNow(), "Cache size 2048 {not a hole"));
+        feeder.Feed(Some.Entry(time.GetUtcNow(), "Escaped {{braces}} 7", "Escaped {{braces}} 7"));
+
+        var top = insights.TopPatterns(10);
+        Assert.Equal(("Cache size {Number} {not a hole", 2L, false), (top[0].Pattern, top[0].Count, top[0].IsTemplate));
+        Assert.Equal("Escaped {{braces}} {Number}", top[1].Pattern);
+    }
+
+    [Fact]
     public void Memory_stays_bounded_with_a_million_distinct_messages()
     {
         const int Messages = 1_000_000;
