@@ -15,6 +15,14 @@ public static class HybridLoggingBuilderExtensions
     /// Adds the HybridLogging provider. Options bind from <c>Logging:HybridLogging</c> and reload live. Calling it more
     /// than once is harmless. The pipeline is drained when the host stops and when the logger factory is disposed.
     /// </summary>
+    /// <example>
+    /// <code language="csharp">
+    /// var builder = Host.CreateApplicationBuilder(args);
+    /// builder.Logging.ClearProviders();
+    /// builder.Logging.AddHybridLogging(); // destinations from Logging:HybridLogging:Sinks in appsettings.json
+    /// // appsettings.json: { "Logging": { "HybridLogging": { "Sinks": { "files": { "Type": "File", "Path": "logs/app.json" } } } } }
+    /// </code>
+    /// </example>
     public static ILoggingBuilder AddHybridLogging(this ILoggingBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -29,6 +37,17 @@ public static class HybridLoggingBuilderExtensions
     }
 
     /// <summary>Adds the HybridLogging provider and configures it in code (applied after configuration binding).</summary>
+    /// <example>
+    /// <code language="csharp">
+    /// builder.Logging.AddHybridLogging(o =&gt;
+    /// {
+    ///     o.MinimumLevel = LogLevel.Information;
+    ///     o.Metadata["service"] = "checkout";
+    ///     o.AddConsole();                                   // HybridLogging.Sinks.Console
+    ///     o.AddFile(f =&gt; f.Path = "logs/checkout.json");    // HybridLogging.Sinks.File
+    /// });
+    /// </code>
+    /// </example>
     public static ILoggingBuilder AddHybridLogging(this ILoggingBuilder builder, Action<HybridLoggingOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);

@@ -92,6 +92,32 @@ public sealed partial class PackageMetadataTests(PackedFeed feed, ITestOutputHel
         Assert.All(links, anchor => Assert.True(anchors.Contains(anchor), $"src/{id}/README.md links to #{anchor}, which is no heading of README.md"));
     }
 
+    [Theory]
+    [MemberData(nameof(PackageIds))]
+    public void Entry_points_carry_an_example_in_the_packed_xml_documentation(string id)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(feed.Packages[id].Path);
+        using var stream = zip.GetEntry($"lib/net10.0/{id}.xml")!.Open();
+        var members = System.Xml.Linq.XDocument.Load(stream).Descendants("member")
+            .ToDictionary(m => (string)m.Attribute("name")!, m => m.Element("example") is not null);
+
+        // Registration methods (AddX on HybridLoggingOptions or ILoggingBuilder): at least one overload of each shows its use.
+        var entryPoints = members.Keys
+            .Where(name => RegistrationMethod().IsMatch(name))
+            .GroupBy(name => name[..name.IndexOf('(', StringComparison.Ordinal)])
+            .Select(overloads => (overloads.Key, Members: overloads.ToList()))
+            .Concat(EntryPointTypes.Where(members.ContainsKey).Select(name => (Key: name, Members: new List<string> { name })));
+        foreach (var (key, overloads) in entryPoints)
+        {
+            Assert.True(overloads.Any(name => members[name]), $"{id}: no <example> on {key}");
+        }
+
+        if (id == "HybridLogging")
+        {
+            Assert.All(EntryPointTypes, name => Assert.True(members.ContainsKey(name), $"{name} is not documented in the core package"));
+        }
+    }
+
     [Fact]
     public void No_nuget_config_in_the_repository_names_a_package_source_address()
     {
@@ -103,11 +129,17 @@ public sealed partial class PackageMetadataTests(PackedFeed feed, ITestOutputHel
         Assert.All(configs, path => Assert.DoesNotContain("://", File.ReadAllText(path), StringComparison.Ordinal));
     }
 
+    /// <summary>The core's entry points that are not registration methods.</summary>
+    private static readonly string[] EntryPointTypes = ["T:HybridLogging.HybridLoggerProvider", "T:HybridLogging.LogStreamManager", "M:HybridLogging.CorrelationContext.Begin(System.String,System.String,System.String,System.String,System.String)"];
+
     /// <summary>The anchors GitHub gives the main README's headings (lower case, punctuation dropped, spaces to '-').</summary>
     private static HashSet<string> MainReadmeAnchors() =>
         [.. File.ReadLines(Path.Combine(Repo.Root, "README.md"))
             .Where(line => line.StartsWith('#'))
             .Select(line => AnchorDropped().Replace(line.TrimStart('#').Trim().ToLowerInvariant(), "").Replace(' ', '-'))];
+
+    [GeneratedRegex(@"^M:[\w.]+\.Add\w+\((HybridLogging\.HybridLoggingOptions|Microsoft\.Extensions\.Logging\.ILoggingBuilder)\b")]
+    private static partial Regex RegistrationMethod();
 
     [GeneratedRegex(@"\.\./\.\./README\.md#([a-z0-9\-_]+)")]
     private static partial Regex MainReadmeLink();
