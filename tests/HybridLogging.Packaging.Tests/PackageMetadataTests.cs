@@ -118,6 +118,23 @@ public sealed partial class PackageMetadataTests(PackedFeed feed, ITestOutputHel
         }
     }
 
+    [Theory]
+    [MemberData(nameof(PackageIds))]
+    public void Packed_assembly_is_marked_trimmable(string id)
+    {
+        // IsTrimmable (and IsAotCompatible, which implies it) stamp [assembly: AssemblyMetadata("IsTrimmable", "True")],
+        // which the trimmer and NativeAOT read to analyse the assembly whole.
+        using var zip = System.IO.Compression.ZipFile.OpenRead(feed.Packages[id].Path);
+        using var dll = new MemoryStream();
+        using (var entry = zip.GetEntry($"lib/net10.0/{id}.dll")!.Open())
+        {
+            entry.CopyTo(dll);
+        }
+
+        var metadata = AssemblyMetadata.Read(dll.ToArray());
+        Assert.Equal("True", metadata.GetValueOrDefault("IsTrimmable"));
+    }
+
     [Fact]
     public void No_nuget_config_in_the_repository_names_a_package_source_address()
     {
