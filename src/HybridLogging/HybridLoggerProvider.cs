@@ -28,7 +28,7 @@ namespace HybridLogging;
 /// </code>
 /// </example>
 [ProviderAlias("HybridLogging")]
-public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScope, IAsyncDisposable
+public sealed partial class HybridLoggerProvider : ILoggerProvider, ISupportExternalScope, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, HybridLogger> _loggers = new(StringComparer.Ordinal);
     private readonly IServiceProvider _services;
@@ -272,14 +272,8 @@ public sealed class HybridLoggerProvider : ILoggerProvider, ISupportExternalScop
             }
 
             _options = options;
-            var settings = new PipelineSettings(options);
-            Pipeline.Settings = settings;
+            PublishSettings(options);
             Pipeline.ShutdownTimeout = options.ShutdownTimeout;
-            foreach (var logger in _loggers.Values)
-            {
-                logger.State = settings.ResolveCategory(logger.State.Category);
-            }
-
             _configSinks.Commit(plan, PublishRoutes, options.ShutdownTimeout);
         }
 

@@ -14,6 +14,8 @@ public static class HybridLoggingBuilderExtensions
     /// <summary>
     /// Adds the HybridLogging provider. Options bind from <c>Logging:HybridLogging</c> and reload live. Calling it more
     /// than once is harmless. The pipeline is drained when the host stops and when the logger factory is disposed.
+    /// Also registers the provider's <see cref="LogStreamManager"/> and a <see cref="HybridLogAggregator"/> facade over
+    /// the provider as singletons.
     /// </summary>
     /// <example>
     /// <code language="csharp">
@@ -30,6 +32,7 @@ public static class HybridLoggingBuilderExtensions
         builder.Services.TryAddSingleton<HybridLoggerProvider>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, HybridLoggerProvider>(static sp => sp.GetRequiredService<HybridLoggerProvider>()));
         builder.Services.TryAddSingleton(static sp => sp.GetRequiredService<HybridLoggerProvider>().Streams);
+        builder.Services.TryAddSingleton(static sp => new HybridLogAggregator(sp.GetRequiredService<HybridLoggerProvider>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HybridLoggingOptions>, HybridLoggingConfigureOptions>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<HybridLoggingOptions>, LoggerProviderOptionsChangeTokenSource<HybridLoggingOptions, HybridLoggerProvider>>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HybridLoggingHostedService>());

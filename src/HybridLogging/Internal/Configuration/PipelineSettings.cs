@@ -9,10 +9,18 @@ internal sealed class PipelineSettings
     private readonly KeyValuePair<string, LogLevel>[] _categoryLevels;
     private readonly KeyValuePair<string, string>[] _sourceMappings;
     private readonly Dictionary<string, SourceOptions> _sources;
+    private readonly IReadOnlyDictionary<string, bool>? _sourceSwitches;
     private readonly SecretNames _secretNames;
 
-    public PipelineSettings(HybridLoggingOptions options)
+    /// <param name="options">The options in force.</param>
+    /// <param name="sourceSwitches">
+    /// Run-time switches per source (<see cref="HybridLoggerProvider.SetSourceEnabled"/>), layered over
+    /// <see cref="HybridLoggingOptions.Sources"/>: kept by the provider and passed again on every reload, so a switch
+    /// outlives configuration changes. Compared case-insensitively, like the configured sources.
+    /// </param>
+    public PipelineSettings(HybridLoggingOptions options, IReadOnlyDictionary<string, bool>? sourceSwitches = null)
     {
+        _sourceSwitches = sourceSwitches is { Count: > 0 } ? sourceSwitches : null;
         MinimumLevel = options.MinimumLevel;
         // Longest prefix first, so the first match is the most specific (MEL's rule selection).
         // "*" is the catch-all: rank it with the empty prefix, not as a one-character prefix, or it could shadow "A".
@@ -62,15 +70,21 @@ internal sealed class PipelineSettings
         var source = ResolveSource(category);
         // Precedence as documented on SourceOptions.MinimumLevel: a source's own level, when set, is the most targeted
         // knob and wins; otherwise the longest matching category prefix; otherwise the global minimum.
+        // A run-time switch decides whether the source logs at all; the configured level still applies when it is on.
+        bool? switched = _sourceSwitches is not null && _sourceSwitches.TryGetValue(source, out var on) ? on : null;
         LogLevel? level = null;
         if (_sources.TryGetValue(source, out var sourceOptions))
         {
-            if (!sourceOptions.Enabled)
+            if (!(switched ?? sourceOptions.Enabled))
             {
                 return new CategoryState(category, source, (int)LogLevel.None, this);
             }
 
             level = sourceOptions.MinimumLevel;
+        }
+        else if (switched == false)
+        {
+            return new CategoryState(category, source, (int)LogLevel.None, this);
         }
 
         if (level is null)
