@@ -39,9 +39,9 @@ public sealed partial class PackageMetadataTests(PackedFeed feed, ITestOutputHel
 
         var tags = PackedPackage.Text(package.Metadata, "tags").Split(' ');
         Assert.Contains("logging", tags);
-        if (id.StartsWith("HybridLogging.Sinks.", StringComparison.Ordinal))
+        if (id != "HybridLogging")
         {
-            Assert.Contains(id["HybridLogging.Sinks.".Length..].ToLowerInvariant(), tags);
+            Assert.Contains(id[(id.LastIndexOf('.') + 1)..].ToLowerInvariant(), tags);
         }
 
         Assert.Equal("README.md", PackedPackage.Text(package.Metadata, "readme"));
