@@ -135,6 +135,19 @@ public sealed partial class PackageMetadataTests(PackedFeed feed, ITestOutputHel
         Assert.Equal("True", metadata.GetValueOrDefault("IsTrimmable"));
     }
 
+    [Theory]
+    [MemberData(nameof(PackageIds))]
+    public void Package_tracks_its_public_api_in_shipped_and_unshipped_files(string id)
+    {
+        // PublicApiAnalyzers (src/Directory.Build.props) reads both files: every change of the surface is a visible diff.
+        foreach (var file in new[] { "PublicAPI.Shipped.txt", "PublicAPI.Unshipped.txt" })
+        {
+            var path = Path.Combine(Repo.Root, "src", id, file);
+            Assert.True(File.Exists(path), $"{path} is missing");
+            Assert.Equal("#nullable enable", File.ReadLines(path).FirstOrDefault()?.Trim());
+        }
+    }
+
     [Fact]
     public void No_nuget_config_in_the_repository_names_a_package_source_address()
     {
