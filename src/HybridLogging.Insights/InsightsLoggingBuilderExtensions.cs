@@ -33,10 +33,13 @@ public static class InsightsLoggingBuilderExtensions
             services.Configure(configure);
         }
 
-        services.TryAddSingleton(static sp => new LogInsights(
-            sp.GetRequiredService<IOptionsMonitor<InsightsOptions>>().CurrentValue,
-            sp.GetService<TimeProvider>(),
-            () => sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(static sp =>
+        {
+            var monitor = sp.GetRequiredService<IOptionsMonitor<InsightsOptions>>();
+            var insights = new LogInsights(monitor.CurrentValue, sp.GetService<TimeProvider>(), () => sp.GetService<ILoggerFactory>());
+            insights.WatchAlertOptions(monitor);
+            return insights;
+        });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HybridLoggingOptions>, AddInsightsObserver>());
         return builder;
     }

@@ -34,6 +34,7 @@ public sealed partial class LogInsights : ILogEntryObserver, IAsyncDisposable
         Options = options ?? new InsightsOptions();
         _time = timeProvider ?? TimeProvider.System;
         _loggerFactory = loggerFactory;
+        _alerts = CreateAlertEngine();
     }
 
     /// <summary>The options this instance was created with.</summary>
@@ -47,8 +48,9 @@ public sealed partial class LogInsights : ILogEntryObserver, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(entry);
         Interlocked.Increment(ref _observed);
+        _alerts.Observe(entry);
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => DisposeAlertsAsync();
 }

@@ -10,7 +10,7 @@ namespace HybridLogging;
 /// <summary>
 /// Creates S3 archive sinks for destinations declared in configuration with <c>"Type": "S3"</c>; the destination's
 /// section binds onto <see cref="S3SinkOptions"/>, for example
-/// <c>"Logging:HybridLogging:Sinks:archive": { "Type": "S3", "BucketName": "my-logs", "Prefix": "app", "BatchSize": 50000, "FlushInterval": "00:05:00" }</c>.
+/// <c>"Logging:HybridLogging:Sinks:archive": { "Type": "S3", "BucketName": "my-logs", "Prefix": "app", "MaxObjectAge": "00:05:00", "WriteTimeout": "00:02:00" }</c>.
 /// Found through the assembly's <see cref="LogSinkFactoryAttribute"/>, so no registration code is needed.
 /// </summary>
 public sealed class S3SinkFactory : ILogSinkFactory
@@ -22,7 +22,7 @@ public sealed class S3SinkFactory : ILogSinkFactory
     /// <remarks>
     /// An <see cref="IAmazonS3"/> service registered by the application, if any, is used (and not disposed) instead of a
     /// client built from <see cref="S3SinkOptions.Region"/> and <see cref="S3SinkOptions.ServiceUrl"/>; a registered
-    /// <see cref="TimeProvider"/> service, if any, stamps the keys.
+    /// <see cref="TimeProvider"/> service, if any, stamps the keys and measures object age.
     /// </remarks>
     public ILogSink Create(LogSinkContext context)
     {
@@ -33,15 +33,6 @@ public sealed class S3SinkFactory : ILogSinkFactory
         if (errors.Count > 0)
         {
             throw new Microsoft.Extensions.Options.OptionsValidationException(context.Name, typeof(S3SinkOptions), errors);
-        }
-
-        if (context.Configuration["BatchSize"] is null || context.Configuration["FlushInterval"] is null)
-        {
-            // Objects are as large as the destination's batches (see the README); the pipeline's defaults (100 entries,
-            // 5 s) make many small objects. Said once, at creation.
-            HybridSelfLog.Report(
-                $"S3 sink '{context.Name}': BatchSize or FlushInterval is not set in its section, so the pipeline's defaults apply and " +
-                $"objects stay small; archive settings are BatchSize {S3SinkHybridLoggingOptionsExtensions.ArchiveBatchSize} and FlushInterval 00:05:00.");
         }
 
         return new S3Sink(context.Name, options, context.Services.GetService<IAmazonS3>(), context.Services.GetService<TimeProvider>());

@@ -10,8 +10,11 @@ public static class S3SinkHybridLoggingOptionsExtensions
     /// <summary>Name of the destination added by the overloads without a name.</summary>
     public const string DefaultSinkName = "s3";
 
-    /// <summary>Default <see cref="SinkOptions.BatchSize"/> of S3 destinations added in code: entries per batch, so at most per object.</summary>
-    public const int ArchiveBatchSize = 50_000;
+    /// <summary>
+    /// Default <see cref="SinkOptions.BatchSize"/> of S3 destinations added in code. Objects span batches, so this only
+    /// sets how many entries the sink compresses per call.
+    /// </summary>
+    public const int ArchiveBatchSize = 10_000;
 
     /// <summary>Adds an S3 destination named <c>s3</c>; the bucket comes from <paramref name="configure"/>.</summary>
     /// <example>
@@ -33,11 +36,14 @@ public static class S3SinkHybridLoggingOptionsExtensions
         AddS3(options, DefaultSinkName, o => o.BucketName = bucketName);
 
     /// <summary>
-    /// Adds an S3 destination with archive-sized pipeline settings: <see cref="SinkOptions.BatchSize"/>
-    /// <see cref="ArchiveBatchSize"/>, <see cref="SinkOptions.FlushInterval"/> 5 minutes, <see cref="SinkOptions.QueueCapacity"/>
-    /// 100,000 and <see cref="SinkOptions.WriteTimeout"/> 2 minutes, so objects hold up to 50,000 entries or 5 minutes of
-    /// them. The settings are validated here. An <see cref="IAmazonS3"/> service registered by the application, if any, is
-    /// used instead of a client built from the options; a registered <see cref="TimeProvider"/> stamps the keys.
+    /// Adds an S3 destination with archive pipeline settings: <see cref="SinkOptions.BatchSize"/>
+    /// <see cref="ArchiveBatchSize"/>, <see cref="SinkOptions.FlushInterval"/> 1 second (entries move into the sink's
+    /// compressor promptly; objects span batches and roll by <see cref="S3SinkOptions.MaxObjectBytes"/> and
+    /// <see cref="S3SinkOptions.MaxObjectAge"/>), <see cref="SinkOptions.QueueCapacity"/> 100,000 (room while a part
+    /// uploads) and <see cref="SinkOptions.WriteTimeout"/> 2 minutes (a write may upload a part or an object, with
+    /// retries). The settings are validated here. An <see cref="IAmazonS3"/> service registered by the application, if any,
+    /// is used instead of a client built from the options; a registered <see cref="TimeProvider"/> stamps the keys and
+    /// measures object age.
     /// </summary>
     public static HybridLoggingOptions AddS3(this HybridLoggingOptions options, string name, Action<S3SinkOptions> configure) =>
         AddS3(options, name, configure, null);
@@ -73,8 +79,8 @@ public static class S3SinkHybridLoggingOptionsExtensions
     internal static void ApplyArchiveDefaults(SinkOptions destination)
     {
         destination.BatchSize = ArchiveBatchSize;
-        destination.FlushInterval = TimeSpan.FromMinutes(5);
-        destination.QueueCapacity = 2 * ArchiveBatchSize;
+        destination.FlushInterval = TimeSpan.FromSeconds(1);
+        destination.QueueCapacity = 10 * ArchiveBatchSize;
         destination.WriteTimeout = TimeSpan.FromMinutes(2);
     }
 }

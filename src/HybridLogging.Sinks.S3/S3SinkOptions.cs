@@ -6,8 +6,9 @@ namespace HybridLogging;
 /// Settings of an S3 archive destination: where objects go, how they are named, compressed, rolled and protected.
 /// Credentials and (unless <see cref="Region"/> is set) the region come from the AWS SDK's default chain; no secret is
 /// ever set here. The pipeline settings of the destination (batching, queue, retries) are the separate
-/// <see cref="SinkOptions"/>: each batch the pipeline hands over is stored (as one or more objects) before it counts as
-/// written, so the destination's batch size and flush interval decide how large objects get (see the README).
+/// <see cref="SinkOptions"/>. An object spans the destination's batches: it is compressed as entries arrive and closed
+/// by <see cref="MaxObjectBytes"/>, <see cref="MaxObjectAge"/> or a change of hour, and its entries count as written once
+/// it is stored (until then they are pending; see the README).
 /// </summary>
 public sealed class S3SinkOptions
 {
@@ -52,6 +53,24 @@ public sealed class S3SinkOptions
     /// (8,388,608).
     /// </summary>
     public long MaxObjectBytes { get; set; } = 8L * 1024 * 1024;
+
+    /// <summary>
+    /// Age at which an open object is closed and stored even if it is not full, measured from its first entry with the
+    /// sink's <see cref="TimeProvider"/> (checked on every batch and by a timer, so an idle sink still stores it). Also how
+    /// long an entry may stay pending in the sink. Between 1 second and 1 day. Default 5 minutes.
+    /// </summary>
+    public TimeSpan MaxObjectAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How many times the sink retries an S3 call of an object (a part upload, the final <c>PutObject</c> or
+    /// <c>CompleteMultipartUpload</c>) after a throttling, server or network error, on top of the AWS SDK's own retries,
+    /// with the same key and token, so a retry never stores a second copy. When they are spent the object's entries are
+    /// counted as failed (the pipeline cannot resend them: the sink compressed them away). Between 0 and 10. Default 3.
+    /// </summary>
+    public int UploadRetries { get; set; } = 3;
+
+    /// <summary>First delay between the retries of <see cref="UploadRetries"/>, doubled each time, with jitter. Default 1 second.</summary>
+    public TimeSpan UploadRetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Part size of multipart uploads, in bytes: an object is sent with a single <c>PutObject</c> while it stays within
@@ -138,6 +157,21 @@ public sealed class S3SinkOptions
         if (PartSizeBytes is < MinPartSizeBytes or > 512 * 1024 * 1024)
         {
             Add($"PartSizeBytes must be between {MinPartSizeBytes} and 536870912 (was {PartSizeBytes}).");
+        }
+
+        if (MaxObjectAge < TimeSpan.FromSeconds(1) || MaxObjectAge > TimeSpan.FromDays(1))
+        {
+            Add($"MaxObjectAge must be between 00:00:01 and 1.00:00:00 (was {MaxObjectAge}).");
+        }
+
+        if (UploadRetries is < 0 or > 10)
+        {
+            Add($"UploadRetries must be between 0 and 10 (was {UploadRetries}).");
+        }
+
+        if (UploadRetryBaseDelay < TimeSpan.Zero || UploadRetryBaseDelay > TimeSpan.FromMinutes(1))
+        {
+            Add($"UploadRetryBaseDelay must be between 0 and 00:01:00 (was {UploadRetryBaseDelay}).");
         }
 
         if (Region is not null && string.IsNullOrWhiteSpace(Region))

@@ -30,8 +30,14 @@ public sealed class SinkStats
     /// <summary>Bytes written, when the sink reports them (<see cref="IReportsBytes"/>).</summary>
     public long BytesWritten { get; init; }
 
-    /// <summary>Entries queued or in a batch being written.</summary>
+    /// <summary>Entries queued, in a batch being written, or deferred by the sink (<see cref="Deferred"/>).</summary>
     public long Pending => Math.Max(0, Received - Written - Dropped - Failed);
+
+    /// <summary>
+    /// Entries the sink took over and has not settled yet (see <see cref="LogRecordDeferral"/>; for example those in an
+    /// S3 object not yet uploaded); part of <see cref="Pending"/>.
+    /// </summary>
+    public long Deferred { get; init; }
 
     /// <summary>Entries in the destination queue now.</summary>
     public int QueueLength { get; init; }

@@ -29,9 +29,9 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
         using var direct = s3.Client();
         using var viaProxy = S3rverFixture.Client(_proxy.BaseUri);
         var writes = 0;
-        // Per cycle of ten object writes: three failures in a row (the SDK's three attempts give up, the sink hands the
-        // records back, the pipeline retries them), then a failure, a store whose response is lost (the SDK's retry
-        // gets 412 and the token proves the object is ours), and clean writes.
+        // Per cycle of ten object writes: three failures in a row (the SDK's three attempts give up, the sink retries the
+        // object under the same key), then a failure, a store whose response is lost (the SDK's retry gets 412 and the
+        // token proves the object is ours), and clean writes.
         _proxy.Faults = request => !request.IsObjectWrite ? ProxyFault.None : (Interlocked.Increment(ref writes) % 10) switch
         {
             1 => ProxyFault.ServerError,
@@ -44,10 +44,15 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
         var services = new ServiceCollection().AddSingleton<IAmazonS3>(viaProxy);
         services.AddLogging(logging => logging.AddHybridLogging(o => o.AddS3(
             "archive",
-            TestSinks.Configure(bucket),
+            TestSinks.Configure(bucket, x =>
+            {
+                // Many small objects, so many faults.
+                x.Compression = S3Compression.None;
+                x.MaxObjectBytes = 8 * 1024;
+            }),
             d =>
             {
-                d.BatchSize = 100; // many objects, so many faults
+                d.BatchSize = 100;
                 d.FlushInterval = TimeSpan.FromMilliseconds(50);
                 d.MaxRetries = 10;
                 d.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
@@ -65,10 +70,10 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
             var stats = Assert.Single(provider.GetStats().Sinks);
             Assert.Equal(count, stats.Written);
             Assert.Equal(0, stats.Failed + stats.Dropped);
-            Assert.True(stats.Retried > 0, "the pipeline retried nothing");
+            Assert.True(stats.Counters.GetValueOrDefault("uploadRetries") > 0, "the sink retried no upload");
+            Assert.Equal(0, stats.Deferred);
         }
 
-        // Two cycles or more (the pipeline's batches hold whole dispatcher chunks, so there are fewer objects than count / 100).
         Assert.True(writes >= 20, $"only {writes} object writes were made");
         var objects = await Archive.ReadAsync(direct, bucket, Ct);
         var indices = objects.SelectMany(o => o.Entries).Select(Index).ToList();
@@ -88,6 +93,7 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
 
         var batch = Some.Batch(0, 10);
         await sink.WriteAsync(batch, Ct);
+        await sink.FlushAsync(Ct);
 
         var objects = (await Archive.ReadAsync(direct, bucket, Ct)).ToDictionary(o => o.Key);
         Assert.Equal(["someone else's"], objects[taken].Lines);
@@ -108,6 +114,7 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
 
         var batch = Some.Batch(0, 10);
         await sink.WriteAsync(batch, Ct);
+        await sink.FlushAsync(Ct);
 
         // The SDK retried the PUT, S3 answered 412, and the token in the stored object's metadata is ours.
         var stored = Assert.Single(await Archive.ReadAsync(direct, bucket, Ct));
@@ -118,31 +125,32 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Records_handed_back_after_an_unknown_outcome_reuse_the_key_and_are_not_stored_twice()
+    public async Task Object_whose_upload_fails_after_an_unknown_outcome_is_retried_by_the_sink_under_the_same_key_and_stored_once()
     {
         var bucket = await s3.CreateBucketAsync(Ct);
         using var direct = s3.Client();
         using var viaProxy = S3rverFixture.Client(_proxy.BaseUri);
-        var failing = true;
-        // Every try of the first write is stored and then reset, so the SDK gives up and the sink hands the records back.
-        _proxy.Faults = r => r.IsObjectWrite && Volatile.Read(ref failing) ? ProxyFault.ResetAfterForward : ProxyFault.None;
-        _proxy.EnforceIfNoneMatch = false;
+        var writes = 0;
+        // The first try is stored and its response lost, the SDK's two retries are reset before they arrive, so the SDK
+        // gives up; the sink's own retry uses the same key and token, gets 412, and recognises its object.
+        _proxy.Faults = r => !r.IsObjectWrite ? ProxyFault.None : Interlocked.Increment(ref writes) switch
+        {
+            1 => ProxyFault.ResetAfterForward,
+            2 or 3 => ProxyFault.ResetBeforeForward,
+            _ => ProxyFault.None,
+        };
         await using var sink = TestSinks.Create(viaProxy, bucket);
 
-        var first = Some.Batch(0, 10);
-        await sink.WriteAsync(first, Ct);
-        Assert.All(Enumerable.Range(0, 10), i => Assert.Equal(LogRecordOutcome.Retry, first.GetOutcome(i)));
-        Assert.Equal("network", first.GetReason(0));
-
-        Volatile.Write(ref failing, false);
-        _proxy.EnforceIfNoneMatch = true;
-        var retry = Some.Batch(0, 10); // the pipeline's retry: the same records
-        await sink.WriteAsync(retry, Ct);
+        var batch = Some.Batch(0, 10);
+        await sink.WriteAsync(batch, Ct);
+        await sink.FlushAsync(Ct);
 
         var stored = Assert.Single(await Archive.ReadAsync(direct, bucket, Ct));
         Assert.Equal(TestSinks.Key(Some.Time, 1), stored.Key);
         Assert.Equal(Enumerable.Range(0, 10), stored.Entries.Select(Index));
-        Assert.Equal(LogRecordOutcome.Written, retry.GetOutcome(0));
+        Assert.Equal(4, writes);
+        Assert.Equal(LogRecordOutcome.Written, batch.GetOutcome(0));
+        Assert.Equal(0, sink.EntriesFailed);
     }
 
     [Fact]
@@ -157,6 +165,7 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
 
         var batch = Some.Batch(0, 3);
         await sink.WriteAsync(batch, Ct);
+        await sink.FlushAsync(Ct);
 
         var stored = Assert.Single(await Archive.ReadAsync(direct, bucket, Ct));
         Assert.Equal(TestSinks.Key(Some.Time, 1), stored.Key);
@@ -165,7 +174,7 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Records_of_stored_objects_count_as_written_and_the_rest_of_the_batch_is_handed_back_for_retry()
+    public async Task Rejected_object_fails_its_entries_while_stored_objects_stay_written_and_the_rest_of_the_batch_goes_back_for_retry()
     {
         var bucket = await s3.CreateBucketAsync(Ct);
         using var direct = s3.Client();
@@ -182,15 +191,22 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
         await sink.WriteAsync(batch, Ct);
 
         var stored = Assert.Single(await Archive.ReadAsync(direct, bucket, Ct));
-        var storedIndices = stored.Entries.Select(Index).ToList();
-        Assert.Equal(Enumerable.Range(0, storedIndices.Count), storedIndices);
-        for (var i = 0; i < 200; i++)
-        {
-            Assert.Equal(i < storedIndices.Count ? LogRecordOutcome.Written : LogRecordOutcome.Retry, batch.GetOutcome(i));
-        }
+        var storedCount = stored.Entries.Count();
+        Assert.Equal(Enumerable.Range(0, storedCount), stored.Entries.Select(Index));
+        var outcomes = Enumerable.Range(0, 200).Select(batch.GetOutcome).ToList();
+        var failed = outcomes.Count(o => o == LogRecordOutcome.Failed);
 
+        // Written (the stored object), failed (the rejected object: a 403 is not retried), then handed back (not compressed yet).
+        Assert.Equal(
+            Enumerable.Repeat(LogRecordOutcome.Written, storedCount)
+                .Concat(Enumerable.Repeat(LogRecordOutcome.Failed, failed))
+                .Concat(Enumerable.Repeat(LogRecordOutcome.Retry, 200 - storedCount - failed)),
+            outcomes);
+        Assert.True(failed > 0 && storedCount + failed < 200, $"{storedCount} stored, {failed} failed");
+        Assert.Equal("rejected", batch.GetReason(storedCount));
         Assert.Equal("rejected", batch.GetReason(199));
-        Assert.Equal(200 - storedIndices.Count, sink.EntriesNotStored);
+        Assert.Equal(failed, sink.EntriesFailed);
+        Assert.Equal(2, writes); // a rejection is final: no retry
     }
 
     [Fact]
@@ -203,6 +219,7 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
 
         var batch = Some.Batch(0, 6_000, padding: 1000);
         await sink.WriteAsync(batch, Ct);
+        await sink.FlushAsync(Ct);
 
         var requests = _proxy.Requests.ToList();
         Assert.Contains(requests, r => r.IsInitiate);
@@ -210,11 +227,12 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
         var abort = Assert.Single(requests, r => r.IsAbort);
         var complete = requests.First(r => r.IsComplete);
         Assert.Equal(complete.Query, abort.Query);
-        Assert.Equal(LogRecordOutcome.Retry, batch.GetOutcome(0));
+        Assert.Equal(LogRecordOutcome.Failed, batch.GetOutcome(0));
+        Assert.Equal("rejected", batch.GetReason(5_999));
     }
 
     [Fact]
-    public async Task Multipart_object_whose_key_is_taken_at_completion_is_aborted_and_written_under_the_next_key()
+    public async Task Multipart_object_whose_key_is_taken_is_written_under_the_next_key_checked_before_its_parts_are_sent()
     {
         var bucket = await s3.CreateBucketAsync(Ct);
         using var direct = s3.Client();
@@ -225,12 +243,14 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
 
         var batch = Some.Batch(0, 6_000, padding: 1000);
         await sink.WriteAsync(batch, Ct);
+        await sink.FlushAsync(Ct);
 
         var objects = (await Archive.ReadAsync(direct, bucket, Ct)).ToDictionary(o => o.Key);
         Assert.Equal(["theirs"], objects[taken].Lines);
         Assert.Equal(Enumerable.Range(0, 6_000), objects[taken.Replace("000001", "000002", StringComparison.Ordinal)].Entries.Select(Index));
-        Assert.Single(_proxy.Requests, r => r.IsAbort);
-        Assert.Equal(2, _proxy.Requests.Count(r => r.IsComplete));
+        Assert.DoesNotContain(_proxy.Requests, r => r.IsAbort);
+        Assert.Single(_proxy.Requests, r => r.IsInitiate);
+        Assert.Single(_proxy.Requests, r => r.IsComplete);
         Assert.Equal(LogRecordOutcome.Written, batch.GetOutcome(5_999));
         Assert.Equal(1, sink.MultipartObjectsStored);
     }
@@ -247,6 +267,7 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
 
         var batch = Some.Batch(0, 6_000, padding: 1000);
         await sink.WriteAsync(batch, Ct);
+        await sink.FlushAsync(Ct);
 
         var stored = Assert.Single(await Archive.ReadAsync(direct, bucket, Ct));
         Assert.Equal(Enumerable.Range(0, 6_000), stored.Entries.Select(Index));
@@ -258,7 +279,7 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Write_cancelled_during_a_multipart_upload_returns_promptly_aborts_it_and_hands_the_records_back()
+    public async Task Write_cancelled_during_a_multipart_upload_returns_promptly_aborts_it_fails_its_entries_and_hands_the_rest_back()
     {
         var bucket = await s3.CreateBucketAsync(Ct);
         using var direct = s3.Client();
@@ -283,11 +304,14 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
         await shutdown.CancelAsync();
         await write.WaitAsync(TimeSpan.FromSeconds(15), Ct);
 
-        Assert.All(Enumerable.Range(0, 6_000), i => Assert.Equal(LogRecordOutcome.Retry, batch.GetOutcome(i)));
-        Assert.Equal("cancelled", batch.GetReason(0));
+        // The object's entries (those compressed into the stalled part) fail; the rest of the batch goes back.
+        var failed = Enumerable.Range(0, 6_000).Count(i => batch.GetOutcome(i) == LogRecordOutcome.Failed);
+        Assert.InRange(failed, 4_000, 5_999);
+        Assert.All(Enumerable.Range(failed, 6_000 - failed), i => Assert.Equal(LogRecordOutcome.Retry, batch.GetOutcome(i)));
+        Assert.All(Enumerable.Range(0, 6_000), i => Assert.Equal("cancelled", batch.GetReason(i)));
         Assert.Single(_proxy.Requests, r => r.IsAbort);
         Assert.Empty(await Archive.ReadAsync(direct, bucket, Ct));
-        Assert.Equal(6_000, sink.EntriesNotStored);
+        Assert.Equal(failed, sink.EntriesFailed);
     }
 
     private static int Index(JsonElement entry) => entry.GetProperty("properties").GetProperty("Index").GetInt32();

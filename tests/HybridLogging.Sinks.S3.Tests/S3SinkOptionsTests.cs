@@ -18,6 +18,9 @@ public sealed class S3SinkOptionsTests
         Assert.Equal(S3Compression.Gzip, options.Compression);
         Assert.Equal(8L * 1024 * 1024, options.MaxObjectBytes);
         Assert.Equal(5 * 1024 * 1024, options.PartSizeBytes);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.MaxObjectAge);
+        Assert.Equal(3, options.UploadRetries);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.UploadRetryBaseDelay);
         Assert.True(options.UseChunkEncoding);
         Assert.True(options.UseConditionalWrites);
         Assert.False(options.ForcePathStyle);
@@ -40,6 +43,8 @@ public sealed class S3SinkOptionsTests
             KeyTemplate = "{prefix}/{yyyy}/{unknown}",
             MaxObjectBytes = 10,
             PartSizeBytes = 1024,
+            MaxObjectAge = TimeSpan.Zero,
+            UploadRetries = 11,
             ServiceUrl = "not a url",
             KmsKeyId = "key",
             Tags = Enumerable.Range(0, 11).ToDictionary(i => $"k{i}", i => "v"),
@@ -47,7 +52,7 @@ public sealed class S3SinkOptionsTests
 
         var errors = options.Validate("archive");
 
-        Assert.Equal(8, errors.Count);
+        Assert.Equal(10, errors.Count);
         Assert.All(errors, e => Assert.StartsWith("S3 sink 'archive': ", e, StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("BucketName must be 3 to 63 lowercase", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("Prefix must not", StringComparison.Ordinal));
@@ -55,6 +60,8 @@ public sealed class S3SinkOptionsTests
         Assert.Contains(errors, e => e.Contains("MaxObjectBytes must be between 1024", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("PartSizeBytes must be between 5242880", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("ServiceUrl must be an absolute", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("MaxObjectAge must be between", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("UploadRetries must be between 0 and 10", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("KmsKeyId is set but ServerSideEncryption is not Kms", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("at most 10 Tags", StringComparison.Ordinal));
     }

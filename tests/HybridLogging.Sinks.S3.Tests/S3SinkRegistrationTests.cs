@@ -92,7 +92,7 @@ public sealed class S3SinkRegistrationTests(S3rverFixture s3)
         var stats = container.GetRequiredService<HybridLoggerProvider>().GetStats().Sinks.ToDictionary(s => s.Name);
 
         // The destination queue rounds its capacity up to a power of two.
-        Assert.InRange(stats["default"].QueueCapacity, 2 * S3SinkHybridLoggingOptionsExtensions.ArchiveBatchSize, 131_072);
+        Assert.InRange(stats["default"].QueueCapacity, 10 * S3SinkHybridLoggingOptionsExtensions.ArchiveBatchSize, 131_072);
         Assert.InRange(stats["adjusted"].QueueCapacity, 5_000, 8_192);
     }
 

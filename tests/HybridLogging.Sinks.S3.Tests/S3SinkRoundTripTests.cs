@@ -16,18 +16,31 @@ public sealed class S3SinkRoundTripTests(S3rverFixture s3, ITestOutputHelper out
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Hundred_thousand_entries_logged_through_ILogger_are_archived_exactly_once_with_fields_intact()
+    public async Task Hundred_thousand_entries_logged_through_ILogger_are_archived_exactly_once_in_objects_rolled_by_size_not_by_batch()
     {
         const int count = 100_000;
+        const long maxObjectBytes = 128 * 1024;
         var bucket = await s3.CreateBucketAsync(Ct);
         using var client = s3.Client();
         var services = new ServiceCollection().AddSingleton<IAmazonS3>(client);
         services.AddLogging(logging => logging.AddHybridLogging(o =>
         {
             o.QueueCapacity = 1 << 18;
-            o.AddS3("archive", TestSinks.Configure(bucket, x => x.Prefix = "svc"), d => d.FullMode = QueueFullMode.Block);
+            o.AddS3(
+                "archive",
+                TestSinks.Configure(bucket, x =>
+                {
+                    x.Prefix = "svc";
+                    x.MaxObjectBytes = maxObjectBytes;
+                }),
+                d =>
+                {
+                    d.FullMode = QueueFullMode.Block;
+                    d.BatchSize = 2_000; // many batches, few objects
+                });
         }));
         var stopwatch = Stopwatch.StartNew();
+        SinkStats stats;
         await using (var container = services.BuildServiceProvider())
         {
             var logger = container.GetRequiredService<ILoggerFactory>().CreateLogger("Shop.Checkout.Payments");
@@ -41,16 +54,23 @@ public sealed class S3SinkRoundTripTests(S3rverFixture s3, ITestOutputHelper out
 
             var provider = container.GetRequiredService<HybridLoggerProvider>();
             await provider.FlushAsync(Ct);
-            var stats = Assert.Single(provider.GetStats().Sinks);
+            stats = Assert.Single(provider.GetStats().Sinks);
             Assert.Equal(count, stats.Received);
             Assert.Equal(count, stats.Written);
-            Assert.Equal(0, stats.Dropped + stats.Failed);
+            Assert.Equal(0, stats.Dropped + stats.Failed + stats.Deferred);
             Assert.True(stats.BytesWritten > 0);
         }
 
         var written = stopwatch.Elapsed;
         var objects = await Archive.ReadAsync(client, bucket, Ct);
-        output.WriteLine($"{count} entries: logged and stored in {written.TotalMilliseconds:F0} ms, {objects.Count} objects, {objects.Sum(o => o.Size)} bytes gzip, read back in {(stopwatch.Elapsed - written).TotalMilliseconds:F0} ms");
+        output.WriteLine($"{count} entries: logged and stored in {written.TotalMilliseconds:F0} ms, {stats.Batches} batches, {objects.Count} objects, {objects.Sum(o => o.Size)} bytes gzip ({string.Join(", ", objects.Select(o => o.Size))}), read back in {(stopwatch.Elapsed - written).TotalMilliseconds:F0} ms");
+
+        // Objects roll by compressed size (overshooting by at most a deflate block, tens of KiB), plus one at flush and possibly one
+        // at an hour change: not one per batch.
+        var total = objects.Sum(o => o.Size);
+        Assert.InRange(objects.Count, total / (maxObjectBytes + (64 * 1024)), (total / maxObjectBytes) + 3);
+        Assert.All(objects, o => Assert.InRange(o.Size, 1, maxObjectBytes + (64 * 1024)));
+        Assert.True(stats.Batches >= 2 * objects.Count, $"{stats.Batches} batches for {objects.Count} objects");
 
         var indices = new int[count];
         foreach (var entry in objects.SelectMany(o => o.Entries))
@@ -111,6 +131,7 @@ public sealed class S3SinkRoundTripTests(S3rverFixture s3, ITestOutputHelper out
         await using var sink = TestSinks.Create(client, bucket, o => o.PartitionStyle = S3PartitionStyle.Hive);
 
         await sink.WriteAsync(Some.Batch(0, 10), Ct);
+        await sink.FlushAsync(Ct);
 
         var stored = Assert.Single(await Archive.ReadAsync(client, bucket, Ct));
         Assert.Equal("app/year=2026/month=11/day=30/hour=21/test-host-20261130T210000000Z-000001.ndjson.gz", stored.Key);
@@ -125,6 +146,9 @@ public sealed class S3SinkRoundTripTests(S3rverFixture s3, ITestOutputHelper out
 
         var batch = Some.Batch(0, 5);
         await sink.WriteAsync(batch, Ct);
+        Assert.Equal(LogRecordOutcome.Deferred, batch.GetOutcome(4)); // pending in the open object
+        Assert.Empty(await Archive.ReadAsync(client, bucket, Ct));
+        await sink.FlushAsync(Ct);
 
         var stored = Assert.Single(await Archive.ReadAsync(client, bucket, Ct));
         Assert.Equal(TestSinks.Key(Some.Time, 1), stored.Key);
@@ -148,6 +172,7 @@ public sealed class S3SinkRoundTripTests(S3rverFixture s3, ITestOutputHelper out
         });
 
         await sink.WriteAsync(Some.Batch(0, 1000, padding: 50), Ct);
+        await sink.FlushAsync(Ct);
 
         var objects = await Archive.ReadAsync(client, bucket, Ct);
         Assert.True(objects.Count >= 8, $"expected several objects, got {objects.Count}");
@@ -167,13 +192,22 @@ public sealed class S3SinkRoundTripTests(S3rverFixture s3, ITestOutputHelper out
             o.MaxObjectBytes = 64L * 1024 * 1024;
         });
 
-        var batch = Some.Batch(0, 11_000, padding: 1000);
-        await sink.WriteAsync(batch, Ct);
+        // Eleven batches into one object: it spans them, and its parts go up as they fill.
+        var batches = Enumerable.Range(0, 11).Select(b => Some.Batch(b * 1000, 1000, padding: 1000)).ToList();
+        foreach (var batch in batches)
+        {
+            await sink.WriteAsync(batch, Ct);
+        }
+
+        Assert.Equal(11_000, sink.OpenRecords);
+        Assert.Equal(LogRecordOutcome.Deferred, batches[0].GetOutcome(0));
+        await sink.FlushAsync(Ct);
 
         var stored = Assert.Single(await Archive.ReadAsync(client, bucket, Ct));
         Assert.True(stored.Size > 2L * S3SinkOptions.MinPartSizeBytes, $"object of {stored.Size} bytes");
         Assert.Equal(Enumerable.Range(0, 11_000), stored.Entries.Select(Index));
         Assert.Equal(1, sink.MultipartObjectsStored);
+        Assert.All(batches, b => Assert.Equal(LogRecordOutcome.Written, b.GetOutcome(999)));
     }
 
     [Fact]
@@ -184,6 +218,7 @@ public sealed class S3SinkRoundTripTests(S3rverFixture s3, ITestOutputHelper out
         await using var sink = TestSinks.Create(client, bucket, o => o.Compression = S3Compression.Zstd);
 
         await sink.WriteAsync(Some.Batch(0, 200), Ct);
+        await sink.FlushAsync(Ct);
 
         var stored = Assert.Single(await Archive.ReadAsync(client, bucket, Ct));
         Assert.EndsWith(".ndjson.zst", stored.Key, StringComparison.Ordinal);
@@ -192,25 +227,31 @@ public sealed class S3SinkRoundTripTests(S3rverFixture s3, ITestOutputHelper out
     }
 
     [Fact]
-    public async Task Disposing_the_provider_stores_the_entries_still_queued()
+    public async Task Disposing_the_provider_stores_the_open_object_holding_the_pending_entries()
     {
         var bucket = await s3.CreateBucketAsync(Ct);
         using var client = s3.Client();
         var services = new ServiceCollection().AddSingleton<IAmazonS3>(client);
         services.AddLogging(logging => logging.AddHybridLogging(o => o.AddS3("archive", TestSinks.Configure(bucket))));
+        HybridLoggerProvider provider;
         await using (var container = services.BuildServiceProvider())
         {
-            var provider = container.GetRequiredService<HybridLoggerProvider>();
+            provider = container.GetRequiredService<HybridLoggerProvider>();
             for (var i = 0; i < 500; i++)
             {
                 provider.Write(Some.LogEntry(i));
             }
 
-            // No flush: with a 5-minute flush interval the entries are still queued when the container is disposed.
+            // No flush: the entries reach the sink's open object (pending, a 5-minute age) before the container is disposed.
+            await Poll.UntilAsync(() => Assert.Single(provider.GetStats().Sinks).Deferred == 500, Ct);
+            Assert.Empty(await Archive.ReadAsync(client, bucket, Ct));
         }
 
         var objects = await Archive.ReadAsync(client, bucket, Ct);
         Assert.Equal(Enumerable.Range(0, 500), objects.SelectMany(o => o.Entries).Select(Index).Order());
+        var stats = Assert.Single(provider.GetStats().Sinks);
+        Assert.Equal(500, stats.Written);
+        Assert.Equal(0, stats.Deferred + stats.Failed + stats.Dropped);
     }
 
     private static int Index(JsonElement entry) => entry.GetProperty("properties").GetProperty("Index").GetInt32();

@@ -30,6 +30,7 @@ public sealed class S3SinkSigningTests(S3rverFixture s3) : IAsyncLifetime
         await using var sink = TestSinks.Create(client, bucket);
 
         await sink.WriteAsync(Some.Batch(0, 20), Ct);
+        await sink.FlushAsync(Ct);
 
         var put = Assert.Single(_proxy.Requests, r => r.IsObjectWrite);
         var authorization = put.Headers["Authorization"];
@@ -66,8 +67,10 @@ public sealed class S3SinkSigningTests(S3rverFixture s3) : IAsyncLifetime
             var sink = TestSinks.Create(client, bucket, name: "signed");
             var batch = Some.Batch(0, 5);
             await sink.WriteAsync(batch, Ct);
+            await sink.FlushAsync(Ct);
             await sink.DisposeAsync();
 
+            Assert.Equal(LogRecordOutcome.Failed, batch.GetOutcome(0));
             Assert.Equal("rejected", batch.GetReason(0));
         }
         finally
@@ -77,7 +80,7 @@ public sealed class S3SinkSigningTests(S3rverFixture s3) : IAsyncLifetime
 
         var ours = messages.Where(m => m.Contains("'signed'", StringComparison.Ordinal)).ToList();
         Assert.Contains(ours, m => m.Contains("403 AccessDenied", StringComparison.Ordinal) && m.Contains(bucket, StringComparison.Ordinal));
-        Assert.Contains(ours, m => m.Contains("5 entry writes could not be stored", StringComparison.Ordinal));
+        Assert.Contains(ours, m => m.Contains("5 entries failed because their object could not be stored", StringComparison.Ordinal));
         Assert.All(messages, m =>
         {
             Assert.DoesNotContain(SecretKey, m, StringComparison.Ordinal);

@@ -18,7 +18,12 @@ namespace HybridLogging;
 /// sent again, on their own, after the destination's backoff, up to <see cref="SinkOptions.MaxRetries"/> times; records
 /// marked failed are counted as failed under the given reason and never sent again. Throwing marks every record not
 /// already marked failed for retry, so a sink that answers item by item (Kinesis, Elasticsearch) marks items, and a sink
-/// that answers for the whole request (a file, S3) simply throws.</para>
+/// that answers for the whole request (a file) simply throws.</para>
+/// <para>Deferred outcomes: a sink that gathers records of several calls into one unit of output (an S3 object that
+/// spans batches) copies their bytes and defers their outcome with <see cref="LogRecordBatch.Defer"/> into a
+/// <see cref="LogRecordDeferral"/>, which it settles once that unit is stored or given up. Until then they count as
+/// pending; <see cref="ILogSink.FlushAsync"/> is the destination's request to settle them (flush and shutdown), and what
+/// is unsettled when the shutdown timeout ends counts as failed (<c>unsettled</c>). See <see cref="LogRecordDeferral"/>.</para>
 /// <para><see cref="ILogSink.WriteBatchAsync"/> is implemented here for callers that hold <see cref="LogEntry"/> objects:
 /// it formats them with <see cref="Formatter"/> and calls <see cref="WriteAsync"/>, so a sink has one write path.</para>
 /// </remarks>
@@ -54,6 +59,16 @@ public interface IFormattedLogSink : ILogSink
 
         var formatted = LogRecordBatch.FromRecords(records);
         await WriteAsync(formatted, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < formatted.Count; i++)
+        {
+            if (formatted.GetOutcome(i) == LogRecordOutcome.Deferred)
+            {
+                // The caller takes the outcome when this call returns: ask the sink to settle what it deferred now.
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
+        }
+
         if (formatted.FirstUnsuccessful() is { } failure)
         {
             // Entry batches have no per-record outcome: the whole batch fails and the caller decides about retries.

@@ -14,6 +14,10 @@ public interface ILogSink : IAsyncDisposable
     /// <summary>Writes a batch. Throw to report failure; the pipeline retries according to <see cref="SinkOptions"/>.</summary>
     ValueTask WriteBatchAsync(IReadOnlyList<LogEntry> batch, CancellationToken cancellationToken);
 
-    /// <summary>Makes everything written so far durable (for example flushes OS buffers). Called on flush and shutdown.</summary>
+    /// <summary>
+    /// Makes everything written so far durable (for example flushes OS buffers), and settles the records the sink
+    /// deferred (<see cref="LogRecordDeferral"/>: stores its open object, then completes or fails their deferrals).
+    /// Called on flush and shutdown, never during a write.
+    /// </summary>
     ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

@@ -5,11 +5,12 @@ namespace HybridLogging;
 /// <summary>
 /// A batch of formatted records handed to <see cref="IFormattedLogSink.WriteAsync"/>, and the sink's answer about each:
 /// unmarked records are written, <see cref="Retry"/> sends a record again after backoff, <see cref="Fail"/> gives up
-/// on it with a reason. Also carries sink-specific counters (<see cref="AddCount"/>) into the destination's statistics.
+/// on it with a reason, and <see cref="Defer"/> leaves the outcome to a <see cref="LogRecordDeferral"/> the sink settles
+/// later. Also carries sink-specific counters (<see cref="AddCount"/>) into the destination's statistics.
 /// </summary>
 /// <remarks>
-/// Reused by its destination: valid only during the call it is passed to. Not thread-safe; a sink that sends parts of a
-/// batch concurrently marks outcomes after the parts complete.
+/// Reused by its destination: valid only during the call it is passed to (a deferred record's bytes too: copy them).
+/// Not thread-safe; a sink that sends parts of a batch concurrently marks outcomes after the parts complete.
 /// </remarks>
 public sealed class LogRecordBatch
 {
@@ -17,6 +18,8 @@ public sealed class LogRecordBatch
     private LogRecordSegment[] _segments = [];
     private int _segmentCount = -1;
     private readonly List<KeyValuePair<string, long>> _counts = [];
+    private readonly Lock _deferGate = new();
+    private bool _abandoned;
 
     internal LogRecordBatch()
     {
@@ -77,18 +80,63 @@ public sealed class LogRecordBatch
     /// <param name="reason">A short, fixed reason code (for example <c>tooOld</c>, <c>mapping</c>), used as a counter key.</param>
     public void Fail(int index, string reason) => Mark(index, LogRecordOutcome.Failed, reason);
 
-    /// <summary>The outcome marked for a record so far (<see cref="LogRecordOutcome.Written"/> when unmarked).</summary>
+    /// <summary>
+    /// Creates an empty deferral for this batch's destination, into which the sink defers records of this and later
+    /// batches (<see cref="Defer"/>) and which it settles once their unit of output is stored or given up. See
+    /// <see cref="LogRecordDeferral"/> for the contract.
+    /// </summary>
+    public LogRecordDeferral CreateDeferral() => new(Owner);
+
+    /// <summary>
+    /// Leaves the record's outcome to <paramref name="deferral"/>: it is neither written nor retried when the call
+    /// returns, but pending until the sink settles the deferral. Copy the record's bytes before the call returns.
+    /// </summary>
+    /// <param name="index">The record.</param>
+    /// <param name="deferral">A deferral created by a batch of the same destination and not settled yet.</param>
+    /// <exception cref="InvalidOperationException">The record is already deferred, the deferral is settled or belongs to
+    /// another destination, or the call this batch was passed to was abandoned (timed out).</exception>
+    public void Defer(int index, LogRecordDeferral deferral)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
+        ArgumentNullException.ThrowIfNull(deferral);
+        lock (_deferGate)
+        {
+            if (_abandoned)
+            {
+                // The destination already counted this batch as failed: taking records now would count them twice.
+                throw new InvalidOperationException("The write this batch was passed to was abandoned; its records are already settled.");
+            }
+
+            ref var slot = ref _slots[index];
+            if (slot.Outcome == LogRecordOutcome.Deferred)
+            {
+                throw new InvalidOperationException("The record is already deferred.");
+            }
+
+            deferral.Add(Owner);
+            slot.Outcome = LogRecordOutcome.Deferred;
+            slot.Reason = null;
+            slot.Deferral = deferral;
+        }
+    }
+
+    /// <summary>
+    /// The record's outcome so far: <see cref="LogRecordOutcome.Written"/> when unmarked; for a deferred record
+    /// <see cref="LogRecordOutcome.Deferred"/> until its deferral is settled, then the deferral's outcome.
+    /// </summary>
     public LogRecordOutcome GetOutcome(int index)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
-        return _slots[index].Outcome;
+        ref var slot = ref _slots[index];
+        return slot.Deferral?.Outcome ?? slot.Outcome;
     }
 
-    /// <summary>The reason given with the record's outcome, or null.</summary>
+    /// <summary>The reason given with the record's outcome (for a deferred record, its deferral's), or null.</summary>
     public string? GetReason(int index)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
-        return _slots[index].Reason;
+        ref var slot = ref _slots[index];
+        return slot.Deferral is { } deferral ? deferral.Reason : slot.Reason;
     }
 
     /// <summary>
@@ -117,6 +165,31 @@ public sealed class LogRecordBatch
 
     internal IReadOnlyList<KeyValuePair<string, long>> Counts => _counts;
 
+    /// <summary>The destination that counts deferred records (null for a batch built by <see cref="FromRecords"/>).</summary>
+    internal IDeferralOwner? Owner { get; init; }
+
+    /// <summary>The outcome the sink marked during the call (<see cref="LogRecordOutcome.Deferred"/> stays so when settled).</summary>
+    internal LogRecordOutcome MarkedOutcome(int index) => _slots[index].Outcome;
+
+    /// <summary>
+    /// The call was abandoned (timed out): no record can be deferred from now on. Returns the number of records not
+    /// deferred, which the destination settles itself.
+    /// </summary>
+    internal int Abandon()
+    {
+        lock (_deferGate)
+        {
+            _abandoned = true;
+            var left = 0;
+            for (var i = 0; i < Count; i++)
+            {
+                left += _slots[i].Outcome == LogRecordOutcome.Deferred ? 0 : 1;
+            }
+
+            return left;
+        }
+    }
+
     internal void Add(ReadOnlyMemory<byte> bytes, in RecordInfo info)
     {
         if (Count == _slots.Length)
@@ -138,7 +211,7 @@ public sealed class LogRecordBatch
     {
         for (var i = 0; i < Count; i++)
         {
-            if (_slots[i].Outcome != LogRecordOutcome.Failed)
+            if (_slots[i].Outcome is not (LogRecordOutcome.Failed or LogRecordOutcome.Deferred))
             {
                 _slots[i].Outcome = LogRecordOutcome.Retry;
                 _slots[i].Reason = reason;
@@ -153,10 +226,10 @@ public sealed class LogRecordBatch
         string? reason = null;
         for (var i = 0; i < Count; i++)
         {
-            if (_slots[i].Outcome != LogRecordOutcome.Written)
+            if (GetOutcome(i) != LogRecordOutcome.Written)
             {
                 count++;
-                reason ??= _slots[i].Reason ?? "unknown";
+                reason ??= GetReason(i) ?? (GetOutcome(i) == LogRecordOutcome.Deferred ? "unsettled" : "unknown");
             }
         }
 
@@ -188,6 +261,7 @@ public sealed class LogRecordBatch
 
     internal void Clear()
     {
+        _abandoned = false;
         Array.Clear(_slots, 0, Count);
         Count = 0;
         TotalBytes = 0;
@@ -201,6 +275,11 @@ public sealed class LogRecordBatch
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
         ArgumentException.ThrowIfNullOrEmpty(reason);
         ref var slot = ref _slots[index];
+        if (slot.Outcome == LogRecordOutcome.Deferred)
+        {
+            throw new InvalidOperationException("The record is deferred: settle its deferral instead.");
+        }
+
         slot.Outcome = outcome;
         slot.Reason = reason;
     }
@@ -247,6 +326,7 @@ public sealed class LogRecordBatch
         public readonly RecordInfo Info = info;
         public LogRecordOutcome Outcome;
         public string? Reason;
+        public LogRecordDeferral? Deferral;
     }
 }
 
@@ -267,4 +347,7 @@ public enum LogRecordOutcome
 
     /// <summary>Given up: counted as failed under its reason.</summary>
     Failed = 2,
+
+    /// <summary>Left to a <see cref="LogRecordDeferral"/> the sink settles later: pending until then.</summary>
+    Deferred = 3,
 }

@@ -11,28 +11,23 @@ internal static class TestSinks
 
     public static S3SinkOptions Options(string bucket, Action<S3SinkOptions>? configure = null)
     {
-        var options = new S3SinkOptions
-        {
-            BucketName = bucket,
-            Prefix = "app",
-            MachineName = "test-host",
-            UseChunkEncoding = false,
-        };
-        configure?.Invoke(options);
+        var options = new S3SinkOptions();
+        Configure(bucket, configure)(options);
         return options;
     }
 
-    /// <summary><see cref="Options"/> as a configure callback, for AddS3.</summary>
+    /// <summary>
+    /// The test settings as a configure callback, for AddS3: bucket, prefix <c>app</c>, machine <c>test-host</c>, no
+    /// aws-chunked encoding, and 10 ms upload retry delays (fault tests retry many objects); then <paramref name="configure"/>.
+    /// </summary>
     public static Action<S3SinkOptions> Configure(string bucket, Action<S3SinkOptions>? configure = null) => o =>
     {
-        var defaults = Options(bucket, configure);
-        o.BucketName = defaults.BucketName;
-        o.Prefix = defaults.Prefix;
-        o.MachineName = defaults.MachineName;
-        o.UseChunkEncoding = defaults.UseChunkEncoding;
-        o.Compression = defaults.Compression;
-        o.MaxObjectBytes = defaults.MaxObjectBytes;
-        o.PartitionStyle = defaults.PartitionStyle;
+        o.BucketName = bucket;
+        o.Prefix = "app";
+        o.MachineName = "test-host";
+        o.UseChunkEncoding = false;
+        o.UploadRetryBaseDelay = TimeSpan.FromMilliseconds(10);
+        configure?.Invoke(o);
     };
 
     public static S3Sink Create(IAmazonS3 client, string bucket, Action<S3SinkOptions>? configure = null, TimeProvider? time = null, string name = "s3") =>

@@ -7,11 +7,12 @@ internal sealed class HourGroup(long hour)
     public long Hour { get; } = hour;
 
     public List<int> Indices { get; } = [];
-
-    public DateTime Start => new(Hour * TimeSpan.TicksPerHour, DateTimeKind.Utc);
 }
 
-/// <summary>Splits a batch by the UTC hour of its records' own timestamps, so an object never mixes hours.</summary>
+/// <summary>
+/// Splits a batch by the UTC hour of its records' own timestamps, so an object never mixes hours. Groups come in
+/// order of hour, so the newest hour is the one left open for the next batch.
+/// </summary>
 internal static class RecordGroups
 {
     public static List<HourGroup> ByHour(LogRecordBatch batch)
@@ -39,6 +40,11 @@ internal static class RecordGroups
             }
 
             group.Indices.Add(i);
+        }
+
+        if (groups.Count > 1)
+        {
+            groups.Sort(static (a, b) => a.Hour.CompareTo(b.Hour));
         }
 
         return groups;

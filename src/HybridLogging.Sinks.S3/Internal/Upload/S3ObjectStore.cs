@@ -187,6 +187,24 @@ internal sealed class S3ObjectStore
         }
     }
 
+    /// <summary>
+    /// Whether an object exists under <paramref name="key"/>: checked before a multipart upload starts, because a 412 at
+    /// its completion would leave no way to store the parts under another key (the sink no longer holds them).
+    /// </summary>
+    public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.GetObjectMetadataAsync(
+                new GetObjectMetadataRequest { BucketName = _options.BucketName, Key = key }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
     private async Task<StoreResult> OwnerAsync(string key, string token, CancellationToken cancellationToken)
     {
         var metadata = await _client.GetObjectMetadataAsync(

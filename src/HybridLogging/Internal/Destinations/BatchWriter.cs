@@ -152,6 +152,27 @@ internal sealed class BatchWriter
         }
     }
 
+    /// <summary>
+    /// Calls the sink's <see cref="ILogSink.FlushAsync"/> (make durable, settle what it deferred) within the write timeout,
+    /// unless a timed-out write still runs. Failures are recorded as the last error, never thrown.
+    /// </summary>
+    public async Task FlushSinkAsync(ILogSink sink, CancellationTokenSource abort)
+    {
+        if (HungWrite is { IsCompleted: false })
+        {
+            return;
+        }
+
+        try
+        {
+            await sink.FlushAsync(abort.Token).AsTask().WaitAsync(_writeTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !abort.IsCancellationRequested)
+        {
+            Volatile.Write(ref _counters.LastError, $"flush failed: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
     /// <summary>Counts what is left of a batch as failed (the sink is unavailable or busy with a hung write).</summary>
     public void FailAll(WorkerBatch batch, string error, string reason)
     {
@@ -182,13 +203,16 @@ internal sealed class BatchWriter
         var written = 0L;
         for (var i = 0; i < records.Count; i++)
         {
-            switch (records.GetOutcome(i))
+            switch (records.MarkedOutcome(i))
             {
                 case LogRecordOutcome.Written:
                     written++;
                     break;
                 case LogRecordOutcome.Failed:
                     _counters.AddFailed(1, records.GetReason(i)!);
+                    break;
+                case LogRecordOutcome.Deferred:
+                    // Counted as pending by the destination's DeferredRecords until the sink settles its deferral.
                     break;
                 default:
                     retryReason ??= records.GetReason(i);
@@ -227,8 +251,11 @@ internal sealed class BatchWriter
         SelfLog.Report($"Destination '{_name}': {left} entries failed: {error}");
     }
 
-    /// <summary>Entries of the batch not yet counted (for records: those still waiting for a retry).</summary>
-    private static int Unsettled(WorkerBatch batch) => batch.Records?.Count ?? batch.Count;
+    /// <summary>
+    /// Entries of the batch not yet counted (for records: those still waiting for a retry, or of an abandoned call, those
+    /// the sink did not defer). The batch's records can no longer be deferred afterwards.
+    /// </summary>
+    private static int Unsettled(WorkerBatch batch) => batch.Records?.Abandon() ?? batch.Count;
 
     /// <summary>Thrown inside the retry loop when a sink asked for some records to be sent again.</summary>
     private sealed class RecordsToRetryException(int count, string reason) : Exception($"{count} records to retry: {reason}")

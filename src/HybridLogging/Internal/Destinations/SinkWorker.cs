@@ -29,6 +29,7 @@ internal sealed class SinkWorker : IAsyncDisposable
     private readonly TimeSpan _writeTimeout;
     private readonly int _minimumLevel;
     private readonly FlushWaiters _waiters = new();
+    private readonly DeferredRecords _deferred;
     private readonly Task _loop;
 
     private int _sleeping;
@@ -80,6 +81,7 @@ internal sealed class SinkWorker : IAsyncDisposable
         _forceWake = () => Wake(force: true);
         _isClosed = () => _closed;
         _writer = new BatchWriter(name, options, _counters);
+        _deferred = new DeferredRecords(name, _counters, _forceWake);
 
         // The loop must not capture the caller's ExecutionContext (its AsyncLocals, e.g. a correlation context).
         using (ExecutionContext.SuppressFlow())
@@ -214,6 +216,7 @@ internal sealed class SinkWorker : IAsyncDisposable
         LastError = Volatile.Read(ref _counters.LastError),
         FailedByReason = _counters.FailedByReason,
         Counters = _counters.Counters,
+        Deferred = _deferred.Pending,
     };
 
     /// <summary>Stops accepting, writes what is queued (until <paramref name="timeout"/>), counts the rest as dropped, disposes the sink.</summary>
@@ -245,6 +248,7 @@ internal sealed class SinkWorker : IAsyncDisposable
             _queue.Drop(left, leftCount);
         }
 
+        _deferred.FailUnsettled(timeout);
         CompleteWaiters(force: true);
         await _writer.DisposeSinkAsync(Sink).ConfigureAwait(false);
     }
@@ -305,7 +309,7 @@ internal sealed class SinkWorker : IAsyncDisposable
             }
         }
 
-        var batch = new WorkerBatch(_batchSize);
+        var batch = new WorkerBatch(_batchSize, _deferred);
         var deadline = 0L;
         while (true)
         {
@@ -328,17 +332,22 @@ internal sealed class SinkWorker : IAsyncDisposable
                     (batch.Count >= _batchSize || flushWanted || _stopping || Stopwatch.GetTimestamp() >= deadline))
                 {
                     batch = await WriteAsync(batch).ConfigureAwait(false);
+                    await SettleDeferredAsync(drained: false).ConfigureAwait(false);
                     await CompleteWaitersAsync().ConfigureAwait(false);
                     continue;
                 }
 
                 if (batch.Count == 0 && QueueLength == 0)
                 {
+                    await SettleDeferredAsync(drained: true).ConfigureAwait(false);
                     await CompleteWaitersAsync().ConfigureAwait(false);
-                    if (_stopping)
+                    if (_stopping && _deferred.Pending == 0)
                     {
                         return;
                     }
+
+                    // Stopping with deferred records: sleep until their settlement wakes the loop (StopAsync bounds
+                    // the wait and counts what stays unsettled as failed).
                 }
 
                 // Announce sleep, then re-check, so a Post between the check and the wait is not missed.
@@ -391,12 +400,22 @@ internal sealed class SinkWorker : IAsyncDisposable
         if (!await _writer.WriteAsync(Sink, batch, _abort.Token).ConfigureAwait(false))
         {
             // The hung write may still read the batch's entries or bytes: leave them to it (and the GC), start afresh.
-            return new WorkerBatch(_batchSize);
+            return new WorkerBatch(_batchSize, _deferred);
         }
 
         BatchWritten?.Invoke(count);
         batch.Clear();
         return batch;
+    }
+
+    /// <summary>Asks the sink to settle what it deferred when that holds up a flush or (drained, stopping) shutdown.</summary>
+    private async Task SettleDeferredAsync(bool drained)
+    {
+        var target = _stopping && drained ? long.MaxValue : _waiters.Target;
+        if (Sink is not null && _deferred.ShouldAskSink(target, Completed))
+        {
+            await _writer.FlushSinkAsync(Sink, _abort).ConfigureAwait(false);
+        }
     }
 
     private async Task CompleteWaitersAsync()
@@ -406,16 +425,9 @@ internal sealed class SinkWorker : IAsyncDisposable
             return;
         }
 
-        if (Sink is not null && _writer.HungWrite is null or { IsCompleted: true })
+        if (Sink is not null)
         {
-            try
-            {
-                await Sink.FlushAsync(_abort.Token).AsTask().WaitAsync(_writeTimeout).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !_abort.IsCancellationRequested)
-            {
-                Volatile.Write(ref _counters.LastError, $"flush failed: {ex.GetType().Name}: {ex.Message}");
-            }
+            await _writer.FlushSinkAsync(Sink, _abort).ConfigureAwait(false);
         }
 
         CompleteWaiters(force: false);

@@ -5,7 +5,7 @@ namespace HybridLogging.Internal;
 /// records exposed to the sink as one <see cref="LogRecordBatch"/> over the chunks' memory (no copy). A worker never
 /// gets both kinds.
 /// </summary>
-internal sealed class WorkerBatch(int capacity)
+internal sealed class WorkerBatch(int capacity, IDeferralOwner? deferrals = null)
 {
     private readonly List<Utf8Chunk> _chunks = [];
 
@@ -23,7 +23,7 @@ internal sealed class WorkerBatch(int capacity)
         if (item is Utf8Chunk chunk)
         {
             _chunks.Add(chunk);
-            var records = Records ??= new LogRecordBatch();
+            var records = Records ??= new LogRecordBatch { Owner = deferrals };
             var memory = chunk.Memory;
             foreach (var info in chunk.Records)
             {
