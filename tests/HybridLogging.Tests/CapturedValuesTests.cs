@@ -139,6 +139,22 @@ public sealed partial class CapturedValuesTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
     }
 
+    [Theory]
+    [InlineData("It took {A,10}", "It took      12.")] // the padding is kept whole and the value cut, as string.Format then a cut
+    [InlineData("It took {A,-10}", "It took 12.75   ")]
+    [InlineData("It took x{A,12}", "It took x       ")]
+    public async Task An_aligned_value_at_the_message_limit_is_cut_after_padding(string template, string expected)
+    {
+        var sink = new CollectingSink();
+        await using var provider = TestProvider.Create(sink, o => o.MaxMessageLength = 16);
+#pragma warning disable CA2254 // the template is the test input
+        provider.CreateLogger("Tests.Capture").LogInformation(template, "12.75");
+#pragma warning restore CA2254
+        await provider.FlushAsync(TestProvider.Token);
+
+        Assert.Equal(expected + Internal.ValueSnapshot.TruncatedMarker, Assert.Single(sink.Entries).Message);
+    }
+
     [Fact]
     public async Task A_secret_is_hidden_in_its_own_hole_and_nowhere_else()
     {

@@ -257,20 +257,25 @@ internal static class MessageRenderer
                 return;
             }
 
-            var pad = Math.Min(width - written, maxLength - Length);
-            Reserve(pad);
+            // The padded text is cut at the limit as a whole: right alignment keeps all of its padding and as much
+            // of the value as still fits, so the message equals composite formatting's output cut to the limit.
+            var fullPad = width - written;
+            var room = maxLength - start;
+            var total = Math.Min(width, room);
+            Reserve(total - written);
             if (alignment > 0)
             {
-                _buffer.AsSpan(start, written).CopyTo(_buffer.AsSpan(start + pad));
+                var pad = Math.Min(fullPad, total);
+                _buffer.AsSpan(start, total - pad).CopyTo(_buffer.AsSpan(start + pad));
                 _buffer.AsSpan(start, pad).Fill(' ');
             }
             else
             {
-                _buffer.AsSpan(Length, pad).Fill(' ');
+                _buffer.AsSpan(Length, total - written).Fill(' ');
             }
 
-            Length += pad;
-            _truncated = pad < width - written;
+            Length = start + total;
+            _truncated = total < width;
         }
 
         public void Finish()
