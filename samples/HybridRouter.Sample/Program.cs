@@ -1,5 +1,6 @@
 using System.Globalization;
 using HybridLogging;
+using HybridLogging.Insights;
 using HybridRouter.Sample;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -38,6 +39,9 @@ builder.Logging.AddHybridLogging(o =>
     // o.AddFile(f => f.Path = "logs/hybrid-router.json");
 });
 
+// In-process insights over every entry: patterns, errors, per-source health; printed after the run.
+builder.Logging.AddHybridInsights();
+
 builder.Services.AddHybridRouterSimulation(new SimulationOptions { RequestCount = requestCount });
 
 using var host = builder.Build();
@@ -47,4 +51,5 @@ await host.Services.GetRequiredService<HybridRouter.Sample.HybridRouter>().RunAs
 
 // Stopping the host flushes the logging pipeline (HybridLogging's hosted service); disposal drains the rest.
 await host.StopAsync();
+InsightsReport.Write(host.Services.GetRequiredService<LogInsights>(), Console.Out);
 return 0;

@@ -1,3 +1,6 @@
+using HybridLogging.Insights.Diagnostics;
+using HybridLogging.Insights.Patterns;
+using HybridLogging.Insights.Stats;
 using Microsoft.Extensions.Logging;
 
 namespace HybridLogging.Insights;
@@ -11,17 +14,28 @@ namespace HybridLogging.Insights;
 /// <see cref="OnEntry"/> runs on the pipeline's dispatcher thread, so it only updates bounded in-memory structures;
 /// notifications and time-based rules run on their own timer. The class is split by concern: statistics and patterns
 /// in <c>LogInsights.Stats.cs</c>, alerting in <c>LogInsights.Alerts.cs</c>.
+/// <para>
+/// Thread safety: one lock guards the pattern and statistics tables. Only <see cref="OnEntry"/> (one dispatcher thread)
+/// and the queries take it, never across I/O or a callback, so the dispatcher waits at most for one query's copy of the
+/// tables (tens of microseconds with the defaults). A lock rather than copy-on-write because the tables change on every
+/// entry; copying them per entry would cost far more than an uncontended lock.
+/// </para>
 /// </remarks>
 public sealed partial class LogInsights : ILogEntryObserver, IAsyncDisposable
 {
     private readonly TimeProvider _time;
     private readonly Func<ILoggerFactory?> _loggerFactory;
+    private readonly Lock _gate = new();
+    private readonly PatternTable _patterns;
+    private readonly StatsTable _stats;
+    private readonly InsightsMetrics _metrics;
     private long _observed;
 
     /// <summary>Creates the insights engine.</summary>
     /// <param name="options">Options; <see langword="null"/> uses the defaults.</param>
     /// <param name="timeProvider">Clock for windows, silence and cooldowns; <see langword="null"/> uses the system clock.</param>
     /// <param name="loggerFactory">Where alert notices are logged (source <c>AlertSystem</c>); optional.</param>
+    /// <exception cref="ArgumentException">An option is out of range (the message lists every problem).</exception>
     public LogInsights(InsightsOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
         : this(options, timeProvider, () => loggerFactory)
     {
@@ -34,23 +48,36 @@ public sealed partial class LogInsights : ILogEntryObserver, IAsyncDisposable
         Options = options ?? new InsightsOptions();
         _time = timeProvider ?? TimeProvider.System;
         _loggerFactory = loggerFactory;
+        var problems = Options.Patterns.Validate().Concat(Options.Stats.Validate()).ToList();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
+        _stats = new StatsTable(Options.Stats);
+        _patterns = new PatternTable(Options.Patterns, _stats.Windows);
         _alerts = CreateAlertEngine();
+        _metrics = new InsightsMetrics(this);
     }
 
-    /// <summary>The options this instance was created with.</summary>
+    /// <summary>The options this instance was created with (sizes and thresholds are read once, at construction).</summary>
     public InsightsOptions Options { get; }
 
     /// <summary>Entries observed so far.</summary>
-    public long ObservedCount => Interlocked.Read(ref _observed);
+    public long ObservedCount => Volatile.Read(ref _observed); // written under _gate by the one dispatcher thread
 
     /// <inheritdoc />
     public void OnEntry(LogEntryView entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        Interlocked.Increment(ref _observed);
-        _alerts.Observe(entry);
+        ObservePatternsAndStats(entry); // patterns, error groups, windowed stats (LogInsights.Stats.cs)
+        _alerts.Observe(entry);         // alert rules (LogInsights.Alerts.cs)
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => DisposeAlertsAsync();
+    public ValueTask DisposeAsync()
+    {
+        _metrics.Dispose();
+        return DisposeAlertsAsync();
+    }
 }

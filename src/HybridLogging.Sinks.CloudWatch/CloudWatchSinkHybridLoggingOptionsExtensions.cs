@@ -13,6 +13,17 @@ public static class CloudWatchSinkHybridLoggingOptionsExtensions
     public static HybridLoggingOptions AddCloudWatch(this HybridLoggingOptions options) => AddCloudWatch(options, DefaultSinkName, static _ => { });
 
     /// <summary>Adds a CloudWatch Logs destination named <c>cloudwatch</c>.</summary>
+    /// <example>
+    /// <code language="csharp">
+    /// builder.Logging.AddHybridLogging(o =&gt; o.AddCloudWatch(c =&gt;
+    /// {
+    ///     c.LogGroupName = "/my-service/production";
+    ///     c.Region = "eu-west-1";   // credentials come from the standard AWS chain
+    ///     c.RetentionDays = 30;
+    /// }));
+    /// // or in appsettings.json: "Sinks": { "cloudwatch": { "Type": "CloudWatch", "LogGroupName": "/my-service/production" } }
+    /// </code>
+    /// </example>
     public static HybridLoggingOptions AddCloudWatch(this HybridLoggingOptions options, Action<CloudWatchSinkOptions> configure) =>
         AddCloudWatch(options, DefaultSinkName, configure);
 

@@ -12,6 +12,15 @@ public static class ConsoleSinkRegistrationExtensions
     public static HybridLoggingOptions AddConsole(this HybridLoggingOptions options) => options.AddConsole(DefaultName, static _ => { });
 
     /// <summary>Adds a console destination named <c>console</c>.</summary>
+    /// <example>
+    /// <code language="csharp">
+    /// builder.Logging.AddHybridLogging(o =&gt; o.AddConsole(c =&gt;
+    /// {
+    ///     c.Format = LogFormat.Json;                       // JSON lines even on a terminal
+    ///     c.StandardErrorFromLevel = LogLevel.Error;       // errors and above to stderr
+    /// }));
+    /// </code>
+    /// </example>
     public static HybridLoggingOptions AddConsole(this HybridLoggingOptions options, Action<ConsoleSinkOptions> configure) =>
         options.AddConsole(DefaultName, configure);
 

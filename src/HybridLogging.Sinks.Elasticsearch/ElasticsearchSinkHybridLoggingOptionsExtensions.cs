@@ -13,6 +13,16 @@ public static class ElasticsearchSinkHybridLoggingOptionsExtensions
         AddElasticsearch(options, DefaultSinkName, static _ => { });
 
     /// <summary>Adds an Elasticsearch destination named <c>elasticsearch</c>.</summary>
+    /// <example>
+    /// <code language="csharp">
+    /// builder.Logging.AddHybridLogging(o =&gt; o.AddElasticsearch(e =&gt;
+    /// {
+    ///     e.Nodes.Add("https://elastic.internal:9200");
+    ///     e.ApiKey = builder.Configuration["Elastic:ApiKey"];
+    /// }));
+    /// // or in appsettings.json: "Sinks": { "elastic": { "Type": "Elasticsearch", "Nodes": [ "https://elastic.internal:9200" ] } }
+    /// </code>
+    /// </example>
     public static HybridLoggingOptions AddElasticsearch(this HybridLoggingOptions options, Action<ElasticsearchSinkOptions> configure) =>
         AddElasticsearch(options, DefaultSinkName, configure);
 

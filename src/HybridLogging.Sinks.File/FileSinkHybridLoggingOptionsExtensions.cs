@@ -13,6 +13,17 @@ public static class FileSinkHybridLoggingOptionsExtensions
     public static HybridLoggingOptions AddFile(this HybridLoggingOptions options) => AddFile(options, DefaultSinkName, static _ => { });
 
     /// <summary>Adds a file destination named <c>file</c>.</summary>
+    /// <example>
+    /// <code language="csharp">
+    /// builder.Logging.AddHybridLogging(o =&gt; o.AddFile(f =&gt;
+    /// {
+    ///     f.Path = "logs/app.json";
+    ///     f.RollingInterval = FileRollingInterval.Daily;
+    ///     f.RetainedFileCount = 14;
+    /// }));
+    /// // or in appsettings.json: "Logging": { "HybridLogging": { "Sinks": { "files": { "Type": "File", "Path": "logs/app.json" } } } }
+    /// </code>
+    /// </example>
     public static HybridLoggingOptions AddFile(this HybridLoggingOptions options, Action<FileSinkOptions> configure) =>
         AddFile(options, DefaultSinkName, configure);
 

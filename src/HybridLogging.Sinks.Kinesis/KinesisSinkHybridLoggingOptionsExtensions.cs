@@ -17,6 +17,16 @@ public static class KinesisSinkHybridLoggingOptionsExtensions
     public static HybridLoggingOptions AddKinesis(this HybridLoggingOptions options) => AddKinesis(options, DefaultSinkName, static _ => { });
 
     /// <summary>Adds a Kinesis destination named <c>kinesis</c>, for example <c>o.AddKinesis(k => k.StreamName = "app-logs")</c>.</summary>
+    /// <example>
+    /// <code language="csharp">
+    /// builder.Logging.AddHybridLogging(o =&gt; o.AddKinesis(k =&gt;
+    /// {
+    ///     k.StreamName = "app-logs";
+    ///     k.Region = "eu-west-1";   // credentials come from the standard AWS chain
+    /// }));
+    /// // or in appsettings.json: "Sinks": { "stream": { "Type": "Kinesis", "StreamName": "app-logs", "Region": "eu-west-1" } }
+    /// </code>
+    /// </example>
     public static HybridLoggingOptions AddKinesis(this HybridLoggingOptions options, Action<KinesisSinkOptions> configure) =>
         AddKinesis(options, DefaultSinkName, configure);
 

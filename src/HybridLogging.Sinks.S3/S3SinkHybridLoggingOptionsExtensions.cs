@@ -17,6 +17,17 @@ public static class S3SinkHybridLoggingOptionsExtensions
     public const int ArchiveBatchSize = 10_000;
 
     /// <summary>Adds an S3 destination named <c>s3</c>; the bucket comes from <paramref name="configure"/>.</summary>
+    /// <example>
+    /// <code language="csharp">
+    /// builder.Logging.AddHybridLogging(o =&gt; o.AddS3(s =&gt;
+    /// {
+    ///     s.BucketName = "my-log-archive";
+    ///     s.Prefix = "logs/my-service";
+    ///     s.Region = "eu-west-1";   // credentials come from the standard AWS chain
+    /// }));
+    /// // or in appsettings.json: "Sinks": { "archive": { "Type": "S3", "BucketName": "my-log-archive" } }
+    /// </code>
+    /// </example>
     public static HybridLoggingOptions AddS3(this HybridLoggingOptions options, Action<S3SinkOptions> configure) =>
         AddS3(options, DefaultSinkName, configure);
 

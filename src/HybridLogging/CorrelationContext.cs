@@ -47,6 +47,15 @@ public sealed class CorrelationContext
     /// Begins a correlation context. Ids left null are inherited from the enclosing context; a missing correlation id
     /// is generated. Dispose the returned handle (typically with <c>using</c>) to restore the previous context.
     /// </summary>
+    /// <example>
+    /// <code language="csharp">
+    /// using (CorrelationContext.Begin(requestId: "req-42", userId: "user-7"))
+    /// {
+    ///     logger.LogInformation("Order {OrderId} placed", orderId);   // carries requestId and userId
+    ///     await paymentClient.ChargeAsync(order);                     // and so does everything logged in there
+    /// }
+    /// </code>
+    /// </example>
     public static CorrelationScope Begin(string? correlationId = null, string? requestId = null, string? userId = null, string? sessionId = null, string? operationType = null)
     {
         var parent = CurrentContext.Value;

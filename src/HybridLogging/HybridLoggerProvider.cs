@@ -12,6 +12,21 @@ namespace HybridLogging;
 /// The HybridLogging <see cref="ILoggerProvider"/>. Register it with <c>builder.Logging.AddHybridLogging()</c>; resolve it
 /// from the container to flush (<see cref="FlushAsync"/>) or read statistics (<see cref="GetStats"/>).
 /// </summary>
+/// <example>
+/// <code language="csharp">
+/// // With a host: resolve the provider registered by AddHybridLogging to flush or read its counts.
+/// var provider = host.Services.GetRequiredService&lt;HybridLoggerProvider&gt;();
+/// await provider.FlushAsync();
+/// foreach (var sink in provider.GetStats().Sinks)
+/// {
+///     Console.WriteLine($"{sink.Name}: {sink.Written} written, {sink.Dropped} dropped, {sink.Failed} failed");
+/// }
+///
+/// // Without a host (tools, tests): the sinks come from the options.
+/// await using var standalone = new HybridLoggerProvider(new HybridLoggingOptions().AddFile());
+/// var logger = standalone.CreateLogger("Tool");
+/// </code>
+/// </example>
 [ProviderAlias("HybridLogging")]
 public sealed partial class HybridLoggerProvider : ILoggerProvider, ISupportExternalScope, IAsyncDisposable
 {

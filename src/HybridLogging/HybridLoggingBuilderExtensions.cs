@@ -17,6 +17,14 @@ public static class HybridLoggingBuilderExtensions
     /// Also registers the provider's <see cref="LogStreamManager"/> and a <see cref="HybridLogAggregator"/> facade over
     /// the provider as singletons.
     /// </summary>
+    /// <example>
+    /// <code language="csharp">
+    /// var builder = Host.CreateApplicationBuilder(args);
+    /// builder.Logging.ClearProviders();
+    /// builder.Logging.AddHybridLogging(); // destinations from Logging:HybridLogging:Sinks in appsettings.json
+    /// // appsettings.json: { "Logging": { "HybridLogging": { "Sinks": { "files": { "Type": "File", "Path": "logs/app.json" } } } } }
+    /// </code>
+    /// </example>
     public static ILoggingBuilder AddHybridLogging(this ILoggingBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -32,6 +40,17 @@ public static class HybridLoggingBuilderExtensions
     }
 
     /// <summary>Adds the HybridLogging provider and configures it in code (applied after configuration binding).</summary>
+    /// <example>
+    /// <code language="csharp">
+    /// builder.Logging.AddHybridLogging(o =&gt;
+    /// {
+    ///     o.MinimumLevel = LogLevel.Information;
+    ///     o.Metadata["service"] = "checkout";
+    ///     o.AddConsole();                                   // HybridLogging.Sinks.Console
+    ///     o.AddFile(f =&gt; f.Path = "logs/checkout.json");    // HybridLogging.Sinks.File
+    /// });
+    /// </code>
+    /// </example>
     public static ILoggingBuilder AddHybridLogging(this ILoggingBuilder builder, Action<HybridLoggingOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);

@@ -14,6 +14,22 @@ namespace HybridLogging;
 /// The dispatcher thread reads an immutable snapshot of the streams; changes build a new snapshot under a lock and
 /// publish it with one reference write, so logging never waits for a change and a change never sees half a stream.
 /// </remarks>
+/// <example>
+/// <code language="csharp">
+/// var streams = host.Services.GetRequiredService&lt;LogStreamManager&gt;();
+/// streams.CreateStream(new LogStreamConfig
+/// {
+///     Id = "errors",
+///     Filters = [new LogFilter { Id = "errors", MinimumLevel = LogLevel.Error }],
+///     Destinations = [new LogDestinationConfig { Id = "errors-file", Type = "File", Settings = { ["Path"] = "logs/errors.json" } }],
+/// });
+/// await using var errors = streams.SubscribeToStream("errors", null, 1_000);
+/// await foreach (var entry in errors)
+/// {
+///     Console.WriteLine(entry.Message);
+/// }
+/// </code>
+/// </example>
 public sealed class LogStreamManager : IAsyncDisposable
 {
     private readonly HybridLoggerProvider _provider;

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using HybridLogging.Packaging.Tests.Kit;
+
+namespace HybridLogging.Packaging.Tests;
+
+/// <summary>
+/// An application installing every package from the packed feed is published with NativeAOT (trim and AOT warnings are
+/// errors, every HybridLogging assembly rooted so all of its code is compiled and analysed), and the native binary logs
+/// to a file declared in appsettings.json.
+/// </summary>
+public sealed class NativeAotPublishTests(PackedFeed feed, ITestOutputHelper output)
+{
+    [Fact(Timeout = 480_000)]
+    public async Task Native_aot_app_built_from_every_package_publishes_without_warnings_and_logs_to_its_file()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var clock = Stopwatch.StartNew();
+        using var app = feed.NewConsumer("AotConsumer");
+        var ids = feed.Packages.Keys.Order(StringComparer.Ordinal).ToList();
+        var roots = string.Join(Environment.NewLine, ids.Select(id => $"""    <TrimmerRootAssembly Include="{id}" />"""));
+        app.WriteProject("AotConsumer", ids, $"""
+                <PublishAot>true</PublishAot>
+                <InvariantGlobalization>true</InvariantGlobalization>
+                <!-- One warning per problem, not one per assembly, so a failure names the member. -->
+                <TrimmerSingleWarn>false</TrimmerSingleWarn>
+                {NativeToolchain.Properties}
+            """, roots);
+        // Trimmed and AOT apps register sink factories as services: the convention lookup by assembly name is not
+        // available there (README, FileSinkFactory).
+        app.Write("Program.cs", ConsumerApp.Program(
+            "builder.Services.AddSingleton<HybridLogging.ILogSinkFactory, HybridLogging.FileSinkFactory>();"));
+        app.Write("appsettings.json", ConsumerApp.Settings("""
+            "files": { "Type": "File", "Path": "logs/aot.json" }
+            """));
+
+        var publish = (await app.DotnetAsync(
+            ["publish", "-c", "Release", "-r", NativeToolchain.RuntimeIdentifier, "-o", "publish", "--disable-build-servers"],
+            TimeSpan.FromMinutes(7),
+            ct)).EnsureSuccess();
+        var binary = Path.Combine(app.Folder, "publish", "AotConsumer");
+        Assert.True(File.Exists(binary), $"no native binary at {binary}:{Environment.NewLine}{publish.Output}");
+        Assert.False(File.Exists(Path.Combine(app.Folder, "publish", "HybridLogging.dll")), "the publish output holds managed assemblies: not a NativeAOT build");
+
+        // The working directory is the content root, where the host finds appsettings.json.
+        var run = (await Dotnet.RunProgramAsync(binary, app.Folder, [], app.Environment, TimeSpan.FromMinutes(1), ct)).EnsureSuccess();
+        output.WriteLine(run.Output);
+        ConsumerApp.AssertLogged(ConsumerApp.ReadLines(Path.Combine(app.Folder, "logs", "aot.json")), "native file");
+
+        output.WriteLine(
+            $"publish (restore, build, ILC, link) {publish.Elapsed.TotalSeconds:0.0} s, binary {new FileInfo(binary).Length / 1024.0 / 1024.0:0.0} MiB, " +
+            $"run {run.Elapsed.TotalMilliseconds:0} ms, test {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+}
