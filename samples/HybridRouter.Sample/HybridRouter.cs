@@ -36,7 +36,8 @@ public sealed partial class HybridRouter
         var burstLength = 6 + new Random(options.Seed + 7).Next(4); // 6..9 requests per burst
         _primary = new SimulatedModelProvider(options.PrimaryProvider, options.Seed + 1, clock, 60, 240, 0.02,
             i => i >= options.FirstBurstAt && (i - options.FirstBurstAt) % burstEvery < burstLength);
-        _fallback = new SimulatedModelProvider(options.FallbackProvider, options.Seed + 2, clock, 150, 420, 0.03);
+        _fallback = new SimulatedModelProvider(options.FallbackProvider, options.Seed + 2, clock, 150, 420, 0.03,
+            i => options.FallbackBurstAt >= 0 && i >= options.FallbackBurstAt && i < options.FallbackBurstAt + options.FallbackBurstLength);
     }
 
     /// <summary>Routes <see cref="SimulationOptions.RequestCount"/> requests one after another and logs the summary.</summary>

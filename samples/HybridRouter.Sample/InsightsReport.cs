@@ -3,7 +3,7 @@ using HybridLogging.Insights;
 
 namespace HybridRouter.Sample;
 
-/// <summary>Prints what <see cref="LogInsights"/> saw during the run: top patterns, top errors and health per source.</summary>
+/// <summary>Prints what <see cref="LogInsights"/> saw during the run: top patterns, top errors, health per source and the alerts raised.</summary>
 public static class InsightsReport
 {
     /// <summary>Writes the report to <paramref name="output"/>.</summary>
@@ -37,6 +37,18 @@ public static class InsightsReport
         foreach (var health in insights.GetSourceHealth())
         {
             output.WriteLine(string.Create(culture, $"  {health.Source,-18}  {health.Status,-9}  {health.Entries,4} entries, {health.Reason}"));
+        }
+
+        output.WriteLine("Alerts raised:");
+        var raised = insights.GetAlertHistory().Where(a => a.State == AlertState.Raised).ToArray();
+        if (raised.Length == 0)
+        {
+            output.WriteLine("  (none)");
+        }
+
+        foreach (var alert in raised)
+        {
+            output.WriteLine(string.Create(culture, $"  {alert.RaisedAt:HH:mm:ss}  [{alert.Severity}] {alert.Rule} ({alert.Source}): {alert.Message}"));
         }
     }
 }

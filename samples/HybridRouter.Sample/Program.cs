@@ -39,8 +39,9 @@ builder.Logging.AddHybridLogging(o =>
     // o.AddFile(f => f.Path = "logs/hybrid-router.json");
 });
 
-// In-process insights over every entry: patterns, errors, per-source health; printed after the run.
-builder.Logging.AddHybridInsights();
+// In-process insights over every entry: patterns, errors, per-source health and alert rules; printed after the run.
+// Raised alerts are also written as Critical entries of source AlertSystem.
+builder.Logging.AddHybridInsights(SampleAlerts.Configure);
 
 builder.Services.AddHybridRouterSimulation(new SimulationOptions { RequestCount = requestCount });
 
@@ -49,7 +50,12 @@ await host.StartAsync();
 var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
 await host.Services.GetRequiredService<HybridRouter.Sample.HybridRouter>().RunAsync(lifetime.ApplicationStopping);
 
+// Count rules are evaluated on the alert engine's timer (every second by default); a service runs for hours, this
+// simulated run for a fraction of a second, so give the timer one tick before stopping.
+var insights = host.Services.GetRequiredService<LogInsights>();
+await Task.Delay(insights.Options.Alerts.EvaluationInterval + TimeSpan.FromMilliseconds(250));
+
 // Stopping the host flushes the logging pipeline (HybridLogging's hosted service); disposal drains the rest.
 await host.StopAsync();
-InsightsReport.Write(host.Services.GetRequiredService<LogInsights>(), Console.Out);
+InsightsReport.Write(insights, Console.Out);
 return 0;

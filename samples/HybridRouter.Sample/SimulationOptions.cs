@@ -20,4 +20,14 @@ public sealed class SimulationOptions
 
     /// <summary>First request of the first burst. Default 6.</summary>
     public int FirstBurstAt { get; set; } = 6;
+
+    /// <summary>
+    /// First request of the fallback provider's failure burst (it fails most calls for
+    /// <see cref="FallbackBurstLength"/> requests), placed inside the primary's second burst so requests fail on every
+    /// provider and the insights raise an alert. Default 28; a negative value turns the burst off.
+    /// </summary>
+    public int FallbackBurstAt { get; set; } = 28;
+
+    /// <summary>Requests in the fallback provider's failure burst. Default 4.</summary>
+    public int FallbackBurstLength { get; set; } = 4;
 }

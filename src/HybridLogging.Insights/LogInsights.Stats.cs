@@ -246,6 +246,8 @@ public sealed partial class LogInsights
             TopPatterns = TopPatterns(10, w),
             TopErrors = TopErrors(10, w),
             Health = GetSourceHealth(),
+            ActiveAlerts = GetActiveAlerts(),
+            AlertStats = GetAlertStats(),
         };
     }
 

@@ -21,7 +21,7 @@ namespace HybridLogging.Insights;
 /// entry; copying them per entry would cost far more than an uncontended lock.
 /// </para>
 /// </remarks>
-public sealed partial class LogInsights : ILogEntryObserver, IAsyncDisposable
+public sealed partial class LogInsights : ILogEntryObserver, IAsyncDisposable, IDisposable
 {
     private readonly TimeProvider _time;
     private readonly Func<ILoggerFactory?> _loggerFactory;
@@ -80,4 +80,10 @@ public sealed partial class LogInsights : ILogEntryObserver, IAsyncDisposable
         _metrics.Dispose();
         return DisposeAlertsAsync();
     }
+
+    /// <summary>
+    /// Disposes synchronously (a container disposed with <c>ServiceProvider.Dispose()</c> requires it of a singleton):
+    /// waits for the alert notifiers to drain, as <see cref="DisposeAsync"/> does.
+    /// </summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

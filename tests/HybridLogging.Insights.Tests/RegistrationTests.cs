@@ -21,4 +21,18 @@ public sealed class RegistrationTests
         await provider.GetRequiredService<HybridLoggerProvider>().FlushAsync(TestContext.Current.CancellationToken);
         Assert.Equal(25, provider.GetRequiredService<LogInsights>().ObservedCount);
     }
+
+    [Fact]
+    public void A_container_disposed_synchronously_disposes_the_insights_without_throwing()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddHybridInsights());
+        var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<ILogger<RegistrationTests>>().LogInformation("one entry");
+        _ = provider.GetRequiredService<LogInsights>();
+
+        var error = Record.Exception(provider.Dispose);
+
+        Assert.Null(error);
+    }
 }

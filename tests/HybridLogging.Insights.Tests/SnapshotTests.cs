@@ -36,6 +36,31 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public async Task The_snapshot_carries_the_active_alerts_and_the_alert_counters()
+    {
+        var clock = Alerts.AlertKit.Clock();
+        await using var insights = Alerts.AlertKit.Insights(clock, a => a.Rules["breaker-opened"] = new AlertRule
+        {
+            Kind = AlertRuleKind.MessagePattern,
+            Source = "CircuitBreaker",
+            Pattern = "^Circuit for \\S+ opened",
+        });
+
+        Alerts.AlertKit.Feed(insights, "CircuitBreaker", LogLevel.Warning, "Circuit for bedrock opened for 3000 ms");
+        var json = insights.ToJson();
+
+        using var document = JsonDocument.Parse(json);
+        var alert = Assert.Single(document.RootElement.GetProperty("activeAlerts").EnumerateArray());
+        Assert.Equal("breaker-opened", alert.GetProperty("rule").GetString());
+        Assert.Equal("CircuitBreaker", alert.GetProperty("source").GetString());
+        Assert.Equal("Raised", alert.GetProperty("state").GetString());
+        Assert.Equal(1, document.RootElement.GetProperty("alertStats").GetProperty("raised").GetInt64());
+        var back = JsonSerializer.Deserialize(json, InsightsSnapshot.JsonTypeInfo)!;
+        Assert.Equal("breaker-opened", Assert.Single(back.ActiveAlerts).Rule);
+        Assert.Equal(1, back.AlertStats!.Raised);
+    }
+
+    [Fact]
     public void Counters_are_published_as_metrics_on_the_insights_meter()
     {
         var source = "MetricsProbe" + Guid.NewGuid().ToString("N");

@@ -1,6 +1,8 @@
 using HybridLogging;
+using HybridLogging.Insights;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HybridRouter.Sample.Tests;
 
@@ -117,6 +119,37 @@ public sealed class HybridRouterTests
         Assert.Equal(Describe(first), Describe(second));
 
         static string[] Describe(IReadOnlyList<LogEntry> entries) => [.. entries.Select(e => $"{e.EventId.Id} {e.RequestId} {e.Message}")];
+    }
+
+    [Fact]
+    public async Task The_fallback_burst_trips_the_breaker_and_raises_both_sample_alerts()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var sink = new CollectingSink();
+        var services = new ServiceCollection()
+            .AddSingleton<TimeProvider>(clock)
+            .AddLogging(logging => logging.AddHybridLogging(o => o.AddSink("collect", sink)).AddHybridInsights(SampleAlerts.Configure))
+            .AddHybridRouterSimulation(new SimulationOptions { RequestCount = 50 })
+            .BuildServiceProvider();
+        await using (services)
+        {
+            await services.GetRequiredService<HybridRouter>().RunAsync(TestContext.Current.CancellationToken);
+            var provider = services.GetRequiredService<HybridLoggerProvider>();
+            await provider.FlushAsync(TestContext.Current.CancellationToken);
+            var insights = services.GetRequiredService<LogInsights>();
+            clock.Advance(insights.Options.Alerts.EvaluationInterval); // one evaluation of the count rule
+
+            var raised = insights.GetAlertHistory().Where(a => a.State == AlertState.Raised).ToArray();
+            Assert.Contains(raised, a => a.Rule == SampleAlerts.BreakerOpened && a.Source == LogSources.CircuitBreaker);
+            var failing = Assert.Single(raised, a => a.Rule == SampleAlerts.RequestsFailing);
+            Assert.Equal(LogSources.HybridRouter, failing.Source);
+            Assert.True(failing.Value > 2, $"value {failing.Value}");
+            Assert.True(sink.Entries.Count(e => e.EventId.Id == 1005) > 2, "the fallback burst fails requests on every provider");
+            var report = new StringWriter();
+            InsightsReport.Write(insights, report);
+            Assert.Contains("Alerts raised:", report.ToString(), StringComparison.Ordinal);
+            Assert.Contains("[Critical] requests-failing (HybridRouter)", report.ToString(), StringComparison.Ordinal);
+        }
     }
 
     private static async Task<(IReadOnlyList<LogEntry> Entries, CircuitBreaker Breaker)> RunAsync(SimulationOptions options)

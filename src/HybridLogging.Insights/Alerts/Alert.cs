@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace HybridLogging.Insights;
 
@@ -8,6 +9,8 @@ namespace HybridLogging.Insights;
 /// </summary>
 public sealed class Alert
 {
+    // The JSON constructor lets a snapshot's alerts read back (a dashboard that receives the snapshot).
+    [JsonConstructor]
     internal Alert(string rule, AlertRuleKind kind, AlertSeverity severity, string source, AlertState state, string message, double value, double threshold, DateTimeOffset raisedAt, DateTimeOffset? resolvedAt)
     {
         Rule = rule;

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace HybridLogging.Insights;
 
 /// <summary>
-/// Everything the insights know over one window, in one object a dashboard or an HTTP endpoint can serve: serialise it
+/// Everything the insights know over one window (and the alerts active when it was taken), in one object a dashboard or an HTTP endpoint can serve: serialise it
 /// with <see cref="JsonTypeInfo"/> (System.Text.Json source generation, no reflection, safe with trimming and native
 /// AOT) or <see cref="LogInsights.ToJson"/>.
 /// </summary>
@@ -39,4 +39,10 @@ public sealed class InsightsSnapshot
 
     /// <summary>Health of every source.</summary>
     public IReadOnlyList<SourceHealth> Health { get; init; } = [];
+
+    /// <summary>Alerts raised and not resolved yet (see <see cref="LogInsights.GetActiveAlerts"/>).</summary>
+    public IReadOnlyList<Alert> ActiveAlerts { get; init; } = [];
+
+    /// <summary>Alert engine counters: raised, resolved, suppressed, notifications sent and failed.</summary>
+    public AlertStats? AlertStats { get; init; }
 }
