@@ -55,7 +55,7 @@ public static class PeerComparison
                     foreach (var config in configurations)
                     {
                         var sample = RunOnce(workload, config, entries, threadCount);
-                        Console.Error.WriteLine($"  {workload,-6} {sample.Name,-34} threads={threadCount} run={run + 1}: {sample.EntriesPerSecond,12:N0}/s {sample.BytesPerEntry,8:N1} B/entry (caller {sample.CallerBytesPerEntry:N1}, its scope {sample.ScopeBytesPerEntry:N1}) lines={sample.Lines:N0} ok={sample.JsonOk} {sample.Detail}");
+                        Console.Error.WriteLine($"  {workload,-6} {sample.Name,-34} threads={threadCount} run={run + 1}: {sample.EntriesPerSecond,12:N0}/s {sample.BytesPerEntry,8:N1} B/entry (caller {sample.CallerBytesPerEntry:N1}, its scope {sample.ScopeBytesPerEntry:N1}) cpu={sample.CpuNsPerEntry:N0} ns/entry lines={sample.Lines:N0} ok={sample.JsonOk} {sample.Detail}");
                         samples[config].Add(sample);
                     }
                 }
@@ -102,6 +102,7 @@ public static class PeerComparison
             BytesPerEntry = Mid(s => s.BytesPerEntry),
             CallerBytesPerEntry = Mid(s => s.CallerBytesPerEntry),
             ScopeBytesPerEntry = Mid(s => s.ScopeBytesPerEntry),
+            CpuNsPerEntry = Mid(s => s.CpuNsPerEntry),
             AllVerified = samples.All(s => s.Lines == entries && s.JsonOk),
         };
     }
@@ -137,6 +138,7 @@ public static class PeerComparison
             GC.WaitForPendingFinalizers();
             GC.Collect();
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var cpuBefore = Environment.CpuUsage.TotalTime;
             var started = Stopwatch.GetTimestamp();
             var perThread = entries / threadCount;
             var workers = new Thread[threadCount];
@@ -182,6 +184,7 @@ public static class PeerComparison
             }
 
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             var (lines, ok, detail) = (console, nullTargets, sample, full) switch
             {
@@ -202,6 +205,7 @@ public static class PeerComparison
                 Workload = workload.ToString().ToLowerInvariant(),
                 Variant = workload != Workload.Full ? null : full is null ? "one file" : config.Subscriber ? "full configuration" : "full, no subscriber",
                 ScopeBytesPerEntry = scopeBytes,
+                CpuNsPerEntry = cpu.Ticks * 100.0 / entries,
                 Detail = detail,
             };
         }
@@ -260,6 +264,12 @@ public sealed record PeerResult(
 
     /// <summary>Calling-thread bytes per entry that the request's scope alone costs (begin + end, measured apart).</summary>
     public double ScopeBytesPerEntry { get; init; }
+
+    /// <summary>
+    /// CPU time of the whole process (every thread: callers, logger threads, GC, JIT) per entry over the timed window.
+    /// On a machine shared with other work it moves far less than the wall-clock rate, so A/B comparisons use it.
+    /// </summary>
+    public double CpuNsPerEntry { get; init; }
 
     /// <summary>What was verified, and for the full configuration each output and the subscriber's counts.</summary>
     public string? Detail { get; init; }
