@@ -84,9 +84,10 @@ internal sealed class SinkWorker : IAsyncDisposable
         _deferred = new DeferredRecords(name, _counters, _forceWake);
 
         // The loop must not capture the caller's ExecutionContext (its AsyncLocals, e.g. a correlation context).
+        // It starts on a thread of its own and sleeps there while its awaits complete synchronously (see LoopThread).
         using (ExecutionContext.SuppressFlow())
         {
-            _loop = Task.Run(RunAsync);
+            _loop = LoopThread.Start($"HybridLogging sink {name}", RunAsync);
         }
     }
 
@@ -362,7 +363,14 @@ internal sealed class SinkWorker : IAsyncDisposable
                 var wait = batch.Count == 0
                     ? Timeout.InfiniteTimeSpan
                     : TimeSpan.FromSeconds(Math.Max(0, (deadline - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
-                await _wake.WaitAsync(wait, _abort.Token).ConfigureAwait(false);
+                if (LoopThread.IsCurrent)
+                {
+                    _wake.Wait(wait, _abort.Token);
+                }
+                else
+                {
+                    await _wake.WaitAsync(wait, _abort.Token).ConfigureAwait(false);
+                }
                 Interlocked.Exchange(ref _sleeping, 0);
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
