@@ -295,8 +295,8 @@ public sealed class HybridLoggingOptions
     }
 }
 
-/// <summary>A sink added in code.</summary>
+/// <summary>A sink added in code (kept by <see cref="HybridLoggingOptions"/> for the pipeline; not part of the public API).</summary>
 /// <param name="Name">Destination name.</param>
 /// <param name="Factory">Creates the sink from the application's services.</param>
 /// <param name="Options">The destination's pipeline settings.</param>
-public sealed record SinkRegistration(string Name, Func<IServiceProvider, ILogSink> Factory, SinkOptions Options);
+internal sealed record SinkRegistration(string Name, Func<IServiceProvider, ILogSink> Factory, SinkOptions Options);
