@@ -1,55 +1,105 @@
+using System.Runtime.CompilerServices;
+
 namespace HybridLogging.Internal;
 
 /// <summary>
-/// Starts a destination's loop on a thread of its own, where it sleeps between batches in a blocking wait; once an await
-/// of the loop completes asynchronously (a sink that really goes asynchronous) it goes on on the thread pool as any
-/// async method does, and the thread ends.
+/// A destination loop's own thread: the loop starts there and sleeps there between batches in a blocking wait. When an
+/// await of the loop completes asynchronously (a sink that really goes asynchronous, or the file sink's lock held by its
+/// periodic flush) the loop goes on on the thread pool as any async method does, and comes back here
+/// (<see cref="ReturnHome"/>) before it sleeps again. The thread ends with the loop.
 /// </summary>
 /// <remarks>
 /// On the thread pool every wake-up of a sleeping loop was a work item, and a pool thread that runs out of work spins
 /// (yielding) before it sleeps, often on two or three pool threads at once: with a file destination on a 2-core machine
-/// about a quarter of the destination's CPU went to that spinning, taken from the dispatcher and the app. No
-/// <see cref="SynchronizationContext"/> is installed, so sink code behaves as on the pool (no captured context to
-/// deadlock on, <see cref="TaskScheduler.Current"/> is the default).
+/// about a quarter of the destination's CPU went to that spinning, taken from the dispatcher and the app. Written by
+/// hand because the BCL has no single-thread scheduler; no <see cref="SynchronizationContext"/> is installed, so sink
+/// code behaves as on the pool (no captured context to deadlock on, <see cref="TaskScheduler.Current"/> is the default).
 /// </remarks>
-internal static class LoopThread
+internal sealed class LoopThread
 {
     [ThreadStatic]
-    private static bool t_isLoopThread;
+    private static LoopThread? t_current;
 
-    /// <summary>Whether the caller runs on a loop's own thread (so it may block there while idle).</summary>
-    public static bool IsCurrent => t_isLoopThread;
+    private readonly Queue<Action> _posted = new();
+    private bool _ended;
 
-    /// <summary>Starts <paramref name="loop"/> on a new background thread; the task completes as the loop's does.</summary>
-    public static Task Start(string name, Func<Task> loop)
+    private LoopThread()
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            t_isLoopThread = true;
-            Task task;
-            try
-            {
-                task = loop();
-            }
-            catch (Exception ex)
-            {
-                task = Task.FromException(ex);
-            }
+    }
 
-            t_isLoopThread = false;
-            task.ContinueWith(static (task, state) => Complete(task, (TaskCompletionSource)state!), done, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        })
+    /// <summary>Whether the caller runs on this loop's thread (so it may block there while idle).</summary>
+    public bool IsCurrent => ReferenceEquals(t_current, this);
+
+    /// <summary>
+    /// Starts <paramref name="loop"/> on a new background thread. <paramref name="completion"/> completes as the loop's
+    /// task does.
+    /// </summary>
+    public static LoopThread Start(string name, Func<LoopThread, Task> loop, out Task completion)
+    {
+        var home = new LoopThread();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() => home.Run(loop, done))
         {
             IsBackground = true,
             Name = name,
         };
+        completion = done.Task;
         thread.Start();
-        return done.Task;
+        return home;
     }
 
-    private static void Complete(Task task, TaskCompletionSource done)
+    /// <summary>Resumes the awaiting loop on this thread (at once when it is already here).</summary>
+    public HomeAwaitable ReturnHome() => new(this);
+
+    private void Post(Action continuation)
     {
+        lock (_posted)
+        {
+            if (!_ended)
+            {
+                _posted.Enqueue(continuation);
+                Monitor.Pulse(_posted);
+                return;
+            }
+        }
+
+        // Cannot happen while the loop runs (the thread ends only with it); never lose a continuation anyway.
+        ThreadPool.UnsafeQueueUserWorkItem(static c => c(), continuation, preferLocal: false);
+    }
+
+    private void Run(Func<LoopThread, Task> loop, TaskCompletionSource done)
+    {
+        t_current = this;
+        Task task;
+        try
+        {
+            task = loop(this);
+        }
+        catch (Exception ex)
+        {
+            task = Task.FromException(ex);
+        }
+
+        task.ContinueWith(static (_, state) => ((LoopThread)state!).End(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        while (true)
+        {
+            Action next;
+            lock (_posted)
+            {
+                while (_posted.Count == 0 && !_ended)
+                {
+                    Monitor.Wait(_posted);
+                }
+
+                if (!_posted.TryDequeue(out next!))
+                {
+                    break;
+                }
+            }
+
+            next(); // an await continuation: exceptions stay in the loop's task
+        }
+
         if (task.IsFaulted)
         {
             done.TrySetException(task.Exception!.InnerExceptions);
@@ -62,5 +112,30 @@ internal static class LoopThread
         {
             done.TrySetResult();
         }
+    }
+
+    private void End()
+    {
+        lock (_posted)
+        {
+            _ended = true;
+            Monitor.Pulse(_posted);
+        }
+    }
+
+    /// <summary>Awaitable of <see cref="ReturnHome"/>.</summary>
+    internal readonly struct HomeAwaitable(LoopThread home) : ICriticalNotifyCompletion
+    {
+        public bool IsCompleted => home.IsCurrent;
+
+        public HomeAwaitable GetAwaiter() => this;
+
+        public void GetResult()
+        {
+        }
+
+        public void OnCompleted(Action continuation) => home.Post(continuation);
+
+        public void UnsafeOnCompleted(Action continuation) => home.Post(continuation);
     }
 }

@@ -84,10 +84,10 @@ internal sealed class SinkWorker : IAsyncDisposable
         _deferred = new DeferredRecords(name, _counters, _forceWake);
 
         // The loop must not capture the caller's ExecutionContext (its AsyncLocals, e.g. a correlation context).
-        // It starts on a thread of its own and sleeps there while its awaits complete synchronously (see LoopThread).
+        // It runs on a thread of its own and sleeps there between batches (see LoopThread).
         using (ExecutionContext.SuppressFlow())
         {
-            _loop = LoopThread.Start($"HybridLogging sink {name}", RunAsync);
+            LoopThread.Start($"HybridLogging sink {name}", RunAsync, out _loop);
         }
     }
 
@@ -273,7 +273,7 @@ internal sealed class SinkWorker : IAsyncDisposable
         }
     }
 
-    private async Task RunAsync()
+    private async Task RunAsync(LoopThread home)
     {
         SuppressionScope.Enter();
         if (_deferredSink is { } deferred)
@@ -363,14 +363,13 @@ internal sealed class SinkWorker : IAsyncDisposable
                 var wait = batch.Count == 0
                     ? Timeout.InfiniteTimeSpan
                     : TimeSpan.FromSeconds(Math.Max(0, (deadline - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
-                if (LoopThread.IsCurrent)
+                if (!home.IsCurrent)
                 {
-                    _wake.Wait(wait, _abort.Token);
+                    // An await went asynchronous and left the loop on a pool thread: sleep at home, not on the pool.
+                    await home.ReturnHome();
                 }
-                else
-                {
-                    await _wake.WaitAsync(wait, _abort.Token).ConfigureAwait(false);
-                }
+
+                _wake.Wait(wait, _abort.Token);
                 Interlocked.Exchange(ref _sleeping, 0);
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
