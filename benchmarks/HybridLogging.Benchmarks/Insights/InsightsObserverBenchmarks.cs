@@ -11,8 +11,9 @@ namespace HybridLogging.Benchmarks.Insights;
 /// Per-entry cost of <see cref="LogInsights.OnEntry"/> on the dispatcher thread (patterns, error groups, windowed stats,
 /// latency sketch), to compare with the end-to-end time per entry of the peers <c>sample</c> workload (RESULTS.md).
 /// <c>SampleCycle</c>: the views the dispatcher builds for one 46-call cycle of <see cref="SampleWorkload"/> (templated
-/// <c>[LoggerMessage]</c> calls, 4 with an exception). <c>FreeText</c>: 46 messages without a template (access lines,
-/// database and SDK errors), so every entry goes through the normaliser.
+/// <c>[LoggerMessage]</c> calls, 4 with an exception). <c>FreeText</c>: 46 messages without a template (access and request
+/// lines, database and SDK errors, exception messages and application text, one with nothing variable in it), so every
+/// entry goes through the normaliser.
 /// </summary>
 [MemoryDiagnoser]
 public class InsightsObserverBenchmarks
@@ -25,6 +26,11 @@ public class InsightsObserverBenchmarks
         "Retrying CloudWatch PutLogEvents in 250ms (attempt 3 of 5)",
         "Order 5f3e2d1c-0b9a-4876-a5b4-c3d2e1f0a9b8 shipped on 2026-12-01",
         "System.IO.FileNotFoundException: Could not find file '/var/app/config/settings.Production.json'.",
+        "Request finished HTTP/1.1 GET http://localhost:5000/api/orders/4411 - 200 - application/json 3.2154ms",
+        "Npgsql.PostgresException: 23505: duplicate key value violates unique constraint \"ix_users_email\"",
+        "Connection to cache-01.internal:6379 lost, reconnecting",
+        "Payment declined for customer 4411: insufficient funds",
+        "Cache warmed up with all product categories",
     ];
 
     private readonly List<LogEntryView> _sample = [];
