@@ -74,12 +74,26 @@ internal sealed partial class MessageNormalizer
     }
 
     // Where a shape holding the trigger at s[trigger] can start (never before floor, where the scan stands). Going back
-    // over word characters reaches the start of the word (user123, fe80::1, C:\); e-mail local parts and URL schemes also
+    // over word characters reaches the start of the word (user123, C:\, fe80::1); e-mail local parts and URL schemes also
     // hold '.', '%', '+' and '-'; paths start with "./", "../" or "~/", signed numbers with '+'; syslog and RFC 1123
-    // timestamps start with a month or day name before the digits ("Dec  1 02:07:42", "Tue, 15 Nov 1994 ...").
+    // timestamps start with a month or day name before the digits ("Dec  1 02:07:42", "Tue, 15 Nov 1994 ..."). The word
+    // before '/', '\' or a ':' that starts no drive, IPv6 address or URL is left out: it is copied as it is anyway, and
+    // words such as "HTTP/1.1" or "System.IO.FileNotFoundException:" are common.
     private int TokenStart(ReadOnlySpan<char> s, int floor, int trigger)
     {
         var p = trigger;
+        var t = s[trigger];
+        if (t is '/' or '\\')
+        {
+            // No shape starting with a letter holds '/' or '\' before a ':', '@' or digit (URL schemes end with "://").
+            while (p > floor && s[p - 1] is '.' or '~')
+            {
+                p--;
+            }
+
+            return p;
+        }
+
         var wide = _hasAt || _hasScheme;
         while (p > floor)
         {
@@ -94,7 +108,12 @@ internal sealed partial class MessageNormalizer
             }
         }
 
-        if (p == trigger && p - floor >= 4 && s[p - 1] == ' ' && IsDigit(s[p]))
+        if (t == ':' && !_hasScheme && p < trigger && !StartsShapeBeforeColon(s, floor, trigger))
+        {
+            return trigger;
+        }
+
+        if (p == trigger && p - floor >= 4 && s[p - 1] == ' ' && IsDigit(t))
         {
             var q = s[p - 2] is ' ' or ',' ? p - 2 : p - 1;
             if (q - 3 >= floor && IsLetter(s[q - 1]) && IsLetter(s[q - 2]) && IsLetter(s[q - 3]) && (q - 3 == floor || !IsWordChar(s[q - 4])))
@@ -104,6 +123,19 @@ internal sealed partial class MessageNormalizer
         }
 
         return p;
+    }
+
+    // Without a URL in the text, a word right before ':' starts a shape only as a drive letter or an IPv6 hex group.
+    private static bool StartsShapeBeforeColon(ReadOnlySpan<char> s, int floor, int colon)
+    {
+        var w = colon;
+        var allHex = true;
+        while (w > floor && (IsWordChar(s[w - 1]) || s[w - 1] > 0x7F))
+        {
+            allHex &= IsHexDigit(s[--w]);
+        }
+
+        return colon - w == 1 || allHex;
     }
 
     // One position of the scan: a shape, a word copied whole, or one character. Returns the next position.
