@@ -94,6 +94,11 @@ internal sealed partial class MessageNormalizer
             return p;
         }
 
+        if (t == ':' && !_hasScheme && !StartsShapeBeforeColon(s, floor, trigger))
+        {
+            return trigger;
+        }
+
         var wide = _hasAt || _hasScheme;
         while (p > floor)
         {
@@ -108,11 +113,6 @@ internal sealed partial class MessageNormalizer
             }
         }
 
-        if (t == ':' && !_hasScheme && p < trigger && !StartsShapeBeforeColon(s, floor, trigger))
-        {
-            return trigger;
-        }
-
         if (p == trigger && p - floor >= 4 && s[p - 1] == ' ' && IsDigit(t))
         {
             var q = s[p - 2] is ' ' or ',' ? p - 2 : p - 1;
@@ -125,18 +125,25 @@ internal sealed partial class MessageNormalizer
         return p;
     }
 
-    // Without a URL in the text, a word right before ':' starts a shape only as a drive letter or an IPv6 hex group.
+    // Without a URL in the text, a word right before ':' starts a shape only as a drive letter or an IPv6 hex group: true
+    // when the word is all hex digits or one character long. Reads back only over hex digits ("Exception:" stops at 'n').
     private static bool StartsShapeBeforeColon(ReadOnlySpan<char> s, int floor, int colon)
     {
         var w = colon;
-        var allHex = true;
-        while (w > floor && (IsWordChar(s[w - 1]) || s[w - 1] > 0x7F))
+        while (w > floor && IsHexDigit(s[w - 1]))
         {
-            allHex &= IsHexDigit(s[--w]);
+            w--;
         }
 
-        return colon - w == 1 || allHex;
+        if (w > floor && IsWordOrNonAscii(s[w - 1]))
+        {
+            return w == colon && (colon - 2 < floor || !IsWordOrNonAscii(s[colon - 2]));
+        }
+
+        return true;
     }
+
+    private static bool IsWordOrNonAscii(char c) => IsWordChar(c) || c > 0x7F;
 
     // One position of the scan: a shape, a word copied whole, or one character. Returns the next position.
     private int Step(ReadOnlySpan<char> text, int i)

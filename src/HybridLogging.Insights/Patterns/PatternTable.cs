@@ -122,7 +122,7 @@ internal sealed class PatternTable
         var normalized = _normalizer.Normalize(entry.Message);
         var hash = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(normalized));
         ref var cached = ref _freeText[(int)(hash ^ (hash >> 32) ^ (uint)RuntimeHelpers.GetHashCode(source)) & (_freeText.Length - 1)];
-        if (cached is { } hit && string.Equals(hit.Key.Source, source, StringComparison.Ordinal) && normalized.SequenceEqual(hit.Key.Pattern) && IsLive(hit))
+        if (cached is { } hit && string.Equals(hit.Key.Source, source, StringComparison.Ordinal) && normalized.SequenceEqual(hit.Key.Pattern) && IsLive(_patterns, hit))
         {
             _patterns.Increment(hit);
             return hit;
@@ -141,8 +141,12 @@ internal sealed class PatternTable
         return found;
     }
 
-    private bool IsLive(PatternCounter counter)
-        => counter.HeapIndex < _patterns.Count && ReferenceEquals(_patterns.Items[counter.HeapIndex], counter);
+    // A counter taken from a cache is still in its table (counters are reused for other keys when evicted; the callers
+    // also compare the key).
+    private static bool IsLive<TKey, TItem>(SpaceSaving<TKey, TItem> table, TItem counter)
+        where TKey : notnull
+        where TItem : SpaceSavingItem<TKey>
+        => counter.HeapIndex < table.Count && ReferenceEquals(table.Items[counter.HeapIndex], counter);
 
     private static void MergeKeys(PatternCounter counter, LogEntryView entry)
     {
@@ -163,14 +167,27 @@ internal sealed class PatternTable
     private void ObserveError(LogEntryView entry, PatternCounter pattern, int level, TimeUnits units)
     {
         var type = entry.Exception?.GetType().FullName ?? (entry.HasError ? entry.Error?.Type : null) ?? string.Empty;
-        var key = new ErrorKey(type, pattern.Key.Source, pattern.Key.Pattern);
-        if (_errors.Map.TryGetValue(key, out var error))
+        // A pattern's errors are mostly of one type: its last error group is checked first (by reference to the
+        // pattern's strings), which spares hashing the pattern text again.
+        var error = pattern.LastError;
+        if (error is not null && ReferenceEquals(error.Key.Pattern, pattern.Key.Pattern) && ReferenceEquals(error.Key.Source, pattern.Key.Source)
+            && string.Equals(error.Key.ExceptionType, type, StringComparison.Ordinal) && IsLive(_errors, error))
         {
             _errors.Increment(error);
         }
         else
         {
-            error = _errors.Add(key);
+            var key = new ErrorKey(type, pattern.Key.Source, pattern.Key.Pattern);
+            if (_errors.Map.TryGetValue(key, out error))
+            {
+                _errors.Increment(error);
+            }
+            else
+            {
+                error = _errors.Add(key);
+            }
+
+            pattern.LastError = error;
         }
 
         var ticks = entry.TimestampTicks;
