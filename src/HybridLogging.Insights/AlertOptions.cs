@@ -36,10 +36,10 @@ public sealed class AlertOptions
     public bool LogNotices { get; set; } = true;
 
     /// <summary>The rules, keyed by rule name (case-insensitive). Empty by default.</summary>
-    public Dictionary<string, AlertRule> Rules { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, AlertRule> Rules { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Webhooks that receive every alert, keyed by a name used in statistics and diagnostics. Empty by default.</summary>
-    public Dictionary<string, WebhookOptions> Webhooks { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, WebhookOptions> Webhooks { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Checks the engine bounds (not the rules or webhooks, which <see cref="AlertRule.Validate"/> and

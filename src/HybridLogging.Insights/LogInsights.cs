@@ -11,11 +11,11 @@ namespace HybridLogging.Insights;
 /// with an instance built in code) and query it from any thread.
 /// </summary>
 /// <remarks>
-/// <see cref="OnEntry"/> runs on the pipeline's dispatcher thread, so it only updates bounded in-memory structures;
+/// <see cref="ILogEntryObserver.OnEntry"/> runs on the pipeline's dispatcher thread, so it only updates bounded in-memory structures;
 /// notifications and time-based rules run on their own timer. The class is split by concern: statistics and patterns
 /// in <c>LogInsights.Stats.cs</c>, alerting in <c>LogInsights.Alerts.cs</c>.
 /// <para>
-/// Thread safety: one lock guards the pattern and statistics tables. Only <see cref="OnEntry"/> (one dispatcher thread)
+/// Thread safety: one lock guards the pattern and statistics tables. Only <see cref="ILogEntryObserver.OnEntry"/> (one dispatcher thread)
 /// and the queries take it, never across I/O or a callback, so the dispatcher waits at most for one query's copy of the
 /// tables (tens of microseconds with the defaults). A lock rather than copy-on-write because the tables change on every
 /// entry; copying them per entry would cost far more than an uncontended lock.
@@ -66,8 +66,9 @@ public sealed partial class LogInsights : ILogEntryObserver, IAsyncDisposable, I
     /// <summary>Entries observed so far.</summary>
     public long ObservedCount => Volatile.Read(ref _observed); // written under _gate by the one dispatcher thread
 
+    // Explicit: only the pipeline calls it (HybridLoggingOptions.AddObserver), so it stays off LogInsights' own surface.
     /// <inheritdoc />
-    public void OnEntry(LogEntryView entry)
+    void ILogEntryObserver.OnEntry(LogEntryView entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ObservePatternsAndStats(entry); // patterns, error groups, windowed stats (LogInsights.Stats.cs)

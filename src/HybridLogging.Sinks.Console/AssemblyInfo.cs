@@ -1,5 +1,4 @@
 using HybridLogging;
-using HybridLogging.Sinks.Console;
 
 // Lets a destination declared in configuration with "Type": "Console" find this package's factory without code.
 [assembly: LogSinkFactory(typeof(ConsoleSinkFactory))]

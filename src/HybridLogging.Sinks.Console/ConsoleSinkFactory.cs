@@ -1,6 +1,7 @@
+using HybridLogging.Sinks.Console.Internal;
 using Microsoft.Extensions.Configuration;
 
-namespace HybridLogging.Sinks.Console;
+namespace HybridLogging;
 
 /// <summary>
 /// Creates console sinks for destinations declared in configuration with <c>"Type": "Console"</c>; the destination's

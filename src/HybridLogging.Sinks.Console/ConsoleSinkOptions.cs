@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace HybridLogging.Sinks.Console;
+namespace HybridLogging;
 
 /// <summary>Settings of the console sink. Bound from a configuration-declared sink section (<c>Type: "Console"</c>).</summary>
 public sealed class ConsoleSinkOptions

@@ -10,11 +10,10 @@ public static class S3SinkHybridLoggingOptionsExtensions
     /// <summary>Name of the destination added by the overloads without a name.</summary>
     public const string DefaultSinkName = "s3";
 
-    /// <summary>
-    /// Default <see cref="SinkOptions.BatchSize"/> of S3 destinations added in code. Objects span batches, so this only
-    /// sets how many entries the sink compresses per call.
-    /// </summary>
-    public const int ArchiveBatchSize = 10_000;
+    // Default SinkOptions.BatchSize of S3 destinations added in code (documented on AddS3 as 10,000). Objects span
+    // batches, so this only sets how many entries the sink compresses per call. Internal: a public const would be
+    // compiled into callers and a value users never need.
+    internal const int ArchiveBatchSize = 10_000;
 
     /// <summary>Adds an S3 destination named <c>s3</c>; the bucket comes from <paramref name="configure"/>.</summary>
     /// <example>
@@ -37,7 +36,7 @@ public static class S3SinkHybridLoggingOptionsExtensions
 
     /// <summary>
     /// Adds an S3 destination with archive pipeline settings: <see cref="SinkOptions.BatchSize"/>
-    /// <see cref="ArchiveBatchSize"/>, <see cref="SinkOptions.FlushInterval"/> 1 second (entries move into the sink's
+    /// 10,000, <see cref="SinkOptions.FlushInterval"/> 1 second (entries move into the sink's
     /// compressor promptly; objects span batches and roll by <see cref="S3SinkOptions.MaxObjectBytes"/> and
     /// <see cref="S3SinkOptions.MaxObjectAge"/>), <see cref="SinkOptions.QueueCapacity"/> 100,000 (room while a part
     /// uploads) and <see cref="SinkOptions.WriteTimeout"/> 2 minutes (a write may upload a part or an object, with

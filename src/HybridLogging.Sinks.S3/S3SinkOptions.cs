@@ -106,7 +106,7 @@ public sealed class S3SinkOptions
     public string ContentType { get; set; } = "application/x-ndjson";
 
     /// <summary>Object tags (at most 10; keys up to 128 and values up to 256 characters), for lifecycle rules and cost allocation. Default none.</summary>
-    public Dictionary<string, string> Tags { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> Tags { get; private set; } = new(StringComparer.Ordinal);
 
     /// <summary>Server-side encryption requested per object. Default <see cref="S3ServerSideEncryption.None"/> (the bucket's default).</summary>
     public S3ServerSideEncryption ServerSideEncryption { get; set; } = S3ServerSideEncryption.None;

@@ -55,8 +55,11 @@ public sealed partial class HybridLoggerProvider : ILoggerProvider, ISupportExte
     /// A destination declared in configuration has settings its sink refuses, an unknown type, or cannot be opened
     /// (unless its <see cref="SinkOptions.StartupFailure"/> is <see cref="SinkStartupFailure.Tolerate"/>).
     /// </exception>
-    [ActivatorUtilitiesConstructor]
-    public HybridLoggerProvider(
+    /// <remarks>
+    /// Internal: <c>AddHybridLogging</c> registers a factory that calls it, so applications configure the provider through
+    /// options and never wire its services by hand (and activation needs no reflection).
+    /// </remarks>
+    internal HybridLoggerProvider(
         IOptionsMonitor<HybridLoggingOptions> options,
         IServiceProvider services,
         IEnumerable<ILogSinkFactory> factories,

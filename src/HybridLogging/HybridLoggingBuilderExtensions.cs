@@ -29,7 +29,11 @@ public static class HybridLoggingBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddConfiguration();
-        builder.Services.TryAddSingleton<HybridLoggerProvider>();
+        builder.Services.TryAddSingleton(static sp => new HybridLoggerProvider(
+            sp.GetRequiredService<IOptionsMonitor<HybridLoggingOptions>>(),
+            sp,
+            sp.GetServices<ILogSinkFactory>(),
+            sp.GetService<ILoggerProviderConfiguration<HybridLoggerProvider>>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, HybridLoggerProvider>(static sp => sp.GetRequiredService<HybridLoggerProvider>()));
         builder.Services.TryAddSingleton(static sp => sp.GetRequiredService<HybridLoggerProvider>().Streams);
         builder.Services.TryAddSingleton(static sp => new HybridLogAggregator(sp.GetRequiredService<HybridLoggerProvider>()));

@@ -22,16 +22,16 @@ public sealed class HybridLoggingOptions
     public LogLevel MinimumLevel { get; set; } = LogLevel.Trace;
 
     /// <summary>Minimum levels by category prefix (MEL rules: the longest matching prefix wins). Default empty.</summary>
-    public Dictionary<string, LogLevel> CategoryLevels { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, LogLevel> CategoryLevels { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Per-source settings (enable/disable, minimum level), keyed by source name. Default empty.</summary>
-    public Dictionary<string, SourceOptions> Sources { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, SourceOptions> Sources { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Category prefix to source name (the longest matching prefix wins). Default empty: the source is the category's
     /// last dot-separated segment (<c>MyApp.Routing.HybridRouter</c> becomes <c>HybridRouter</c>).
     /// </summary>
-    public Dictionary<string, string> SourceMappings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, string> SourceMappings { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Capacity of the pipeline's lock-free queue, rounded up to a power of two. Default 16,384. Read at start.</summary>
     public int QueueCapacity { get; set; } = 16_384;
@@ -112,7 +112,7 @@ public sealed class HybridLoggingOptions
     /// letter or digit are ignored; an empty set redacts no property by name.
     /// </para>
     /// </remarks>
-    public HashSet<string> RedactedProperties { get; set; } = new(Internal.Redaction.SecretNames.DefaultEntries, StringComparer.OrdinalIgnoreCase);
+    public HashSet<string> RedactedProperties { get; } = new(Internal.Redaction.SecretNames.DefaultEntries, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Whether secret <i>values</i> are also recognised by their shape and replaced by <c>***</c> in the rendered message
@@ -133,20 +133,20 @@ public sealed class HybridLoggingOptions
     public bool RedactSecretValues { get; set; } = true;
 
     /// <summary>Static metadata added to every entry (for example environment, host). Default empty.</summary>
-    public Dictionary<string, string> Metadata { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> Metadata { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Destinations declared in configuration, keyed by name; <see cref="SinkOptions.Type"/> names the sink type. Each is
     /// opened at start: one that cannot start fails start-up unless its <see cref="SinkOptions.StartupFailure"/> is
     /// <see cref="SinkStartupFailure.Tolerate"/>. Default empty.
     /// </summary>
-    public Dictionary<string, SinkOptions> Sinks { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, SinkOptions> Sinks { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Named streams (filters plus destinations), keyed by id; applied at start and on every reload. Streams created at
     /// run time through <see cref="LogStreamManager"/> are not affected by reloads. Default empty.
     /// </summary>
-    public Dictionary<string, LogStreamConfig> Streams { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, LogStreamConfig> Streams { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Declares a stream in code (same as an entry under <c>Streams</c> in configuration).</summary>
     public HybridLoggingOptions AddStream(LogStreamConfig stream)
@@ -295,8 +295,8 @@ public sealed class HybridLoggingOptions
     }
 }
 
-/// <summary>A sink added in code.</summary>
+/// <summary>A sink added in code (kept by <see cref="HybridLoggingOptions"/> for the pipeline; not part of the public API).</summary>
 /// <param name="Name">Destination name.</param>
 /// <param name="Factory">Creates the sink from the application's services.</param>
 /// <param name="Options">The destination's pipeline settings.</param>
-public sealed record SinkRegistration(string Name, Func<IServiceProvider, ILogSink> Factory, SinkOptions Options);
+internal sealed record SinkRegistration(string Name, Func<IServiceProvider, ILogSink> Factory, SinkOptions Options);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace HybridLogging;
 
 /// <summary>The level names used in JSON and text output.</summary>
-public static class LogLevelNames
+internal static class LogLevelNames
 {
     /// <summary>Returns TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL or NONE.</summary>
     public static string Get(LogLevel level) => level switch

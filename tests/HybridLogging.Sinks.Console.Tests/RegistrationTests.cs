@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HybridLogging.Sinks.Console.Internal;
 using HybridLogging.Sinks.Console.Tests.TestKit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,6 +79,17 @@ public sealed class RegistrationTests
         var names = provider.GetStats().Sinks.Select(s => s.Name).ToArray();
         Assert.Contains("console", names);
         Assert.Contains("errors", names);
+    }
+
+    [Fact]
+    public async Task AddConsole_with_destination_settings_applies_them_to_the_destination()
+    {
+        var options = new HybridLoggingOptions();
+        options.AddConsole("errors", c => c.Format = LogFormat.Json, s => s.QueueCapacity = 256);
+
+        await using var provider = new HybridLoggerProvider(options);
+
+        Assert.Equal(256, provider.GetStats().Sinks.Single(s => s.Name == "errors").QueueCapacity);
     }
 
     [Fact]

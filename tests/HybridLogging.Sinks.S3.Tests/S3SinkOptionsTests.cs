@@ -47,8 +47,11 @@ public sealed class S3SinkOptionsTests
             UploadRetries = 11,
             ServiceUrl = "not a url",
             KmsKeyId = "key",
-            Tags = Enumerable.Range(0, 11).ToDictionary(i => $"k{i}", i => "v"),
         };
+        foreach (var i in Enumerable.Range(0, 11))
+        {
+            options.Tags[$"k{i}"] = "v";
+        }
 
         var errors = options.Validate("archive");
 

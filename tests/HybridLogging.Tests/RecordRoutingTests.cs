@@ -30,15 +30,25 @@ public sealed partial class RecordRoutingTests
             MaxProperties = 4,
             Metadata = { ["env"] = "test" },
         }),
-        new(new HybridLoggingOptions
-        {
-            MaxMessageLength = 40,
-            MaxPropertyLength = 12,
-            MaxProperties = 2,
-            RedactedProperties = ["password", "token"],
-            Metadata = { ["env"] = "test", ["quote\"key"] = "line\nbreak" },
-        }),
+        new(OnlyRedacting(
+            new HybridLoggingOptions
+            {
+                MaxMessageLength = 40,
+                MaxPropertyLength = 12,
+                MaxProperties = 2,
+                Metadata = { ["env"] = "test", ["quote\"key"] = "line\nbreak" },
+            },
+            "password",
+            "token")),
     ];
+
+    // RedactedProperties has no setter: a set other than the defaults is made by clearing and adding.
+    private static HybridLoggingOptions OnlyRedacting(HybridLoggingOptions options, params string[] names)
+    {
+        options.RedactedProperties.Clear();
+        options.RedactedProperties.UnionWith(names);
+        return options;
+    }
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Order {OrderId} for {Customer} totals {Amount}")]
     private static partial void LogOrder(ILogger logger, int orderId, string customer, double amount);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using HybridLogging.Benchmarks.Common;
-using HybridLogging.Sinks.Console;
 using HybridLogging.Sinks.Console.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

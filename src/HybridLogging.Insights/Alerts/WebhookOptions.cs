@@ -18,7 +18,7 @@ public sealed class WebhookOptions
     public WebhookFormat Format { get; set; } = WebhookFormat.Json;
 
     /// <summary>Headers added to every request (for example <c>Authorization</c>). Values are never logged. Empty by default.</summary>
-    public Dictionary<string, string> Headers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The lowest severity sent. Default <see cref="AlertSeverity.Info"/> (every alert).</summary>
     public AlertSeverity MinimumSeverity { get; set; } = AlertSeverity.Info;

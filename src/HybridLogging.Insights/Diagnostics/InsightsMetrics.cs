@@ -5,7 +5,7 @@ namespace HybridLogging.Insights.Diagnostics;
 /// <summary>
 /// Publishes the insights on the <c>HybridLogging.Insights</c> meter, named like the core's <c>HybridLogging</c> meter
 /// (<c>hybridlogging.insights.*</c>). All instruments are observable: they read what the insights keep anyway, so metrics
-/// add nothing to <see cref="LogInsights.OnEntry"/>.
+/// add nothing to <see cref="ILogEntryObserver.OnEntry"/> of <see cref="LogInsights"/>.
 /// </summary>
 internal sealed class InsightsMetrics : IDisposable
 {

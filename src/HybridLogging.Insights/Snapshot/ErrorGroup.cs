@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace HybridLogging.Insights;
@@ -5,33 +6,49 @@ namespace HybridLogging.Insights;
 /// <summary>Errors grouped by exception type and message pattern (entries at Error or above, or carrying an exception).</summary>
 public sealed class ErrorGroup
 {
+    // Built by LogInsights (and by System.Text.Json when reading a snapshot back); users only read it.
+    [JsonConstructor]
+    internal ErrorGroup()
+    {
+    }
+
     /// <summary>Full type name of the exception, or empty when the entries had none.</summary>
-    public string ExceptionType { get; init; } = string.Empty;
+    [JsonInclude]
+    public string ExceptionType { get; internal init; } = string.Empty;
 
     /// <summary>The message pattern.</summary>
-    public string Pattern { get; init; } = string.Empty;
+    [JsonInclude]
+    public string Pattern { get; internal init; } = string.Empty;
 
     /// <summary>The source that logged it.</summary>
-    public string Source { get; init; } = string.Empty;
+    [JsonInclude]
+    public string Source { get; internal init; } = string.Empty;
 
     /// <summary>Entries in the window asked for (without a window, equal to <see cref="TotalCount"/>).</summary>
-    public long Count { get; init; }
+    [JsonInclude]
+    public long Count { get; internal init; }
 
     /// <summary>Space-Saving count since observation started (overestimates by at most <see cref="CountError"/>).</summary>
-    public long TotalCount { get; init; }
+    [JsonInclude]
+    public long TotalCount { get; internal init; }
 
     /// <summary>The overestimation bound of <see cref="TotalCount"/>.</summary>
-    public long CountError { get; init; }
+    [JsonInclude]
+    public long CountError { get; internal init; }
 
     /// <summary>The highest level seen.</summary>
-    public LogLevel HighestLevel { get; init; }
+    [JsonInclude]
+    public LogLevel HighestLevel { get; internal init; }
 
     /// <summary>First entry since the group entered the table.</summary>
-    public DateTimeOffset FirstSeen { get; init; }
+    [JsonInclude]
+    public DateTimeOffset FirstSeen { get; internal init; }
 
     /// <summary>Latest entry.</summary>
-    public DateTimeOffset LastSeen { get; init; }
+    [JsonInclude]
+    public DateTimeOffset LastSeen { get; internal init; }
 
     /// <summary>The first message of the group.</summary>
-    public string? SampleMessage { get; init; }
+    [JsonInclude]
+    public string? SampleMessage { get; internal init; }
 }

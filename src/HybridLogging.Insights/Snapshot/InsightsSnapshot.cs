@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
 namespace HybridLogging.Insights;
@@ -9,6 +10,12 @@ namespace HybridLogging.Insights;
 /// </summary>
 public sealed class InsightsSnapshot
 {
+    // Built by LogInsights (and by System.Text.Json when reading a snapshot back); users only read it.
+    [JsonConstructor]
+    internal InsightsSnapshot()
+    {
+    }
+
     /// <summary>
     /// Source-generated JSON metadata (camelCase, enums as strings):
     /// <c>JsonSerializer.Serialize(snapshot, InsightsSnapshot.JsonTypeInfo)</c>, or
@@ -17,32 +24,42 @@ public sealed class InsightsSnapshot
     public static JsonTypeInfo<InsightsSnapshot> JsonTypeInfo => InsightsJsonContext.Default.InsightsSnapshot;
 
     /// <summary>When the snapshot was taken (the insights' clock).</summary>
-    public DateTimeOffset TakenAt { get; init; }
+    [JsonInclude]
+    public DateTimeOffset TakenAt { get; internal init; }
 
     /// <summary>Entries observed since the insights started.</summary>
-    public long ObservedEntries { get; init; }
+    [JsonInclude]
+    public long ObservedEntries { get; internal init; }
 
     /// <summary>Patterns in the table now.</summary>
-    public int TrackedPatterns { get; init; }
+    [JsonInclude]
+    public int TrackedPatterns { get; internal init; }
 
     /// <summary>The table's capacity (<see cref="PatternOptions.MaxPatterns"/>).</summary>
-    public int PatternCapacity { get; init; }
+    [JsonInclude]
+    public int PatternCapacity { get; internal init; }
 
     /// <summary>Counts, error rates and latencies over the window.</summary>
-    public WindowStatistics Statistics { get; init; } = new();
+    [JsonInclude]
+    public WindowStatistics Statistics { get; internal init; } = new();
 
     /// <summary>The most frequent patterns in the window.</summary>
-    public IReadOnlyList<PatternInfo> TopPatterns { get; init; } = [];
+    [JsonInclude]
+    public IReadOnlyList<PatternInfo> TopPatterns { get; internal init; } = [];
 
     /// <summary>The most frequent error groups in the window.</summary>
-    public IReadOnlyList<ErrorGroup> TopErrors { get; init; } = [];
+    [JsonInclude]
+    public IReadOnlyList<ErrorGroup> TopErrors { get; internal init; } = [];
 
     /// <summary>Health of every source.</summary>
-    public IReadOnlyList<SourceHealth> Health { get; init; } = [];
+    [JsonInclude]
+    public IReadOnlyList<SourceHealth> Health { get; internal init; } = [];
 
     /// <summary>Alerts raised and not resolved yet (see <see cref="LogInsights.GetActiveAlerts"/>).</summary>
-    public IReadOnlyList<Alert> ActiveAlerts { get; init; } = [];
+    [JsonInclude]
+    public IReadOnlyList<Alert> ActiveAlerts { get; internal init; } = [];
 
     /// <summary>Alert engine counters: raised, resolved, suppressed, notifications sent and failed.</summary>
-    public AlertStats? AlertStats { get; init; }
+    [JsonInclude]
+    public AlertStats? AlertStats { get; internal init; }
 }

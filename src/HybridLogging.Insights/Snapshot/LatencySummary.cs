@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace HybridLogging.Insights;
 
 /// <summary>
@@ -7,30 +9,45 @@ namespace HybridLogging.Insights;
 /// </summary>
 public sealed class LatencySummary
 {
+    // Built by LogInsights (and by System.Text.Json when reading a snapshot back); users only read it.
+    [JsonConstructor]
+    internal LatencySummary()
+    {
+    }
+
     /// <summary>Entries with a duration.</summary>
-    public long Count { get; init; }
+    [JsonInclude]
+    public long Count { get; internal init; }
 
     /// <summary>Smallest duration.</summary>
-    public double Min { get; init; }
+    [JsonInclude]
+    public double Min { get; internal init; }
 
     /// <summary>Largest duration.</summary>
-    public double Max { get; init; }
+    [JsonInclude]
+    public double Max { get; internal init; }
 
     /// <summary>Mean duration.</summary>
-    public double Mean { get; init; }
+    [JsonInclude]
+    public double Mean { get; internal init; }
 
     /// <summary>Median.</summary>
-    public double P50 { get; init; }
+    [JsonInclude]
+    public double P50 { get; internal init; }
 
     /// <summary>90th percentile.</summary>
-    public double P90 { get; init; }
+    [JsonInclude]
+    public double P90 { get; internal init; }
 
     /// <summary>95th percentile.</summary>
-    public double P95 { get; init; }
+    [JsonInclude]
+    public double P95 { get; internal init; }
 
     /// <summary>99th percentile.</summary>
-    public double P99 { get; init; }
+    [JsonInclude]
+    public double P99 { get; internal init; }
 
     /// <summary>Relative accuracy of the percentiles (for example 0.01 for 1%).</summary>
-    public double RelativeAccuracy { get; init; }
+    [JsonInclude]
+    public double RelativeAccuracy { get; internal init; }
 }

@@ -1,25 +1,39 @@
+using System.Text.Json.Serialization;
+
 namespace HybridLogging.Insights;
 
 /// <summary>Entry counts by level.</summary>
 public sealed class LevelCounts
 {
+    // Built by LogInsights (and by System.Text.Json when reading a snapshot back); users only read it.
+    [JsonConstructor]
+    internal LevelCounts()
+    {
+    }
+
     /// <summary>Trace entries.</summary>
-    public long Trace { get; init; }
+    [JsonInclude]
+    public long Trace { get; internal init; }
 
     /// <summary>Debug entries.</summary>
-    public long Debug { get; init; }
+    [JsonInclude]
+    public long Debug { get; internal init; }
 
     /// <summary>Information entries.</summary>
-    public long Information { get; init; }
+    [JsonInclude]
+    public long Information { get; internal init; }
 
     /// <summary>Warning entries.</summary>
-    public long Warning { get; init; }
+    [JsonInclude]
+    public long Warning { get; internal init; }
 
     /// <summary>Error entries.</summary>
-    public long Error { get; init; }
+    [JsonInclude]
+    public long Error { get; internal init; }
 
     /// <summary>Critical entries.</summary>
-    public long Critical { get; init; }
+    [JsonInclude]
+    public long Critical { get; internal init; }
 
     /// <summary>All entries.</summary>
     public long Total => Trace + Debug + Information + Warning + Error + Critical;

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace HybridLogging.Insights;
 
 /// <summary>Health of a source, from its error rate over <see cref="StatsOptions.HealthWindow"/> and its silence.</summary>
@@ -16,21 +18,33 @@ public enum HealthStatus
 /// <summary>The health of one source and why.</summary>
 public sealed class SourceHealth
 {
+    // Built by LogInsights (and by System.Text.Json when reading a snapshot back); users only read it.
+    [JsonConstructor]
+    internal SourceHealth()
+    {
+    }
+
     /// <summary>The source.</summary>
-    public string Source { get; init; } = string.Empty;
+    [JsonInclude]
+    public string Source { get; internal init; } = string.Empty;
 
     /// <summary>Healthy, Degraded or Unhealthy.</summary>
-    public HealthStatus Status { get; init; }
+    [JsonInclude]
+    public HealthStatus Status { get; internal init; }
 
     /// <summary>Error rate over the health window.</summary>
-    public double ErrorRate { get; init; }
+    [JsonInclude]
+    public double ErrorRate { get; internal init; }
 
     /// <summary>Entries in the health window.</summary>
-    public long Entries { get; init; }
+    [JsonInclude]
+    public long Entries { get; internal init; }
 
     /// <summary>Timestamp of the latest entry.</summary>
-    public DateTimeOffset LastSeen { get; init; }
+    [JsonInclude]
+    public DateTimeOffset LastSeen { get; internal init; }
 
     /// <summary>Why the status is what it is (for example <c>"error rate 31% >= 25%"</c> or <c>"silent for 00:12:00"</c>).</summary>
-    public string Reason { get; init; } = string.Empty;
+    [JsonInclude]
+    public string Reason { get; internal init; } = string.Empty;
 }

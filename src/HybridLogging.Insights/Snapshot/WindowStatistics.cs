@@ -1,26 +1,41 @@
+using System.Text.Json.Serialization;
+
 namespace HybridLogging.Insights;
 
 /// <summary>Counts, error rates and latencies over one window, overall and per source.</summary>
 public sealed class WindowStatistics
 {
+    // Built by LogInsights (and by System.Text.Json when reading a snapshot back); users only read it.
+    [JsonConstructor]
+    internal WindowStatistics()
+    {
+    }
+
     /// <summary>The window asked for.</summary>
-    public TimeSpan Window { get; init; }
+    [JsonInclude]
+    public TimeSpan Window { get; internal init; }
 
     /// <summary>Start of the buckets counted (the window rounded out to whole buckets).</summary>
-    public DateTimeOffset Start { get; init; }
+    [JsonInclude]
+    public DateTimeOffset Start { get; internal init; }
 
     /// <summary>End of the buckets counted (exclusive).</summary>
-    public DateTimeOffset End { get; init; }
+    [JsonInclude]
+    public DateTimeOffset End { get; internal init; }
 
     /// <summary>Entries by level, all sources.</summary>
-    public LevelCounts Counts { get; init; } = new();
+    [JsonInclude]
+    public LevelCounts Counts { get; internal init; } = new();
 
     /// <summary>Entries at Error or above divided by all entries, all sources.</summary>
-    public double ErrorRate { get; init; }
+    [JsonInclude]
+    public double ErrorRate { get; internal init; }
 
     /// <summary>Durations of all sources, or <see langword="null"/> when none.</summary>
-    public LatencySummary? Latency { get; init; }
+    [JsonInclude]
+    public LatencySummary? Latency { get; internal init; }
 
     /// <summary>Per source, most entries first (sources with no entry in the window are left out).</summary>
-    public IReadOnlyList<SourceStatistics> Sources { get; init; } = [];
+    [JsonInclude]
+    public IReadOnlyList<SourceStatistics> Sources { get; internal init; } = [];
 }

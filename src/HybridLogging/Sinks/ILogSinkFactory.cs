@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace HybridLogging;
 
 /// <summary>Creates sinks of one type for destinations declared in configuration. Sink packages provide one each.</summary>
@@ -10,16 +8,6 @@ public interface ILogSinkFactory
 
     /// <summary>Creates a sink for a destination.</summary>
     ILogSink Create(LogSinkContext context);
-}
-
-/// <summary>What a sink factory gets to create a sink.</summary>
-/// <param name="Name">The destination name.</param>
-/// <param name="Configuration">The destination's configuration section (sink-specific settings live here).</param>
-/// <param name="Services">The application's services.</param>
-public sealed record LogSinkContext(string Name, IConfiguration Configuration, IServiceProvider Services)
-{
-    /// <summary>The destination's stream asks for compressed payloads (gzip) where the sink supports it.</summary>
-    public bool CompressionEnabled { get; init; }
 }
 
 /// <summary>

@@ -331,10 +331,24 @@ public sealed class LogRecordBatch
 }
 
 /// <summary>Consecutive records of a <see cref="LogRecordBatch"/> whose bytes are adjacent in memory.</summary>
-/// <param name="Bytes">The bytes of every record of the segment, in order.</param>
-/// <param name="FirstRecord">Index of the segment's first record in the batch.</param>
-/// <param name="RecordCount">Number of records in the segment.</param>
-public readonly record struct LogRecordSegment(ReadOnlyMemory<byte> Bytes, int FirstRecord, int RecordCount);
+public readonly struct LogRecordSegment
+{
+    internal LogRecordSegment(ReadOnlyMemory<byte> bytes, int firstRecord, int recordCount)
+    {
+        Bytes = bytes;
+        FirstRecord = firstRecord;
+        RecordCount = recordCount;
+    }
+
+    /// <summary>The bytes of every record of the segment, in order.</summary>
+    public ReadOnlyMemory<byte> Bytes { get; }
+
+    /// <summary>Index of the segment's first record in the batch.</summary>
+    public int FirstRecord { get; }
+
+    /// <summary>Number of records in the segment.</summary>
+    public int RecordCount { get; }
+}
 
 /// <summary>What became of a record handed to a sink.</summary>
 public enum LogRecordOutcome

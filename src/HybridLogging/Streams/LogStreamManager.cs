@@ -30,7 +30,7 @@ namespace HybridLogging;
 /// }
 /// </code>
 /// </example>
-public sealed class LogStreamManager : IAsyncDisposable
+public sealed class LogStreamManager
 {
     private readonly HybridLoggerProvider _provider;
     private readonly StreamBuilder _builder;
@@ -231,7 +231,8 @@ public sealed class LogStreamManager : IAsyncDisposable
     public IReadOnlyList<LogStreamStats> GetAllStreamStats() => [.. _streams.Select(StreamBuilder.StatsOf)];
 
     /// <summary>Ends subscriptions and the event pump. Destinations are stopped by the provider's shutdown.</summary>
-    public async ValueTask DisposeAsync()
+    /// <remarks>Internal: the provider owns the manager and disposes it; a user disposing it would end every subscription.</remarks>
+    internal async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {

@@ -70,7 +70,15 @@ internal sealed class AppSettingsApp : IAsyncDisposable
     public ILogger Logger(string category = "App.Orders") => _host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(category);
 
     /// <summary>Rewrites the file; the host's file watcher reloads it.</summary>
-    public Task EditAsync(string json) => System.IO.File.WriteAllTextAsync(File, json, TestContext.Current.CancellationToken);
+    // Saved as most editors save: the whole new content replaces the file at once (write aside, then rename over it).
+    // An in-place write lets a file watcher read the file truncated, a second, different load error that made tests
+    // counting rejected reloads flaky under load.
+    public async Task EditAsync(string json)
+    {
+        var aside = File + ".saving";
+        await System.IO.File.WriteAllTextAsync(aside, json, TestContext.Current.CancellationToken);
+        System.IO.File.Move(aside, File, overwrite: true);
+    }
 
     public Task FlushAsync() => Provider.FlushAsync(TestContext.Current.CancellationToken);
 

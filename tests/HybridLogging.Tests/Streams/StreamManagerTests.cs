@@ -8,6 +8,21 @@ namespace HybridLogging.Tests.Streams;
 
 public sealed class StreamManagerTests
 {
+    [Fact]
+    public void A_container_disposed_synchronously_after_resolving_the_stream_manager_does_not_throw()
+    {
+        // The provider owns and disposes the manager; the container must not try to (an IAsyncDisposable-only
+        // singleton makes ServiceProvider.Dispose throw).
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddHybridLogging());
+        var provider = services.BuildServiceProvider();
+        _ = provider.GetRequiredService<LogStreamManager>();
+
+        var error = Record.Exception(provider.Dispose);
+
+        Assert.Null(error);
+    }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]

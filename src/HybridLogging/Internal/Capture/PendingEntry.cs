@@ -179,6 +179,13 @@ internal sealed class PendingEntry<TState> : PendingEntry
             return CopySnapshot(ref buffer, max);
         }
 
+        if (StructStateReader<TState>.Instance is { } reader)
+        {
+            // One copy read throughout, as the boxed copy was.
+            var state = _state;
+            return ReadStruct(reader, ref state, ref buffer, max);
+        }
+
         switch (_state)
         {
             case IReadOnlyList<KeyValuePair<string, object?>> list:
@@ -257,6 +264,36 @@ internal sealed class PendingEntry<TState> : PendingEntry
         _state = default!;
         _formatter = null;
         Pool.Return(this);
+    }
+
+    private int ReadStruct(StructStateReader<TState> reader, ref TState state, ref KeyValuePair<string, object?>[] buffer, int max)
+    {
+        int count;
+        try
+        {
+            count = Math.Min(reader.Count(ref state), max);
+        }
+        catch (Exception)
+        {
+            count = 0;
+        }
+
+        EnsureCapacity(ref buffer, count);
+        var written = 0;
+        for (var i = 0; i < count; i++)
+        {
+            try
+            {
+                buffer[written] = reader.Get(ref state, i);
+                written++;
+            }
+            catch (Exception ex)
+            {
+                ReadError ??= ex.GetType().Name;
+            }
+        }
+
+        return written;
     }
 
     private static int SafeCount(IReadOnlyList<KeyValuePair<string, object?>> list)

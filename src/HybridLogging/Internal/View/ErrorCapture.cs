@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace HybridLogging.Internal;
@@ -8,49 +9,88 @@ internal static class ErrorCapture
     private const int MaxInnerPerLevel = 10;
     private const int MaxStackTraceLength = 32 * 1024;
     private const int MaxMessageLength = 8 * 1024;
+    private const int MaxCachedCodes = 256;
+
+    // An exception's HResult as text ("0x80131500"): a handful of values recur (one per exception type, mostly), so
+    // each is formatted once instead of twice per logged exception.
+    private static readonly ConcurrentDictionary<int, string> Codes = new();
 
     public static LogError Capture(Exception exception, int maxDepth, string? code)
     {
-        var inner = new List<LogError>();
+        IReadOnlyList<LogError> inner = [];
         if (maxDepth > 0)
         {
             if (exception is AggregateException aggregate)
             {
+                var list = new List<LogError>();
                 foreach (var item in aggregate.InnerExceptions)
                 {
-                    if (inner.Count == MaxInnerPerLevel)
+                    if (list.Count == MaxInnerPerLevel)
                     {
                         break;
                     }
 
-                    inner.Add(Capture(item, maxDepth - 1, null));
+                    list.Add(Capture(item, maxDepth - 1, null));
                 }
+
+                inner = list;
             }
             else if (exception.InnerException is { } innerException)
             {
-                inner.Add(Capture(innerException, maxDepth - 1, null));
+                inner = [Capture(innerException, maxDepth - 1, null)];
             }
         }
 
         return new LogError
         {
             Type = exception.GetType().FullName ?? exception.GetType().Name,
-            Message = ValueSnapshot.Sanitize(Safe(() => exception.Message) ?? string.Empty, MaxMessageLength),
-            StackTrace = Safe(() => exception.StackTrace) is { } stack ? ValueSnapshot.Sanitize(stack, MaxStackTraceLength) : null,
-            Code = code ?? (exception.HResult != 0 ? "0x" + exception.HResult.ToString("X8", CultureInfo.InvariantCulture) : null),
+            Message = ValueSnapshot.Sanitize(MessageOf(exception) ?? string.Empty, MaxMessageLength),
+            StackTrace = StackTraceOf(exception) is { } stack ? ValueSnapshot.Sanitize(stack, MaxStackTraceLength) : null,
+            Code = code ?? (exception.HResult != 0 ? CodeOf(exception.HResult) : null),
             InnerErrors = inner,
         };
     }
 
-    private static string? Safe(Func<string?> read)
+    // Message and StackTrace are virtual: an override may throw. (No lambdas here: two closures per logged exception.)
+    private static string? MessageOf(Exception exception)
     {
         try
         {
-            return read();
+            return exception.Message;
         }
         catch (Exception ex)
         {
-            return $"[unavailable: {ex.GetType().Name}]";
+            return Unavailable(ex);
         }
+    }
+
+    private static string? StackTraceOf(Exception exception)
+    {
+        try
+        {
+            return exception.StackTrace;
+        }
+        catch (Exception ex)
+        {
+            return Unavailable(ex);
+        }
+    }
+
+    private static string Unavailable(Exception ex) => $"[unavailable: {ex.GetType().Name}]";
+
+    private static string CodeOf(int hresult)
+    {
+        if (Codes.TryGetValue(hresult, out var text))
+        {
+            return text;
+        }
+
+        text = "0x" + hresult.ToString("X8", CultureInfo.InvariantCulture);
+        if (Codes.Count < MaxCachedCodes)
+        {
+            Codes.TryAdd(hresult, text); // bounded: exceptions that make up their HResults must not grow it without limit
+        }
+
+        return text;
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using HybridLogging.Formatting.Internal;
 
 namespace HybridLogging.Internal;
 
@@ -93,6 +94,9 @@ internal static class MessageRenderer
                     return;
                 case IEnumerable sequence:
                     AppendSequence(ref output, sequence, maxItems);
+                    return;
+                case double d when format is null:
+                    output.AppendDouble(d, (ISpanFormattable)value);
                     return;
                 case ISpanFormattable formattable:
                     output.AppendFormatted(formattable, LimitFormat(format, output.Remaining));
@@ -198,6 +202,20 @@ internal static class MessageRenderer
             text[..take].CopyTo(_buffer.AsSpan(Length));
             Length += take;
             _truncated = take < text.Length;
+        }
+
+        /// <summary>A double without a format: its shortest round-trip text, the common values without the runtime's general algorithm.</summary>
+        public void AppendDouble(double value, ISpanFormattable boxed)
+        {
+            Span<char> text = stackalloc char[32];
+            if (ShortDouble.TryFormat(value, text, out var written))
+            {
+                Append(text[..written]);
+            }
+            else
+            {
+                AppendFormatted(boxed, null);
+            }
         }
 
         public void AppendFormatted(ISpanFormattable value, string? format)

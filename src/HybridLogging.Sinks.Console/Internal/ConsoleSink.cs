@@ -1,8 +1,7 @@
 using HybridLogging.Formatting;
-using HybridLogging.Sinks.Console.Internal;
 using Microsoft.Extensions.Logging;
 
-namespace HybridLogging.Sinks.Console;
+namespace HybridLogging.Sinks.Console.Internal;
 
 /// <summary>
 /// Writes batches of formatted records to standard output (and, from <see cref="ConsoleSinkOptions.StandardErrorFromLevel"/>,
@@ -15,7 +14,7 @@ namespace HybridLogging.Sinks.Console;
 /// Register it with <c>options.AddConsole()</c>, or declare a sink with <c>"Type": "Console"</c> in configuration.
 /// The pipeline never calls <see cref="WriteAsync"/> concurrently, which this type relies on.
 /// </remarks>
-public sealed class ConsoleSink : IFormattedLogSink, IReportsBytes
+internal sealed class ConsoleSink : IFormattedLogSink, IReportsBytes
 {
     private readonly ConsoleSinkOptions _options;
     private readonly Stream _output;
