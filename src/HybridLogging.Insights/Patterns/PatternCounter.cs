@@ -10,6 +10,9 @@ internal sealed class PatternCounter(TimeWindows windows, int maxSamples, int ma
 
     public bool IsTemplate { get; set; }
 
+    /// <summary>The error group this pattern's last error went to (a cache; checked against its key before use).</summary>
+    public ErrorCounter? LastError { get; set; }
+
     /// <summary>Entries per level (Trace .. Critical) since the pattern entered the table.</summary>
     public long[] Levels { get; } = new long[LevelRing.Levels];
 
@@ -70,6 +73,7 @@ internal sealed class PatternCounter(TimeWindows windows, int maxSamples, int ma
         Array.Clear(Levels);
         HighestLevel = 0;
         IsTemplate = false;
+        LastError = null;
         Array.Clear(_samples);
         SampleCount = 0;
         Array.Clear(_keys);

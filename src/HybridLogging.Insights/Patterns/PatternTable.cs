@@ -1,5 +1,7 @@
+using System.IO.Hashing;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using HybridLogging.Insights.Stats;
 using Microsoft.Extensions.Logging;
 
@@ -24,6 +26,11 @@ internal sealed class PatternTable
     // Direct-mapped cache (template, source) -> counter by reference: one array read and two reference compares per
     // templated entry, bounded by construction (a collision overwrites). A dictionary would hash through an interface.
     private readonly TemplateSlot[] _templates;
+    // Direct-mapped cache normalised text -> counter, indexed by XxHash3 of the text (a few times faster than the
+    // randomised string hash on a 60-character pattern) and checked against the counter's own key, so a collision or an
+    // evicted counter is only a miss. Misses go to the dictionary, which keeps the randomised hash: crafted messages can
+    // make the cache miss but cannot flood the table's buckets.
+    private readonly PatternCounter?[] _freeText;
     private readonly MessageNormalizer _normalizer;
 
     public PatternTable(PatternOptions options, TimeWindows windows)
@@ -32,6 +39,7 @@ internal sealed class PatternTable
         _bySpan = _patterns.Map.GetAlternateLookup<PatternSpanKey>();
         _errors = new(options.MaxErrorGroups, () => new ErrorCounter(windows));
         _templates = new TemplateSlot[(int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(options.MaxPatterns * 4, 64, 1 << 16))];
+        _freeText = new PatternCounter?[_templates.Length];
         _normalizer = new MessageNormalizer(options.MaxMessageLength);
     }
 
@@ -112,14 +120,33 @@ internal sealed class PatternTable
         }
 
         var normalized = _normalizer.Normalize(entry.Message);
+        var hash = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(normalized));
+        ref var cached = ref _freeText[(int)(hash ^ (hash >> 32) ^ (uint)RuntimeHelpers.GetHashCode(source)) & (_freeText.Length - 1)];
+        if (cached is { } hit && string.Equals(hit.Key.Source, source, StringComparison.Ordinal) && normalized.SequenceEqual(hit.Key.Pattern) && IsLive(_patterns, hit))
+        {
+            _patterns.Increment(hit);
+            return hit;
+        }
+
         if (_bySpan.TryGetValue(new PatternSpanKey(source, normalized), out var found))
         {
             _patterns.Increment(found);
-            return found;
+        }
+        else
+        {
+            found = _patterns.Add(new PatternKey(source, new string(normalized)));
         }
 
-        return _patterns.Add(new PatternKey(source, new string(normalized)));
+        cached = found;
+        return found;
     }
+
+    // A counter taken from a cache is still in its table (counters are reused for other keys when evicted; the callers
+    // also compare the key).
+    private static bool IsLive<TKey, TItem>(SpaceSaving<TKey, TItem> table, TItem counter)
+        where TKey : notnull
+        where TItem : SpaceSavingItem<TKey>
+        => counter.HeapIndex < table.Count && ReferenceEquals(table.Items[counter.HeapIndex], counter);
 
     private static void MergeKeys(PatternCounter counter, LogEntryView entry)
     {
@@ -140,14 +167,27 @@ internal sealed class PatternTable
     private void ObserveError(LogEntryView entry, PatternCounter pattern, int level, TimeUnits units)
     {
         var type = entry.Exception?.GetType().FullName ?? (entry.HasError ? entry.Error?.Type : null) ?? string.Empty;
-        var key = new ErrorKey(type, pattern.Key.Source, pattern.Key.Pattern);
-        if (_errors.Map.TryGetValue(key, out var error))
+        // A pattern's errors are mostly of one type: its last error group is checked first (by reference to the
+        // pattern's strings), which spares hashing the pattern text again.
+        var error = pattern.LastError;
+        if (error is not null && ReferenceEquals(error.Key.Pattern, pattern.Key.Pattern) && ReferenceEquals(error.Key.Source, pattern.Key.Source)
+            && string.Equals(error.Key.ExceptionType, type, StringComparison.Ordinal) && IsLive(_errors, error))
         {
             _errors.Increment(error);
         }
         else
         {
-            error = _errors.Add(key);
+            var key = new ErrorKey(type, pattern.Key.Source, pattern.Key.Pattern);
+            if (_errors.Map.TryGetValue(key, out error))
+            {
+                _errors.Increment(error);
+            }
+            else
+            {
+                error = _errors.Add(key);
+            }
+
+            pattern.LastError = error;
         }
 
         var ticks = entry.TimestampTicks;

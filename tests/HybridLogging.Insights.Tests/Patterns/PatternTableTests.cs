@@ -113,6 +113,53 @@ public sealed class PatternTableTests
     }
 
     [Fact]
+    public void A_small_table_evicts_free_text_patterns_and_counts_one_seen_again_in_its_new_counter()
+    {
+        // Free text is found through a cache of counters; an evicted counter is reused for another pattern and must
+        // not be counted for its old one.
+        var time = new FakeTimeProvider(Start);
+        var insights = new LogInsights(new InsightsOptions { Patterns = { MaxPatterns = 2 } }, time);
+        var feeder = new ViewFeeder(insights);
+        for (var round = 0; round < 10; round++)
+        {
+            feeder.Feed(Some.Entry(time.GetUtcNow(), $"Alpha {round} done"));
+            feeder.Feed(Some.Entry(time.GetUtcNow(), $"Alpha {round + 100} done"));
+            feeder.Feed(Some.Entry(time.GetUtcNow(), round % 2 == 0 ? $"Beta {round}" : $"Gamma {round}"));
+        }
+
+        var top = insights.TopPatterns(10);
+        Assert.Equal(2, top.Count);
+        Assert.Equal(("Alpha {Number} done", 20L, 0L), (top[0].Pattern, top[0].TotalCount, top[0].CountError));
+        Assert.Equal("Gamma {Number}", top[1].Pattern);
+        Assert.True(top[1].TotalCount - top[1].CountError <= 5 && top[1].TotalCount >= 5, $"{top[1].TotalCount} - {top[1].CountError}");
+        Assert.Equal(9, insights.EvictedPatterns);
+    }
+
+    [Fact]
+    public void Errors_of_one_pattern_are_grouped_per_exception_type_and_an_evicted_group_starts_again()
+    {
+        var time = new FakeTimeProvider(Start);
+        var insights = new LogInsights(new InsightsOptions { Patterns = { MaxErrorGroups = 2 } }, time);
+        var feeder = new ViewFeeder(insights);
+        void Disk(int n, Exception exception) => feeder.Feed(Some.Entry(time.GetUtcNow(), $"Disk {n} full", level: LogLevel.Error, exception: exception));
+
+        Disk(1, new TimeoutException());
+        Disk(2, new TimeoutException());
+        Disk(3, new IOException());
+        Disk(4, new TimeoutException());
+        Assert.Equal(
+            [("System.TimeoutException", 3L, 0L), ("System.IO.IOException", 1L, 0L)],
+            insights.TopErrors(10).Select(e => (e.ExceptionType, e.TotalCount, e.CountError)));
+
+        // A third group takes the IOException group's counter; the IOException seen again takes it back.
+        feeder.Feed(Some.Entry(time.GetUtcNow(), "Queue stuck", level: LogLevel.Error));
+        Disk(5, new IOException());
+        Assert.Equal(
+            [("System.IO.IOException", "Disk {Number} full", 3L, 2L), ("System.TimeoutException", "Disk {Number} full", 3L, 0L)],
+            insights.TopErrors(10).Select(e => (e.ExceptionType, e.Pattern, e.TotalCount, e.CountError)).OrderBy(e => e.ExceptionType, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_template_without_holes_is_normalised_like_free_text()
     {
         var (insights, feeder, time) = Create();
