@@ -6,15 +6,22 @@ namespace HybridLogging;
 /// by <see cref="Begin"/> restores the context that was current when it began.
 /// </summary>
 /// <remarks>
-/// Instances are immutable so a log call captures the current one by reference, with no copy and no allocation.
+/// Instances are immutable so a log call captures the current one by reference, with no copy and no allocation. A
+/// generated correlation id is kept as a <see cref="Guid"/> and turned into its text the first time it is read (by the
+/// pipeline's dispatcher, when an entry logged inside is written), so beginning a context costs the request's thread
+/// no string.
 /// </remarks>
 public sealed class CorrelationContext
 {
     private static readonly AsyncLocal<CorrelationContext?> CurrentContext = new();
 
-    private CorrelationContext(string correlationId, string? requestId, string? userId, string? sessionId, string? operationType, CorrelationContext? parent)
+    private readonly Guid _generatedId;
+    private string? _correlationId;
+
+    private CorrelationContext(string? correlationId, Guid generatedId, string? requestId, string? userId, string? sessionId, string? operationType, CorrelationContext? parent)
     {
-        CorrelationId = correlationId;
+        _correlationId = correlationId;
+        _generatedId = generatedId;
         RequestId = requestId;
         UserId = userId;
         SessionId = sessionId;
@@ -23,7 +30,7 @@ public sealed class CorrelationContext
     }
 
     /// <summary>The correlation id: given, inherited from the enclosing context, or generated (32 hex digits).</summary>
-    public string CorrelationId { get; }
+    public string CorrelationId => _correlationId ?? GeneratedIdText();
 
     /// <summary>Request id, or the enclosing context's.</summary>
     public string? RequestId { get; }
@@ -59,8 +66,10 @@ public sealed class CorrelationContext
     public static CorrelationScope Begin(string? correlationId = null, string? requestId = null, string? userId = null, string? sessionId = null, string? operationType = null)
     {
         var parent = CurrentContext.Value;
+        correlationId ??= parent?.CorrelationId;
         var context = new CorrelationContext(
-            correlationId ?? parent?.CorrelationId ?? Guid.NewGuid().ToString("N"),
+            correlationId,
+            correlationId is null ? Guid.NewGuid() : default,
             requestId ?? parent?.RequestId,
             userId ?? parent?.UserId,
             sessionId ?? parent?.SessionId,
@@ -68,6 +77,13 @@ public sealed class CorrelationContext
             parent);
         CurrentContext.Value = context;
         return new CorrelationScope(context, parent);
+    }
+
+    // Any thread may read the id first; all of them must see one string instance.
+    private string GeneratedIdText()
+    {
+        var text = _generatedId.ToString("N");
+        return Interlocked.CompareExchange(ref _correlationId, text, null) ?? text;
     }
 
     internal static void Restore(CorrelationContext? previous) => CurrentContext.Value = previous;

@@ -43,6 +43,42 @@ public sealed class CorrelationTests
     }
 
     [Fact]
+    public void A_generated_id_is_one_string_of_32_hex_digits_whichever_thread_reads_it_first()
+    {
+        using var scope = CorrelationContext.Begin(requestId: "req-lazy");
+        var context = scope.Context;
+        var read = new string[8];
+        Parallel.For(0, read.Length, i => read[i] = context.CorrelationId);
+
+        Assert.Matches("^[0-9a-f]{32}$", read[0]);
+        Assert.All(read, id => Assert.Same(read[0], id));
+        using var child = CorrelationContext.Begin(requestId: "req-child");
+        Assert.Same(read[0], child.Context.CorrelationId);
+    }
+
+    [Fact]
+    public void Beginning_a_context_does_not_format_its_generated_id_on_the_calling_thread()
+    {
+        static long BeginAndEnd()
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                using var scope = CorrelationContext.Begin(requestId: "req");
+            }
+
+            return (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
+        }
+
+        BeginAndEnd(); // warm-up
+        var perContext = BeginAndEnd();
+
+        // About 280 B: the context, its scope handle and the execution context's change of AsyncLocal value. Formatting
+        // the id here added 88 B (368 B measured with it); the text is made when the id is first read.
+        Assert.True(perContext < 320, $"{perContext} B per context");
+    }
+
+    [Fact]
     public void Two_top_level_contexts_get_different_generated_ids()
     {
         string first;
