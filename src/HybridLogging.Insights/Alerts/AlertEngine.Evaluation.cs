@@ -179,7 +179,7 @@ internal sealed partial class AlertEngine
                 }
             }
 
-            _rules = new RuleSet([.. rules], [.. rules.Where(r => r.IsPerEntry)], maxSources);
+            _rules = new RuleSet([.. rules], [.. rules.Where(r => r.IsPerEntry)], [.. rules.Where(r => r.Kind == AlertRuleKind.Count)], maxSources);
             foreach (var retired in old.Values.Except(rules))
             {
                 ResolveAll(retired, now);

@@ -89,6 +89,42 @@ internal sealed partial class AlertEngine : IAsyncDisposable
                 Hit(rule, source, entry.Message, now, rules.MaxSources);
             }
         }
+
+        // A count rule raises on the entry that crosses its threshold, not up to one timer tick later; only entries at
+        // or above the rule's level (rare: errors, warnings) pay for the check. Resolves stay with the timer.
+        foreach (var rule in rules.Counts)
+        {
+            if ((int)level >= rule.Level && (rule.Source is null || string.Equals(rule.Source, source, StringComparison.Ordinal)))
+            {
+                var value = counters.LastMinute(now, rule.Level);
+                if (value > rule.Threshold)
+                {
+                    RaiseOnEntry(rule, source, now, value, rules.MaxSources);
+                }
+            }
+        }
+    }
+
+    private void RaiseOnEntry(CompiledRule rule, string source, long now, double value, int maxSources)
+    {
+        var state = rule.State(source, maxSources);
+        if (state is null)
+        {
+            return;
+        }
+
+        Alert raised;
+        lock (state.Gate)
+        {
+            if (state.Active is not null || Suppressed(rule, state, now))
+            {
+                return;
+            }
+
+            raised = Raise(rule, state, source, now, value, rule.Describe(source, value, 0, default));
+        }
+
+        Emit(raised);
     }
 
     private SourceCounters? Track(string source, long now, int maxSources)
@@ -218,8 +254,8 @@ internal sealed partial class AlertEngine : IAsyncDisposable
         await _fanOut.DisposeAsync().ConfigureAwait(false);
     }
 
-    private sealed record RuleSet(CompiledRule[] All, CompiledRule[] PerEntry, int MaxSources)
+    private sealed record RuleSet(CompiledRule[] All, CompiledRule[] PerEntry, CompiledRule[] Counts, int MaxSources)
     {
-        public static readonly RuleSet Empty = new([], [], 1000);
+        public static readonly RuleSet Empty = new([], [], [], 1000);
     }
 }
