@@ -28,10 +28,10 @@ internal readonly struct FacadeMessage(string message, string? correlationId, st
             {
                 var (key, value) = slot switch
                 {
-                    0 => (CorrelationNames.CorrelationId, correlationId),
-                    1 => (CorrelationNames.RequestId, requestId),
-                    2 => (CorrelationNames.UserId, userId),
-                    _ => (CorrelationNames.SessionId, sessionId),
+                    0 => (WellKnownFields.CorrelationId, correlationId),
+                    1 => (WellKnownFields.RequestId, requestId),
+                    2 => (WellKnownFields.UserId, userId),
+                    _ => (WellKnownFields.SessionId, sessionId),
                 };
 
                 if (value is not null && ++seen == index)

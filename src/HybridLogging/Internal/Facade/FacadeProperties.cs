@@ -45,10 +45,10 @@ internal readonly struct FacadeProperties : IReadOnlyList<KeyValuePair<string, o
     public static FacadeProperties Text(string message, string? correlationId, string? requestId, string? userId, string? sessionId, IReadOnlyDictionary<string, object?> metadata) =>
         Build(
             [
-                new(CorrelationNames.CorrelationId, correlationId),
-                new(CorrelationNames.RequestId, requestId),
-                new(CorrelationNames.UserId, userId),
-                new(CorrelationNames.SessionId, sessionId),
+                new(WellKnownFields.CorrelationId, correlationId),
+                new(WellKnownFields.RequestId, requestId),
+                new(WellKnownFields.UserId, userId),
+                new(WellKnownFields.SessionId, sessionId),
             ],
             metadata,
             message,

@@ -31,14 +31,26 @@ internal enum WellKnownField
 /// </summary>
 internal static class WellKnownFields
 {
+    /// <summary>The correlation names, also used by the facade's states so its ids lift exactly as an <c>ILogger</c> call's.</summary>
+    public const string CorrelationId = "CorrelationId";
+
+    /// <inheritdoc cref="CorrelationId"/>
+    public const string RequestId = "RequestId";
+
+    /// <inheritdoc cref="CorrelationId"/>
+    public const string UserId = "UserId";
+
+    /// <inheritdoc cref="CorrelationId"/>
+    public const string SessionId = "SessionId";
+
     private const int MaxIdLength = 256;
 
     private static readonly FrozenDictionary<string, WellKnownField> Names = new Dictionary<string, WellKnownField>(StringComparer.OrdinalIgnoreCase)
     {
-        ["CorrelationId"] = WellKnownField.CorrelationId,
-        ["RequestId"] = WellKnownField.RequestId,
-        ["UserId"] = WellKnownField.UserId,
-        ["SessionId"] = WellKnownField.SessionId,
+        [CorrelationId] = WellKnownField.CorrelationId,
+        [RequestId] = WellKnownField.RequestId,
+        [UserId] = WellKnownField.UserId,
+        [SessionId] = WellKnownField.SessionId,
         ["OperationType"] = WellKnownField.OperationType,
         ["TraceId"] = WellKnownField.TraceId,
         ["SpanId"] = WellKnownField.SpanId,
