@@ -20,6 +20,7 @@ internal sealed class ActiveFile
     private FileStream? _file;
     private Stream? _writer;
     private long _committed;
+    private readonly EarlyWriteback _writeback = new();
     private long? _truncateTo;
     private DateTimeOffset _start;
     private DateTimeOffset? _nextRollAt;
@@ -84,6 +85,7 @@ internal sealed class ActiveFile
         _writer!.Flush();
         Interlocked.Add(ref _bytesWritten, Size - _committed);
         _committed = Size;
+        _writeback.Committed(_committed);
     }
 
     /// <summary>Commits and asks the OS to put the file on disk (fsync).</summary>
@@ -239,6 +241,7 @@ internal sealed class ActiveFile
             _writer = _wrap?.Invoke(file) ?? file;
             Size = file.Length;
             _committed = Size;
+            _writeback.Reset(file.SafeFileHandle, Size);
             _start = start;
             _nextRollAt = RollingPeriod.NextBoundary(_options.RollingInterval, start);
             if (needsNewline)

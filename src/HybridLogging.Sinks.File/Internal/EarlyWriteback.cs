@@ -1,0 +1,77 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace HybridLogging.Sinks.File.Internal;
+
+/// <summary>
+/// Starts the operating system's writeback of committed bytes while the sink goes on writing, so the fsync of the
+/// periodic flush, a roll or shutdown finds little left to do. Without it a busy file collects hundreds of megabytes of
+/// dirty page cache (writeback starts only at a share of memory) and the flush at shutdown waits for all of it: 130 ms
+/// of a 0.6 s, 1,000,000-entry run on the benchmarks' VM. The same technique as PostgreSQL's
+/// <c>backend_flush_after</c>.
+/// </summary>
+/// <remarks>
+/// Linux only: <c>sync_file_range(SYNC_FILE_RANGE_WRITE)</c> queues the range for writeback without waiting for the
+/// device. .NET has no API for it, hence the P/Invoke. Elsewhere (and on a file system that refuses it) this does
+/// nothing and the fsyncs do all the work, as before. Durability is unchanged: only an fsync makes data durable.
+/// </remarks>
+internal sealed class EarlyWriteback
+{
+    /// <summary>Committed bytes collected before their writeback is started.</summary>
+    public const long Threshold = 4 * 1024 * 1024;
+
+    private const uint SyncFileRangeWrite = 2;
+
+    private static bool s_unsupported = !OperatingSystem.IsLinux();
+
+    private SafeFileHandle? _handle;
+    private long _started;
+    private long _from;
+
+    /// <summary>Whether this process starts writeback early (false off Linux, or once the call was refused).</summary>
+    public static bool Supported => !s_unsupported;
+
+    /// <summary>Ranges whose writeback was started (for tests and diagnostics).</summary>
+    public long Started => _started;
+
+    /// <summary>Follows a newly opened file from <paramref name="length"/> on (the handle is taken once: FileStream
+    /// re-synchronises its position each time its handle is read).</summary>
+    public void Reset(SafeFileHandle handle, long length)
+    {
+        _handle = handle;
+        _from = length;
+    }
+
+    /// <summary>Starts writeback of [last start, <paramref name="committed"/>) once it is at least <see cref="Threshold"/> bytes.</summary>
+    public void Committed(long committed)
+    {
+        if (s_unsupported || _handle is not { IsClosed: false } handle || committed - _from < Threshold)
+        {
+            return;
+        }
+
+        var from = _from;
+        _from = committed;
+        try
+        {
+            if (SyncFileRange((int)handle.DangerousGetHandle(), from, committed - from, SyncFileRangeWrite) != 0)
+            {
+                // ENOSYS, or a file system without support (some FUSE and network mounts): stop trying for this process.
+                s_unsupported = true;
+            }
+            else
+            {
+                _started++;
+            }
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            s_unsupported = true; // a libc without it (musl has it; anything else is not worth the failing call)
+        }
+    }
+
+#pragma warning disable SYSLIB1054 // a DllImport of blittable arguments needs no generated marshalling nor unsafe code
+    [DllImport("libc", EntryPoint = "sync_file_range", SetLastError = false)]
+    private static extern int SyncFileRange(int fd, long offset, long nbytes, uint flags);
+#pragma warning restore SYSLIB1054
+}
