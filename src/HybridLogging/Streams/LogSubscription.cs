@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 namespace HybridLogging;
 
 /// <summary>
@@ -9,10 +7,9 @@ namespace HybridLogging;
 /// </summary>
 public sealed class LogSubscription : IAsyncEnumerable<LogEntry>, IAsyncDisposable
 {
-    private readonly Channel<LogEntry> _channel;
+    private readonly Internal.SubscriberBuffer _buffer;
     private readonly Action<LogSubscription> _unsubscribe;
     private readonly Internal.FilterSet _filter;
-    private long _missed;
     private long _delivered;
     private int _disposed;
 
@@ -22,15 +19,7 @@ public sealed class LogSubscription : IAsyncEnumerable<LogEntry>, IAsyncDisposab
         Capacity = capacity;
         _filter = filter is null ? Internal.FilterSet.PassAll : Internal.FilterSet.Compile([filter]);
         _unsubscribe = unsubscribe;
-        _channel = Channel.CreateBounded<LogEntry>(
-            new BoundedChannelOptions(capacity)
-            {
-                FullMode = BoundedChannelFullMode.DropOldest,
-                SingleReader = true,
-                SingleWriter = true,
-                AllowSynchronousContinuations = false,
-            },
-            _ => Interlocked.Increment(ref _missed));
+        _buffer = new Internal.SubscriberBuffer(capacity);
     }
 
     /// <summary>The stream this subscription follows, or null for every dispatched entry.</summary>
@@ -40,7 +29,7 @@ public sealed class LogSubscription : IAsyncEnumerable<LogEntry>, IAsyncDisposab
     public int Capacity { get; }
 
     /// <summary>Entries dropped from this subscription's buffer because the reader was too slow.</summary>
-    public long Missed => Volatile.Read(ref _missed);
+    public long Missed => _buffer.Missed;
 
     /// <summary>Entries offered to this subscription (delivered to the buffer, including ones later missed).</summary>
     public long Offered => Volatile.Read(ref _delivered);
@@ -51,20 +40,23 @@ public sealed class LogSubscription : IAsyncEnumerable<LogEntry>, IAsyncDisposab
     /// <summary>Buffers an entry its filter passed (dispatcher thread).</summary>
     internal void Offer(LogEntry entry)
     {
-        if (_channel.Writer.TryWrite(entry))
+        if (_buffer.Write(entry))
         {
-            Interlocked.Increment(ref _delivered);
+            Volatile.Write(ref _delivered, _delivered + 1);
         }
     }
+
+    /// <summary>Wakes the reader for what was offered this round (dispatcher thread, at the end of each round).</summary>
+    internal void Signal() => _buffer.Signal();
 
     /// <inheritdoc />
     public async IAsyncEnumerator<LogEntry> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
         try
         {
-            while (await _channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await _buffer.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (_channel.Reader.TryRead(out var entry))
+                while (_buffer.TryRead(out var entry))
                 {
                     yield return entry;
                 }
@@ -82,11 +74,11 @@ public sealed class LogSubscription : IAsyncEnumerable<LogEntry>, IAsyncDisposab
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _unsubscribe(this);
-            _channel.Writer.TryComplete();
+            _buffer.Complete();
         }
 
         return ValueTask.CompletedTask;
     }
 
-    internal void Complete() => _channel.Writer.TryComplete();
+    internal void Complete() => _buffer.Complete();
 }

@@ -99,12 +99,28 @@ internal sealed class RouteTable
 
     public long Version { get; }
 
-    /// <summary>Queues every group's current chunk at its destinations.</summary>
+    /// <summary>
+    /// Queues every group's current chunk at its destinations and wakes the subscribers for what they were offered:
+    /// the end of a dispatcher round (or of a table).
+    /// </summary>
     public void HandOffAll()
     {
         foreach (var group in Groups)
         {
             group.HandOff();
+        }
+
+        foreach (var subscriber in Subscribers)
+        {
+            subscriber.Signal();
+        }
+
+        foreach (var stream in Streams)
+        {
+            foreach (var subscriber in stream.Subscribers)
+            {
+                subscriber.Signal();
+            }
         }
     }
 }

@@ -1,0 +1,125 @@
+using HybridLogging.Internal;
+
+namespace HybridLogging.Tests.Streams;
+
+/// <summary>
+/// A subscription's buffer: every written entry is read exactly once or counted as missed, in order, while the writer
+/// drops the oldest entries under a slow reader; the reader wakes at a round's end or a quarter of capacity.
+/// </summary>
+public sealed class SubscriberBufferTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Every_entry_is_read_once_in_order_or_counted_missed_while_writer_and_reader_race()
+    {
+        const int count = 300_000;
+        var buffer = new SubscriberBuffer(capacity: 64);
+        var entries = Enumerable.Range(0, 1024).Select(i => new LogEntry { EventId = i }).ToArray();
+        var reader = Task.Run(
+            async () =>
+            {
+                var read = new List<int>(count);
+                while (await buffer.WaitToReadAsync(Ct))
+                {
+                    while (buffer.TryRead(out var entry))
+                    {
+                        read.Add(entry.EventId.Id);
+                    }
+                }
+
+                return read;
+            },
+            Ct);
+
+        var writer = Task.Run(
+            () =>
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    Assert.True(buffer.Write(entries[i % entries.Length]));
+                    if (i % 1000 == 999)
+                    {
+                        buffer.Signal();
+                    }
+                }
+
+                buffer.Complete();
+            },
+            Ct);
+
+        await writer;
+        var seen = await reader.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.Equal(count, seen.Count + buffer.Missed);
+        Assert.True(seen.Count >= 64, $"read {seen.Count}");
+
+        // Positions only grow: the ids read follow the written sequence (modulo the table), each step one or more ahead.
+        var position = -1L;
+        foreach (var id in seen)
+        {
+            var next = position + 1;
+            while (next % entries.Length != id)
+            {
+                next++;
+            }
+
+            Assert.True(next - position <= buffer.Missed + 1);
+            position = next;
+        }
+    }
+
+    [Fact]
+    public void A_full_buffer_drops_the_oldest_entries_and_counts_them()
+    {
+        var buffer = new SubscriberBuffer(capacity: 3);
+        for (var i = 0; i < 5; i++)
+        {
+            buffer.Write(new LogEntry { EventId = i });
+        }
+
+        var read = new List<int>();
+        while (buffer.TryRead(out var entry))
+        {
+            read.Add(entry.EventId.Id);
+        }
+
+        Assert.Equal([2, 3, 4], read);
+        Assert.Equal(2, buffer.Missed);
+    }
+
+    [Fact]
+    public async Task A_waiting_reader_wakes_at_the_end_of_a_round_and_ends_after_what_is_buffered()
+    {
+        var buffer = new SubscriberBuffer(capacity: 100);
+        var wait = buffer.WaitToReadAsync(Ct).AsTask();
+        Assert.False(wait.IsCompleted);
+
+        buffer.Signal(); // nothing written: no wake
+        buffer.Write(new LogEntry { EventId = 1 });
+        buffer.Signal();
+        Assert.True(await wait.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+
+        buffer.Write(new LogEntry { EventId = 2 });
+        buffer.Complete();
+        Assert.False(buffer.Write(new LogEntry { EventId = 3 }));
+        Assert.True(buffer.TryRead(out var first));
+        Assert.True(await buffer.WaitToReadAsync(Ct));
+        Assert.True(buffer.TryRead(out var second));
+        Assert.False(await buffer.WaitToReadAsync(Ct));
+        Assert.Equal([1, 2], [first.EventId.Id, second.EventId.Id]);
+    }
+
+    [Fact]
+    public async Task A_waiting_reader_wakes_without_a_round_end_once_a_quarter_of_the_capacity_is_written()
+    {
+        var buffer = new SubscriberBuffer(capacity: 8);
+        var wait = buffer.WaitToReadAsync(Ct).AsTask();
+        buffer.Write(new LogEntry());
+        Assert.False(wait.IsCompleted);
+
+        buffer.Write(new LogEntry());
+
+        Assert.True(await wait.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+    }
+}
