@@ -120,7 +120,7 @@ public sealed class LogEntryView
         {
             if (_error is null && _exception is { } exception)
             {
-                _error = ErrorCapture.Capture(exception, 4, ErrorCode);
+                _error = ErrorCapture.Capture(exception, ErrorCapture.DefaultDepth, ErrorCode);
             }
 
             return _error;

@@ -45,6 +45,7 @@ internal sealed class HybridLogger(HybridLoggerProvider provider, CategoryState 
             entry.Level = logLevel;
             entry.EventId = eventId;
             entry.Exception = exception;
+            entry.Error = exception is null ? null : ErrorCapture.Snapshot(exception);
             entry.Category = category;
             entry.Correlation = CorrelationContext.Current;
             if (PendingEntry<TState>.Kind != CaptureKind.Immutable)

@@ -18,6 +18,11 @@ internal abstract class PendingEntry
     public LogLevel Level;
     public EventId EventId;
     public Exception? Exception;
+
+    /// <summary>
+    /// The exception's details as they were when the call was made (see <see cref="ErrorCapture.Snapshot"/>), or null.
+    /// </summary>
+    public LogError? Error;
     public CategoryState Category = null!;
     public CorrelationContext? Correlation;
     public ActivityTraceId TraceId;
@@ -89,6 +94,7 @@ internal abstract class PendingEntry
     public void Return()
     {
         Exception = null;
+        Error = null;
         Correlation = null;
         Ready = null;
         PreRendered = null;

@@ -15,6 +15,25 @@ internal static class ErrorCapture
     // each is formatted once instead of twice per logged exception.
     private static readonly ConcurrentDictionary<int, string> Codes = new();
 
+    /// <summary>Levels of inner exceptions kept for a logged exception.</summary>
+    public const int DefaultDepth = 4;
+
+    /// <summary>
+    /// The details of an exception passed to a log call, taken on the calling thread. An exception is a mutable
+    /// argument: rethrowing it (<c>throw;</c>) appends frames to its stack trace, and another thread may be doing so
+    /// while the dispatcher reads it, so its text is taken when the call is made (issue 10, item 3). It is also the
+    /// dearest part of an entry to build (the runtime resolves every frame's method, file and line each time
+    /// <see cref="Exception.StackTrace"/> is read: about 1-2 µs), and the calling threads share it instead of the one
+    /// dispatcher; an error path has already paid far more for the throw.
+    /// </summary>
+    public static LogError Snapshot(Exception exception) => Capture(exception, DefaultDepth, code: null);
+
+    /// <summary>The same details under the code a call named explicitly (a lifted <c>ErrorCode</c> value).</summary>
+    public static LogError WithCode(LogError error, string? code) =>
+        code is null || code == error.Code
+            ? error
+            : new LogError { Type = error.Type, Message = error.Message, StackTrace = error.StackTrace, Code = code, InnerErrors = error.InnerErrors };
+
     public static LogError Capture(Exception exception, int maxDepth, string? code)
     {
         IReadOnlyList<LogError> inner = [];

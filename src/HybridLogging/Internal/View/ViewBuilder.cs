@@ -118,6 +118,10 @@ internal sealed class ViewBuilder
 
         view.CorrelationId ??= view.TraceId;
         view.SetException(pending.Exception);
+        if (pending.Error is { } error)
+        {
+            view.SetError(ErrorCapture.WithCode(error, view.ErrorCode));
+        }
     }
 
     private void ApplyValues(TemplateShape? shape, ReadOnlySpan<KeyValuePair<string, object?>> values, Span<bool> redacted, LogEntryView view, PipelineSettings settings)
