@@ -45,11 +45,12 @@ public sealed class FileSinkOptions
     public int RetainedFileCount { get; set; } = 5;
 
     /// <summary>
-    /// Buffer size of the file stream, in bytes; 0 disables buffering. Every write of a batch's records is handed to the
-    /// operating system before they count as written, so the buffer holds nothing between writes. Between 0 and 16 MiB.
-    /// Default 64 KiB (65,536).
+    /// Buffer size of the file stream, in bytes; 0 disables buffering. Every run of a batch's records is handed to the
+    /// operating system as one write before they count as written, so a buffer never coalesces writes: it only copies
+    /// each run once more (5-10% of the end-to-end throughput in the peers benchmark). Between 0 and 16 MiB.
+    /// Default 0: runs are written straight from the pipeline's chunks.
     /// </summary>
-    public int BufferSize { get; set; } = 64 * 1024;
+    public int BufferSize { get; set; }
 
     /// <summary>
     /// How often written data is flushed to disk (fsync) when something was written (it reaches the operating system at

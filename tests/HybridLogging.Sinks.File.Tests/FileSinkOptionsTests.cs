@@ -16,7 +16,7 @@ public sealed class FileSinkOptionsTests
         Assert.Equal(10L * 1024 * 1024, options.MaxFileSizeBytes);
         Assert.Equal(FileRollingInterval.None, options.RollingInterval);
         Assert.Equal(5, options.RetainedFileCount);
-        Assert.Equal(64 * 1024, options.BufferSize);
+        Assert.Equal(0, options.BufferSize);
         Assert.Equal(TimeSpan.FromSeconds(1), options.FlushToDiskInterval);
         Assert.False(options.CompressRolledFiles);
         Assert.Empty(options.Validate("file"));
