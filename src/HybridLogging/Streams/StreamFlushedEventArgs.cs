@@ -1,6 +1,9 @@
 namespace HybridLogging;
 
-/// <summary>A destination of a stream wrote a batch.</summary>
+/// <summary>
+/// A destination of a stream wrote a batch: raised once per batch that wrote at least one entry, never for a batch that
+/// failed as a whole.
+/// </summary>
 public sealed class StreamFlushedEventArgs : EventArgs
 {
     // Raised by LogStreamManager only; handlers read it.
@@ -17,6 +20,9 @@ public sealed class StreamFlushedEventArgs : EventArgs
     /// <summary>The destination.</summary>
     public string DestinationId { get; }
 
-    /// <summary>Entries in the batch.</summary>
+    /// <summary>
+    /// Entries of the batch the write counted as written: not those that failed or were dropped, nor those the sink
+    /// deferred (they count as written when the sink settles them, and are not reported here).
+    /// </summary>
     public int Count { get; }
 }

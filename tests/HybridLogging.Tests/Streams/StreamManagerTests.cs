@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using HybridLogging.Internal;
 using Microsoft.Extensions.Configuration;
@@ -375,6 +376,32 @@ public sealed class StreamManagerTests
             Assert.Equal(7, entry.Seq());
             break;
         }
+    }
+
+    [Fact]
+    public async Task Flushed_events_report_the_entries_written_and_none_for_a_batch_that_failed()
+    {
+        var factory = new RecordingSinkFactory();
+        var failing = StreamKit.Destination("down");
+        failing.Settings["Fail"] = "true";
+        failing.MaxRetries = 0;
+        var stream = StreamKit.Stream("orders", StreamKit.Destination("up"), failing);
+        await using var provider = new HybridLoggerProvider(StreamKit.Options(factory, o => o.AddStream(stream)));
+        var events = new ConcurrentQueue<StreamFlushedEventArgs>();
+        provider.Streams.StreamFlushed += (_, e) => events.Enqueue(e);
+        for (var i = 0; i < 3; i++)
+        {
+            provider.Write(StreamKit.Entry(i));
+        }
+
+        await provider.FlushAsync(Ct);
+        await WaitUntilAsync(() => events.Sum(e => e.Count) >= 3);
+        await provider.FlushAsync(Ct); // events are raised from a pump: one more round trip lets a stray one arrive
+
+        Assert.All(events, e => Assert.Equal(("orders", "up"), (e.StreamId, e.DestinationId)));
+        Assert.Equal(3, events.Sum(e => e.Count));
+        var down = provider.Streams.GetStreamStats("orders")!.Destinations.Single(d => d.Name.EndsWith("down", StringComparison.Ordinal));
+        Assert.Equal(3, down.Failed);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

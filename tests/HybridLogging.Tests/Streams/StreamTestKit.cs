@@ -15,7 +15,7 @@ internal sealed class RecordingSinkFactory : ILogSinkFactory
 
     public ILogSink Create(LogSinkContext context)
     {
-        var sink = new RecordingSink(context.Configuration["Block"] == "true") { Compression = context.CompressionEnabled };
+        var sink = new RecordingSink(context.Configuration["Block"] == "true") { Compression = context.CompressionEnabled, Fails = context.Configuration["Fail"] == "true" };
         Sinks[context.Name] = sink;
         return sink;
     }
@@ -30,6 +30,9 @@ internal sealed class RecordingSink(bool block) : ILogSink
     private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
 
     public bool Compression { get; init; }
+
+    /// <summary>Every write throws (setting <c>Fail</c>).</summary>
+    public bool Fails { get; init; }
 
     public bool Disposed { get; private set; }
 
@@ -73,6 +76,11 @@ internal sealed class RecordingSink(bool block) : ILogSink
         if (block)
         {
             await _never.Task; // blocked forever, ignoring cancellation
+        }
+
+        if (Fails)
+        {
+            throw new InvalidOperationException("the destination is down");
         }
 
         lock (_entries)

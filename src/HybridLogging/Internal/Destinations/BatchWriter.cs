@@ -47,12 +47,19 @@ internal sealed class BatchWriter
     public Task? HungWrite { get; private set; }
 
     /// <summary>
+    /// Entries the last <see cref="WriteAsync"/> counted as written, over all its attempts (not those it failed, dropped
+    /// or left deferred with the sink).
+    /// </summary>
+    public long LastWritten { get; private set; }
+
+    /// <summary>
     /// Writes the batch and settles it. Returns false when the write was abandoned (timed out): the sink may still read
     /// the batch's memory, so the caller must not reuse it.
     /// </summary>
     public async Task<bool> WriteAsync(ILogSink sink, WorkerBatch batch, CancellationToken abort)
     {
         var count = batch.Count;
+        LastWritten = 0;
         Interlocked.Increment(ref _counters.Batches);
         var records = batch.Records;
         try
@@ -76,6 +83,7 @@ internal sealed class BatchWriter
             if (records is null)
             {
                 Interlocked.Add(ref _counters.Written, count);
+                LastWritten = count;
             }
 
             Volatile.Write(ref _counters.LastFlushTicks, DateTime.UtcNow.Ticks);
@@ -222,6 +230,7 @@ internal sealed class BatchWriter
         }
 
         Interlocked.Add(ref _counters.Written, written);
+        LastWritten += written;
         records.Truncate(keep);
         if (keep > 0)
         {

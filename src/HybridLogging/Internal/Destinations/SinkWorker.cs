@@ -98,7 +98,10 @@ internal sealed class SinkWorker : IAsyncDisposable
     /// <summary>The sink; null while a deferred sink waits for its predecessor, or when creating it failed.</summary>
     public ILogSink? Sink { get; private set; }
 
-    /// <summary>Called on the worker after each successful batch with its size (the stream manager raises StreamFlushed).</summary>
+    /// <summary>
+    /// Called on the worker after a batch with the number of its entries the write counted as written, when there are
+    /// any (the stream manager raises StreamFlushed).
+    /// </summary>
     public Action<int>? BatchWritten { get; set; }
 
     /// <summary>
@@ -389,7 +392,6 @@ internal sealed class SinkWorker : IAsyncDisposable
     /// <summary>Writes one batch; returns the batch to reuse (a new one if a hung sink may still read the old).</summary>
     private async Task<WorkerBatch> WriteAsync(WorkerBatch batch)
     {
-        var count = batch.Count;
         if (Sink is null || _sinkError is not null)
         {
             _writer.FailAll(batch, _sinkError ?? "the sink is not available", "unavailable");
@@ -410,7 +412,11 @@ internal sealed class SinkWorker : IAsyncDisposable
             return new WorkerBatch(_batchSize, _deferred);
         }
 
-        BatchWritten?.Invoke(count);
+        if (_writer.LastWritten > 0)
+        {
+            BatchWritten?.Invoke((int)_writer.LastWritten);
+        }
+
         batch.Clear();
         return batch;
     }
