@@ -138,7 +138,11 @@ public sealed partial class HybridLoggerProvider : ILoggerProvider, ISupportExte
 
     internal bool IncludeScopes => Pipeline.Settings.IncludeScopes;
 
-    /// <summary>The options in force (replaced on each valid reload).</summary>
+    /// <summary>
+    /// The options in force (replaced on each valid reload). Read them; do not change them: the pipeline took its
+    /// settings when it started or last reloaded, so a change made here is not applied. Change configuration (reloaded
+    /// live) or use the run-time APIs (<see cref="SetSourceEnabled"/>, <see cref="Streams"/>) instead.
+    /// </summary>
     public HybridLoggingOptions Options => _options;
 
     /// <inheritdoc />
