@@ -37,7 +37,7 @@ public static class InsightsLoggingBuilderExtensions
         {
             var monitor = sp.GetRequiredService<IOptionsMonitor<InsightsOptions>>();
             var insights = new LogInsights(monitor.CurrentValue, sp.GetService<TimeProvider>(), () => sp.GetService<ILoggerFactory>());
-            insights.WatchAlertOptions(monitor);
+            insights.WatchOptions(monitor);
             return insights;
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HybridLoggingOptions>, AddInsightsObserver>());

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using HybridLogging.Insights.Alerts;
-using Microsoft.Extensions.Options;
 
 namespace HybridLogging.Insights;
 
@@ -9,7 +8,6 @@ namespace HybridLogging.Insights;
 public sealed partial class LogInsights
 {
     private AlertEngine _alerts;
-    private IDisposable? _alertReload;
 
     /// <summary>
     /// Raised (on a background thread, never the logging pipeline's) when an alert is raised. A handler that throws is
@@ -60,15 +58,8 @@ public sealed partial class LogInsights
 
     private AlertEngine CreateAlertEngine() => new(this, Options.Alerts, _time, _loggerFactory);
 
-    /// <summary>Applies the alert options of every reload of <paramref name="monitor"/> (rules, webhooks, bounds).</summary>
-    internal void WatchAlertOptions(IOptionsMonitor<InsightsOptions> monitor)
-    {
-        _alertReload = monitor.OnChange(options => _alerts.Reload(options.Alerts));
-    }
-
     private async ValueTask DisposeAlertsAsync()
     {
-        _alertReload?.Dispose();
         await _alerts.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -201,7 +201,7 @@ public sealed partial class LogInsights
     /// </summary>
     public IReadOnlyList<SourceHealth> GetSourceHealth()
     {
-        var options = Options.Stats;
+        var options = _liveStats;
         Span<long> counts = stackalloc long[LevelRing.Levels];
         lock (_gate)
         {
@@ -235,7 +235,7 @@ public sealed partial class LogInsights
     /// <param name="window">The window; <see langword="null"/> uses <see cref="StatsOptions.DefaultWindow"/>.</param>
     public InsightsSnapshot GetSnapshot(TimeSpan? window = null)
     {
-        var w = window ?? Options.Stats.DefaultWindow;
+        var w = window ?? _liveStats.DefaultWindow;
         return new InsightsSnapshot
         {
             TakenAt = _time.GetUtcNow(),

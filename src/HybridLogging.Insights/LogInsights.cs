@@ -54,13 +54,17 @@ public sealed partial class LogInsights : ILogEntryObserver, IAsyncDisposable, I
             throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
+        _liveStats = Options.Stats;
         _stats = new StatsTable(Options.Stats);
         _patterns = new PatternTable(Options.Patterns, _stats.Windows);
         _alerts = CreateAlertEngine();
         _metrics = new InsightsMetrics(this);
     }
 
-    /// <summary>The options this instance was created with (sizes and thresholds are read once, at construction).</summary>
+    /// <summary>
+    /// The options this instance was created with: the sizes of its tables. Alert options and the health and window
+    /// settings of <see cref="StatsOptions"/> follow configuration reloads when registered with <c>AddHybridInsights</c>.
+    /// </summary>
     public InsightsOptions Options { get; }
 
     /// <summary>Entries observed so far.</summary>
@@ -79,6 +83,7 @@ public sealed partial class LogInsights : ILogEntryObserver, IAsyncDisposable, I
     public ValueTask DisposeAsync()
     {
         _metrics.Dispose();
+        DisposeReload();
         return DisposeAlertsAsync();
     }
 
