@@ -244,6 +244,39 @@ public sealed class ConsoleSinkTests
     }
 
     [Fact]
+    public async Task Records_in_separate_memory_for_one_stream_are_written_segment_by_segment_in_order_without_a_copy()
+    {
+        var console = new TestConsole();
+        await using var sink = console.CreateSink(new ConsoleSinkOptions { Format = LogFormat.Json });
+        var batch = RecordBatches.Scattered(sink.Formatter, Some.LogEntry(message: "a"), Some.LogEntry(message: "b"), Some.LogEntry(message: "c"));
+
+        await sink.WriteAsync(batch, Ct);
+
+        Assert.Equal(3, batch.SegmentCount);
+        Assert.Equal(["a", "b", "c"], Messages(console.Output));
+        Assert.Equal(3, console.Output.Writes);
+        Assert.Equal(batch.TotalBytes, sink.BytesWritten);
+    }
+
+    [Fact]
+    public async Task A_failure_after_the_first_segment_keeps_what_was_written_and_retries_only_the_rest()
+    {
+        var console = new TestConsole();
+        console.Output.FailAfterWrites = 1;
+        await using var sink = console.CreateSink(new ConsoleSinkOptions { Format = LogFormat.Json });
+        var batch = RecordBatches.Scattered(sink.Formatter, Some.LogEntry(message: "a"), Some.LogEntry(message: "b"), Some.LogEntry(message: "c"));
+
+        await sink.WriteAsync(batch, Ct);
+
+        Assert.Equal(["a"], Messages(console.Output));
+        Assert.Equal(
+            [LogRecordOutcome.Written, LogRecordOutcome.Retry, LogRecordOutcome.Retry],
+            Enumerable.Range(0, 3).Select(batch.GetOutcome));
+        Assert.Equal("console", batch.GetReason(2));
+        Assert.Equal(console.Output.Length, sink.BytesWritten);
+    }
+
+    [Fact]
     public async Task Batch_of_error_records_only_goes_to_standard_error_in_one_write()
     {
         var console = new TestConsole();

@@ -165,23 +165,32 @@ internal sealed class ConsoleSink : IFormattedLogSink, IReportsBytes
         _errorBuffer.Dispose();
     }
 
-    /// <summary>Writes every record of the batch to <paramref name="stream"/> in one call.</summary>
-    private ValueTask WriteAllAsync(Stream stream, LogRecordBatch batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes every record of the batch to <paramref name="stream"/>, one call per run of adjacent records (segment),
+    /// straight from the pipeline's memory: copying a batch's segments into one buffer cost more than the few extra
+    /// write calls. When a later segment fails, what the earlier ones wrote stays written and the rest is retried, so a
+    /// retry never writes a line twice.
+    /// </summary>
+    private async ValueTask WriteAllAsync(Stream stream, LogRecordBatch batch, CancellationToken cancellationToken)
     {
-        if (batch.SegmentCount == 1)
-        {
-            // The usual case: the records are adjacent in the pipeline's memory and go out without a copy.
-            return WriteToAsync(stream, batch.GetSegment(0).Bytes, cancellationToken);
-        }
-
         for (var s = 0; s < batch.SegmentCount; s++)
         {
-            var bytes = batch.GetSegment(s).Bytes.Span;
-            bytes.CopyTo(_outputBuffer.GetSpan(bytes.Length));
-            _outputBuffer.Advance(bytes.Length);
-        }
+            var segment = batch.GetSegment(s);
+            try
+            {
+                await WriteToAsync(stream, segment.Bytes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (s > 0 && ex is IOException or ObjectDisposedException or NotSupportedException)
+            {
+                HybridSelfLog.Report($"Console sink: writing to the console failed: {ex.Message}");
+                for (var i = segment.FirstRecord; i < batch.Count; i++)
+                {
+                    batch.Retry(i, "console");
+                }
 
-        return WriteToAsync(stream, _outputBuffer.WrittenMemory, cancellationToken);
+                return;
+            }
+        }
     }
 
     private async ValueTask WriteToAsync(Stream stream, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)

@@ -14,6 +14,9 @@ internal sealed class CountingStream : Stream
     /// <summary>When set, every write throws an <see cref="IOException"/> (a closed pipe).</summary>
     public bool FailWrites { get; set; }
 
+    /// <summary>When set, writes after this many succeeded throw an <see cref="IOException"/>.</summary>
+    public int? FailAfterWrites { get; set; }
+
     public byte[] Bytes => _inner.ToArray();
 
     public string Text => Encoding.UTF8.GetString(_inner.ToArray());
@@ -52,7 +55,7 @@ internal sealed class CountingStream : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        if (FailWrites)
+        if (FailWrites || Writes >= FailAfterWrites)
         {
             throw new IOException("Broken pipe");
         }
