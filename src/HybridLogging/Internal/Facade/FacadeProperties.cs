@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Text;
 
 namespace HybridLogging.Internal;
 
@@ -15,6 +16,11 @@ internal readonly struct FacadeProperties : IReadOnlyList<KeyValuePair<string, o
     public const int MaxValues = 256;
 
     private const string OriginalFormat = "{OriginalFormat}";
+
+    // The templates of the [LoggerMessage] extensions as composite formats ("{0} completed in {1} ms"), derived from
+    // them so the text exists once.
+    private static readonly CompositeFormat PerformanceFormat = Composite(HybridLoggerExtensions.PerformanceTemplate);
+    private static readonly CompositeFormat RoutingFormat = Composite(HybridLoggerExtensions.RoutingTemplate);
 
     /// <summary>Renders the message. The pipeline renders templates itself; this is its fallback and MEL's contract.</summary>
     public static readonly Func<FacadeProperties, Exception?, string> Format = static (state, _) => state.Render();
@@ -136,8 +142,29 @@ internal readonly struct FacadeProperties : IReadOnlyList<KeyValuePair<string, o
     /// <summary>The message: the free text, or the template with its values (invariant culture, as MEL renders).</summary>
     private string Render() => _kind switch
     {
-        Kind.Performance => string.Format(CultureInfo.InvariantCulture, "{0} completed in {1} ms", _pairs[0].Value, _pairs[1].Value),
-        Kind.Routing => string.Format(CultureInfo.InvariantCulture, "Routed to {0} (fallback used: {1}): {2}", _pairs[0].Value, _pairs[1].Value, _pairs[2].Value),
+        Kind.Performance => string.Format(CultureInfo.InvariantCulture, PerformanceFormat, _pairs[0].Value, _pairs[1].Value),
+        Kind.Routing => string.Format(CultureInfo.InvariantCulture, RoutingFormat, _pairs[0].Value, _pairs[1].Value, _pairs[2].Value),
         _ => _message ?? string.Empty,
     };
+
+    /// <summary>A message template whose holes are plain names (no braces escaped, no format) as a composite format.</summary>
+    private static CompositeFormat Composite(string template)
+    {
+        var text = new StringBuilder(template.Length);
+        var hole = 0;
+        for (var i = 0; i < template.Length; i++)
+        {
+            if (template[i] == '{')
+            {
+                i = template.IndexOf('}', i);
+                text.Append('{').Append(hole++.ToString(CultureInfo.InvariantCulture)).Append('}');
+            }
+            else
+            {
+                text.Append(template[i]);
+            }
+        }
+
+        return CompositeFormat.Parse(text.ToString());
+    }
 }
