@@ -75,7 +75,12 @@ internal sealed class ViewBuilder
                 continue;
             }
 
-            _values[valueCount++] = _values[i];
+            if (valueCount != i)
+            {
+                _values[valueCount] = _values[i]; // only after a template that was not last: no store (and barrier) in place
+            }
+
+            valueCount++;
         }
 
         var values = _values.AsSpan(0, Math.Max(0, valueCount));
