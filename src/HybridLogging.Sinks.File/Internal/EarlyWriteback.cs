@@ -57,7 +57,7 @@ internal sealed class EarlyWriteback
             if (SyncFileRange((int)handle.DangerousGetHandle(), from, committed - from, SyncFileRangeWrite) != 0)
             {
                 // ENOSYS, or a file system without support (some FUSE and network mounts): stop trying for this process.
-                s_unsupported = true;
+                Unavailable($"sync_file_range failed with errno {Marshal.GetLastPInvokeError()}");
             }
             else
             {
@@ -66,12 +66,18 @@ internal sealed class EarlyWriteback
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
-            s_unsupported = true; // a libc without it (musl has it; anything else is not worth the failing call)
+            Unavailable(ex.GetType().Name); // a libc without it (glibc and musl have it)
         }
     }
 
+    private static void Unavailable(string why)
+    {
+        s_unsupported = true;
+        HybridSelfLog.Report("file-writeback", $"File sink: starting writeback early is not available here ({why}); the flushes to disk do all the writing, as on other systems.");
+    }
+
 #pragma warning disable SYSLIB1054 // a DllImport of blittable arguments needs no generated marshalling nor unsafe code
-    [DllImport("libc", EntryPoint = "sync_file_range", SetLastError = false)]
+    [DllImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
     private static extern int SyncFileRange(int fd, long offset, long nbytes, uint flags);
 #pragma warning restore SYSLIB1054
 }
