@@ -13,7 +13,7 @@ namespace HybridLogging.Sinks.File.Internal;
 /// <remarks>
 /// Linux only: <c>sync_file_range(SYNC_FILE_RANGE_WRITE)</c> queues the range for writeback without waiting for the
 /// device. .NET has no API for it, hence the P/Invoke. Elsewhere (and on a file system that refuses it) this does
-/// nothing and the fsyncs do all the work, as before. Durability is unchanged: only an fsync makes data durable.
+/// nothing and the fsyncs do all the work. Durability does not depend on it: only an fsync makes data durable.
 /// </remarks>
 internal sealed class EarlyWriteback
 {
