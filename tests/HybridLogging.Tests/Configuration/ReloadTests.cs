@@ -68,7 +68,8 @@ public sealed class ReloadTests : IDisposable
 
         // Fixed: the next edit applies.
         await app.EditAsync(Settings(FileSink(LogPath, maxFileSizeBytes: 2_097_152), new() { ["MinimumLevel"] = "Debug" }));
-        await ConfigTestKit.UntilAsync(() => app.Provider.Options.MinimumLevel == LogLevel.Debug, "the fixed edit to apply");
+        // The new options are in force a moment before the reload is counted as applied: wait for both.
+        await ConfigTestKit.UntilAsync(() => app.Provider.Options.MinimumLevel == LogLevel.Debug && app.Provider.GetStats().AppliedReloads > 0, "the fixed edit to apply");
         LogRange(logger, 20, 30);
         await app.FlushAsync();
         Assert.Equal(Enumerable.Range(0, 30), ConfigTestKit.Indices(_folder.FullName));
@@ -159,7 +160,7 @@ public sealed class ReloadTests : IDisposable
 
         // The binder's exception was thrown on the file watcher's thread (inside IOptionsMonitor): reloads still follow.
         await app.EditAsync(Settings(FileSink(LogPath), new() { ["MinimumLevel"] = "Debug", ["FlushInterval"] = "00:00:01" }));
-        await ConfigTestKit.UntilAsync(() => logger.IsEnabled(LogLevel.Debug), "the fixed edit to apply");
+        await ConfigTestKit.UntilAsync(() => logger.IsEnabled(LogLevel.Debug) && app.Provider.GetStats().AppliedReloads > 0, "the fixed edit to apply");
         Assert.Equal(1, app.Provider.GetStats().AppliedReloads);
     }
 
