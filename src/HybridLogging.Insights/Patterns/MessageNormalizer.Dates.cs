@@ -4,7 +4,7 @@ namespace HybridLogging.Insights.Patterns;
 internal sealed partial class MessageNormalizer
 {
     // 2024-01-15, 2024/01/15, optionally followed by T or one space and a time, fraction and zone (Z, +01:00, +0100, " UTC").
-    private static int MatchIsoDateOrTimestamp(ReadOnlySpan<char> s, int i, out bool isTimestamp)
+    internal static int MatchIsoDateOrTimestamp(ReadOnlySpan<char> s, int i, out bool isTimestamp)
     {
         isTimestamp = false;
         if (!Digits(s, i, 4) || !At(s, i + 4, '-', '/') || !Digits(s, i + 5, 2) || !At(s, i + 7, s[i + 4]) || !Digits(s, i + 8, 2))
@@ -23,7 +23,7 @@ internal sealed partial class MessageNormalizer
     }
 
     // 15/01/2024, 15.01.2024, 15-01-2024 (optionally with a time), and the common log format 10/Oct/2000:13:55:36 -0700.
-    private static int MatchDayFirstDate(ReadOnlySpan<char> s, int i, out bool isTimestamp)
+    internal static int MatchDayFirstDate(ReadOnlySpan<char> s, int i, out bool isTimestamp)
     {
         isTimestamp = false;
         if (!Digits(s, i, 2) || !At(s, i + 2, '/', '.', '-'))
@@ -60,7 +60,7 @@ internal sealed partial class MessageNormalizer
     }
 
     // Syslog "Jan 15 10:30:00" and RFC 1123 "Tue, 15 Nov 1994 08:12:31 GMT".
-    private static int MatchNamedTimestamp(ReadOnlySpan<char> s, int i)
+    internal static int MatchNamedTimestamp(ReadOnlySpan<char> s, int i)
     {
         var p = i;
         if (DayAt(s, p) && At(s, p + 3, ',') && At(s, p + 4, ' ') && Digits(s, p + 5, 2) && At(s, p + 7, ' ') && MonthAt(s, p + 8)
@@ -90,7 +90,7 @@ internal sealed partial class MessageNormalizer
     }
 
     // 10:30, 10:30:00, 9:05:00.123, 10:30:00,123 (log4j), 00:00:01.5000000 (TimeSpan).
-    private static int MatchTime(ReadOnlySpan<char> s, int i)
+    internal static int MatchTime(ReadOnlySpan<char> s, int i)
     {
         var h = Digits(s, i, 2) ? 2 : Digits(s, i, 1) ? 1 : 0;
         if (h == 0 || !At(s, i + h, ':') || !Digits(s, i + h + 1, 2))

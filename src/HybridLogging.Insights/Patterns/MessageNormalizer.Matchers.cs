@@ -15,7 +15,7 @@ internal sealed partial class MessageNormalizer
 
     private static readonly SearchValues<char> PathStops = CreatePathStops();
 
-    private static int MatchGuid(ReadOnlySpan<char> s, int i)
+    internal static int MatchGuid(ReadOnlySpan<char> s, int i)
     {
         if (s.Length - i < 36)
         {
@@ -35,7 +35,7 @@ internal sealed partial class MessageNormalizer
         return EndsToken(s, i + 36) ? 36 : 0;
     }
 
-    private static int MatchIPv4(ReadOnlySpan<char> s, int i)
+    internal static int MatchIPv4(ReadOnlySpan<char> s, int i)
     {
         var p = i;
         for (var part = 0; part < 4; part++)
@@ -61,7 +61,7 @@ internal sealed partial class MessageNormalizer
     }
 
     // Hex groups of up to 4 digits separated by colons: at least two colons and either "::" or all eight groups.
-    private static int MatchIPv6(ReadOnlySpan<char> s, int i)
+    internal static int MatchIPv6(ReadOnlySpan<char> s, int i)
     {
         int p = i, colons = 0, group = 0;
         var doubleColon = false;
@@ -109,7 +109,7 @@ internal sealed partial class MessageNormalizer
     }
 
     // 0x1F2E, or a run of 8+ hex digits with at least one digit and one letter (hashes, trace ids, object ids).
-    private static int MatchHex(ReadOnlySpan<char> s, int i)
+    internal static int MatchHex(ReadOnlySpan<char> s, int i)
     {
         if (s[i] == '0' && At(s, i + 1, 'x', 'X') && i + 2 < s.Length && IsHexDigit(s[i + 2]))
         {
@@ -133,7 +133,7 @@ internal sealed partial class MessageNormalizer
         return length >= 8 && digits > 0 && digits < length && EndsToken(s, p) ? length : 0;
     }
 
-    private static int MatchEmail(ReadOnlySpan<char> s, int i)
+    internal static int MatchEmail(ReadOnlySpan<char> s, int i)
     {
         var p = i;
         while (p < s.Length && (IsLetter(s[p]) || IsDigit(s[p]) || s[p] is '.' or '_' or '%' or '+' or '-'))
@@ -167,7 +167,7 @@ internal sealed partial class MessageNormalizer
         return lastDot > domainStart && lastDot < p - 1 ? p - i : 0;
     }
 
-    private static int MatchUrl(ReadOnlySpan<char> s, int i)
+    internal static int MatchUrl(ReadOnlySpan<char> s, int i)
     {
         var p = i;
         while (p < s.Length && p - i <= 16 && (IsLetter(s[p]) || IsDigit(s[p]) || s[p] is '+' or '.' or '-'))
@@ -185,7 +185,7 @@ internal sealed partial class MessageNormalizer
     }
 
     // /var/log/app.log, ./bin, ../x, ~/x, \\server\share; a lone "/" or "/ " is not a path.
-    private static int MatchPath(ReadOnlySpan<char> s, int i)
+    internal static int MatchPath(ReadOnlySpan<char> s, int i)
     {
         var c = s[i];
         var start = c switch
@@ -207,7 +207,7 @@ internal sealed partial class MessageNormalizer
         return end > start ? end - i : 0;
     }
 
-    private static int MatchWindowsPath(ReadOnlySpan<char> s, int i)
+    internal static int MatchWindowsPath(ReadOnlySpan<char> s, int i)
     {
         if (!At(s, i + 1, ':') || !At(s, i + 2, '\\'))
         {
@@ -219,7 +219,7 @@ internal sealed partial class MessageNormalizer
     }
 
     // An integer or decimal (optionally signed), and when a time unit follows, the whole duration.
-    private static (int Length, string Placeholder) MatchNumberOrDuration(ReadOnlySpan<char> s, int i)
+    internal static (int Length, string Placeholder) MatchNumberOrDuration(ReadOnlySpan<char> s, int i)
     {
         var p = s[i] is '-' or '+' ? i + 1 : i;
         while (p < s.Length && IsDigit(s[p]))
@@ -256,7 +256,7 @@ internal sealed partial class MessageNormalizer
 
     // A token that starts with a digit and mixes in letters, long enough not to be a quantity with a unit ("500MB", "3rd"):
     // 8+ characters with 3+ digits and 2+ letters (request ids such as 5QJ8K2L1M3N4P5R6).
-    private static int MatchDigitLedId(ReadOnlySpan<char> s, int i)
+    internal static int MatchDigitLedId(ReadOnlySpan<char> s, int i)
     {
         int p = i, digits = 0, letters = 0;
         while (p < s.Length && (IsLetter(s[p]) || IsDigit(s[p])))
@@ -270,7 +270,7 @@ internal sealed partial class MessageNormalizer
     }
 
     // A word that starts with a letter and holds three or more digits: user123456, i-0abc12345, order_98812.
-    private static int MatchId(ReadOnlySpan<char> s, int i)
+    internal static int MatchId(ReadOnlySpan<char> s, int i)
     {
         int p = i, digits = 0;
         while (p < s.Length && (IsLetter(s[p]) || IsDigit(s[p]) || s[p] is '_' or '-'))
@@ -306,7 +306,7 @@ internal sealed partial class MessageNormalizer
         return 0;
     }
 
-    private static int PathEnd(ReadOnlySpan<char> s, int start)
+    internal static int PathEnd(ReadOnlySpan<char> s, int start)
     {
         // Paths and URLs are the longest tokens: one vectorised search for their end instead of a test per character.
         var stop = s[start..].IndexOfAny(PathStops);

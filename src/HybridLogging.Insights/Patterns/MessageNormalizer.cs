@@ -158,7 +158,7 @@ internal sealed partial class MessageNormalizer
         if (IsLetter(c))
         {
             // A word: one scan decides which shapes are possible and, when none matches, where the word ends.
-            var (matched, name) = MatchFromLetter(text, i, out var wordEnd);
+            var (matched, name) = MatchFromLetter(text, i, _hasAt, _hasScheme, out var wordEnd);
             if (matched > 0)
             {
                 AppendPlaceholder(name, text.Length - i - matched);
@@ -255,7 +255,8 @@ internal sealed partial class MessageNormalizer
     }
 
     // Most words are plain words: one scan of the word decides which shapes are possible before any matcher runs.
-    private (int Length, string Placeholder) MatchFromLetter(ReadOnlySpan<char> s, int i, out int wordEnd)
+    // hasAt and hasScheme: whether the message holds '@' and "://" at all.
+    internal static (int Length, string Placeholder) MatchFromLetter(ReadOnlySpan<char> s, int i, bool hasAt, bool hasScheme, out int wordEnd)
     {
         int end = i, digits = 0;
         var allHex = true;
@@ -270,12 +271,12 @@ internal sealed partial class MessageNormalizer
         wordEnd = end;
         var next = end < s.Length ? s[end] : '\0';
         int n;
-        if (_hasScheme && next is ':' or '+' or '.' or '-' && (n = MatchUrl(s, i)) > 0)
+        if (hasScheme && next is ':' or '+' or '.' or '-' && (n = MatchUrl(s, i)) > 0)
         {
             return (n, Placeholders.Url);
         }
 
-        if (_hasAt && (n = MatchEmail(s, i)) > 0)
+        if (hasAt && (n = MatchEmail(s, i)) > 0)
         {
             return (n, Placeholders.Email);
         }
@@ -330,7 +331,7 @@ internal sealed partial class MessageNormalizer
         _length += placeholder.Length;
     }
 
-    private static bool IsSignPosition(ReadOnlySpan<char> s, int i)
+    internal static bool IsSignPosition(ReadOnlySpan<char> s, int i)
         => i + 1 < s.Length && IsDigit(s[i + 1]) && (i == 0 || s[i - 1] is ' ' or '\t' or '(' or '[' or '=' or ':' or ',');
 
     internal static bool IsDigit(char c) => (uint)(c - '0') <= 9;
@@ -364,7 +365,7 @@ internal sealed partial class MessageNormalizer
         return p - i;
     }
 
-    private static int WordEnd(ReadOnlySpan<char> s, int i)
+    internal static int WordEnd(ReadOnlySpan<char> s, int i)
     {
         while (i < s.Length && IsWordChar(s[i]))
         {

@@ -1,13 +1,16 @@
 using HybridLogging.Insights.Patterns;
+using static HybridLogging.Insights.Patterns.MessageNormalizer;
 
 namespace HybridLogging.Insights.Tests.Patterns.Reference;
 
 /// <summary>
 /// The oracle of the normaliser's property tests: the character-by-character scan that <see cref="MessageNormalizer"/>
-/// shipped with before it learned to jump from trigger to trigger (copied from commit 2b6ee52, matchers unchanged). The
-/// fast scan must give exactly the same pattern for every text.
+/// shipped with before it learned to jump from trigger to trigger, with every matcher tried at every token start (no
+/// gates on the digit run). The token matchers themselves are the normaliser's own; what this checks is the jumping and
+/// the gates, which must give exactly the same pattern for every text. The vectorised end of a path is checked against
+/// a character-by-character one separately.
 /// </summary>
-internal sealed partial class ReferenceNormalizer
+internal sealed class ReferenceNormalizer
 {
     private readonly int _maxInput;
     private char[] _buffer = new char[512];
@@ -44,7 +47,7 @@ internal sealed partial class ReferenceNormalizer
             if (IsLetter(c))
             {
                 // A word: one scan decides which shapes are possible and, when none matches, where the word ends.
-                var (matched, name) = MatchFromLetter(text, i, out var wordEnd);
+                var (matched, name) = MatchFromLetter(text, i, _hasAt, _hasScheme, out var wordEnd);
                 if (matched > 0)
                 {
                     Append(name);
@@ -135,63 +138,6 @@ internal sealed partial class ReferenceNormalizer
         };
     }
 
-    // Most words are plain words: one scan of the word decides which shapes are possible before any matcher runs.
-    private (int Length, string Placeholder) MatchFromLetter(ReadOnlySpan<char> s, int i, out int wordEnd)
-    {
-        int end = i, digits = 0;
-        var allHex = true;
-        while (end < s.Length && IsWordChar(s[end]))
-        {
-            var ch = s[end];
-            digits += IsDigit(ch) ? 1 : 0;
-            allHex &= IsHexDigit(ch);
-            end++;
-        }
-
-        wordEnd = end;
-        var next = end < s.Length ? s[end] : '\0';
-        int n;
-        if (_hasScheme && next is ':' or '+' or '.' or '-' && (n = MatchUrl(s, i)) > 0)
-        {
-            return (n, Placeholders.Url);
-        }
-
-        if (_hasAt && (n = MatchEmail(s, i)) > 0)
-        {
-            return (n, Placeholders.Email);
-        }
-
-        if (end == i + 1 && next == ':' && (n = MatchWindowsPath(s, i)) > 0)
-        {
-            return (n, Placeholders.Path);
-        }
-
-        if (end == i + 3 && digits == 0 && (n = MatchNamedTimestamp(s, i)) > 0)
-        {
-            return (n, Placeholders.Timestamp);
-        }
-
-        if (allHex)
-        {
-            if (next == '-' && (n = MatchGuid(s, i)) > 0)
-            {
-                return (n, Placeholders.Guid);
-            }
-
-            if (next == ':' && (n = MatchIPv6(s, i)) > 0)
-            {
-                return (n, Placeholders.IPv6);
-            }
-
-            if (digits > 0 && (n = MatchHex(s, i)) > 0)
-            {
-                return (n, Placeholders.Hex);
-            }
-        }
-
-        return digits >= 3 || next == '-' ? (MatchId(s, i), Placeholders.Id) : (0, string.Empty);
-    }
-
     private void Append(char c)
     {
         if (_length == _buffer.Length)
@@ -211,26 +157,5 @@ internal sealed partial class ReferenceNormalizer
 
         text.CopyTo(_buffer.AsSpan(_length));
         _length += text.Length;
-    }
-
-    private static bool IsSignPosition(ReadOnlySpan<char> s, int i)
-        => i + 1 < s.Length && IsDigit(s[i + 1]) && (i == 0 || s[i - 1] is ' ' or '\t' or '(' or '[' or '=' or ':' or ',');
-
-    internal static bool IsDigit(char c) => (uint)(c - '0') <= 9;
-
-    internal static bool IsLetter(char c) => (uint)((c | 0x20) - 'a') <= 'z' - 'a' || (c > 0x7F && char.IsLetter(c));
-
-    internal static bool IsHexDigit(char c) => char.IsAsciiHexDigit(c);
-
-    internal static bool IsWordChar(char c) => IsDigit(c) || IsLetter(c) || c == '_';
-
-    private static int WordEnd(ReadOnlySpan<char> s, int i)
-    {
-        while (i < s.Length && IsWordChar(s[i]))
-        {
-            i++;
-        }
-
-        return i;
     }
 }
