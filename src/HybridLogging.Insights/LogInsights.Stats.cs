@@ -53,23 +53,11 @@ public sealed partial class LogInsights
         var source = filter?.Source;
         lock (_gate)
         {
-            var spec = window is { } w ? _stats.Windows.Resolve(w, _time.GetUtcNow()) : (WindowSpec?)null;
-            var ranked = new List<(long Count, PatternCounter Item)>();
-            foreach (var item in _patterns.Patterns.Items)
-            {
-                if (item.HighestLevel < minLevel || (source is not null && !string.Equals(item.Key.Source, source, StringComparison.Ordinal)))
-                {
-                    continue;
-                }
-
-                var n = spec is { } s ? item.Windowed.Sum(s) : item.Count;
-                if (n > 0)
-                {
-                    ranked.Add((n, item));
-                }
-            }
-
-            ranked.Sort(static (a, b) => b.Count != a.Count ? b.Count.CompareTo(a.Count) : b.Item.Count.CompareTo(a.Item.Count));
+            var ranked = Rank<PatternKey, PatternCounter>(
+                _patterns.Patterns.Items,
+                window,
+                static item => item.Windowed,
+                item => item.HighestLevel >= minLevel && (source is null || string.Equals(item.Key.Source, source, StringComparison.Ordinal)));
             var result = new PatternInfo[Math.Min(count, ranked.Count)];
             for (var i = 0; i < result.Length; i++)
             {
@@ -103,18 +91,7 @@ public sealed partial class LogInsights
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         lock (_gate)
         {
-            var spec = window is { } w ? _stats.Windows.Resolve(w, _time.GetUtcNow()) : (WindowSpec?)null;
-            var ranked = new List<(long Count, ErrorCounter Item)>();
-            foreach (var item in _patterns.Errors.Items)
-            {
-                var n = spec is { } s ? item.Windowed.Sum(s) : item.Count;
-                if (n > 0)
-                {
-                    ranked.Add((n, item));
-                }
-            }
-
-            ranked.Sort(static (a, b) => b.Count != a.Count ? b.Count.CompareTo(a.Count) : b.Item.Count.CompareTo(a.Item.Count));
+            var ranked = Rank<ErrorKey, ErrorCounter>(_patterns.Errors.Items, window, static item => item.Windowed, keep: null);
             var result = new ErrorGroup[Math.Min(count, ranked.Count)];
             for (var i = 0; i < result.Length; i++)
             {
@@ -191,6 +168,32 @@ public sealed partial class LogInsights
                 Sources = sources,
             };
         }
+    }
+
+    // The counted items with entries (in the window, when one is given), most entries first; a tie goes to the larger count
+    // since observation started. Caller holds _gate.
+    private List<(long Count, T Item)> Rank<TKey, T>(ReadOnlySpan<T> items, TimeSpan? window, Func<T, WindowedCount> windowed, Func<T, bool>? keep)
+        where TKey : notnull
+        where T : SpaceSavingItem<TKey>
+    {
+        var spec = window is { } w ? _stats.Windows.Resolve(w, _time.GetUtcNow()) : (WindowSpec?)null;
+        var ranked = new List<(long Count, T Item)>();
+        foreach (var item in items)
+        {
+            if (keep is not null && !keep(item))
+            {
+                continue;
+            }
+
+            var n = spec is { } s ? windowed(item).Sum(s) : item.Count;
+            if (n > 0)
+            {
+                ranked.Add((n, item));
+            }
+        }
+
+        ranked.Sort(static (a, b) => b.Count != a.Count ? b.Count.CompareTo(a.Count) : b.Item.Count.CompareTo(a.Item.Count));
+        return ranked;
     }
 
     /// <summary>
