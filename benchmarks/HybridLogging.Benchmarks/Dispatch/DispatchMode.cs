@@ -292,34 +292,4 @@ public static class DispatchMode
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
-
-    /// <summary>Captures calls the way <c>HybridLogger</c> does (state kept, mutable arguments snapshotted, context taken).</summary>
-    private sealed class CaptureLogger(CategoryState category, List<PendingEntry>? captured = null) : ILogger
-    {
-        private static readonly ValueSnapshot.Limits Limits = new PipelineSettings(new HybridLoggingOptions()).Limits;
-
-        public List<PendingEntry> Captured { get; } = captured ?? [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var pending = PendingEntry<TState>.Rent(state, formatter);
-            pending.TimestampTicks = DateTime.UtcNow.Ticks;
-            pending.Level = logLevel;
-            pending.EventId = eventId;
-            pending.Exception = exception;
-            pending.Category = category;
-            pending.Correlation = CorrelationContext.Current;
-            if (PendingEntry<TState>.Kind != CaptureKind.Immutable)
-            {
-                ArgumentCapture.Capture(pending, Limits);
-            }
-
-            Captured.Add(pending);
-        }
-    }
 }

@@ -47,11 +47,11 @@ public class InsightsObserverBenchmarks
         var settings = new PipelineSettings(new HybridLoggingOptions());
         var builder = new ViewBuilder();
         var router = new CaptureLogger(settings.ResolveCategory(SampleLog.RouterCategory));
-        var breaker = new CaptureLogger(settings.ResolveCategory(SampleLog.BreakerCategory));
+        var breaker = new CaptureLogger(settings.ResolveCategory(SampleLog.BreakerCategory), router.Captured);
         var workload = new SampleWorkload(46, 1);
         workload.Run(0, router, breaker, correlationContext: true);
         var now = DateTime.UtcNow.Ticks;
-        foreach (var pending in router.Captured.Concat(breaker.Captured).OrderBy(p => p.Sequence).Select(p => p.Entry))
+        foreach (var pending in router.Captured)
         {
             pending.TimestampTicks = now;
             var view = new LogEntryView();
@@ -110,27 +110,5 @@ public class InsightsObserverBenchmarks
         }
 
         return length;
-    }
-
-    private sealed class CaptureLogger(CategoryState category) : ILogger
-    {
-        private static long _sequence;
-
-        public List<(long Sequence, PendingEntry Entry)> Captured { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var pending = PendingEntry<TState>.Rent(state, formatter);
-            pending.Level = logLevel;
-            pending.EventId = eventId;
-            pending.Exception = exception;
-            pending.Category = category;
-            Captured.Add((Interlocked.Increment(ref _sequence), pending));
-        }
     }
 }
