@@ -1,5 +1,4 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using HybridLogging.Insights.Tests.Kit;
 using Microsoft.Extensions.Logging;
 
 namespace HybridLogging.Insights.Tests.Alerts;
@@ -11,18 +10,16 @@ public sealed class AlertConfigurationTests
     [Fact]
     public async Task Rules_from_configuration_reload_live_and_a_broken_rule_is_rejected_without_stopping_the_others()
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        await using var app = new ConfiguredInsights(new()
         {
             [Alerts + "LogNotices"] = "false",
             [Alerts + "Rules:fatal:Kind"] = "Level",
             [Alerts + "Rules:fatal:Severity"] = "Critical",
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging(b => b.AddConfiguration(config.GetSection("Logging")).AddHybridInsights());
-        await using var provider = services.BuildServiceProvider();
-        var pipeline = provider.GetRequiredService<HybridLoggerProvider>();
-        var insights = provider.GetRequiredService<LogInsights>();
-        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Shop.Payments");
+        });
+        var config = app.Configuration;
+        var pipeline = app.Pipeline;
+        var insights = app.Insights;
+        var logger = app.Logger("Shop.Payments");
         var ct = TestContext.Current.CancellationToken;
 
         logger.LogCritical("Card processor unreachable");
@@ -63,22 +60,20 @@ public sealed class AlertConfigurationTests
     {
         await using var receiver = new WebhookReceiver();
         await using var replacement = new WebhookReceiver();
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        await using var app = new ConfiguredInsights(new()
         {
             [Alerts + "LogNotices"] = "false",
             [Alerts + "Rules:fatal:Kind"] = "Level",
             [Alerts + "Webhooks:ops:Url"] = receiver.Url,
             [Alerts + "Webhooks:ops:Format"] = "Slack",
             [Alerts + "Webhooks:ops:Headers:Authorization"] = "Bearer from-config",
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging(b => b.AddConfiguration(config.GetSection("Logging")).AddHybridInsights());
-        await using var provider = services.BuildServiceProvider();
-        var insights = provider.GetRequiredService<LogInsights>();
-        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Shop.Payments");
+        });
+        var config = app.Configuration;
+        var insights = app.Insights;
+        var logger = app.Logger("Shop.Payments");
 
         logger.LogCritical("Card processor unreachable");
-        await provider.GetRequiredService<HybridLoggerProvider>().FlushAsync(TestContext.Current.CancellationToken);
+        await app.Pipeline.FlushAsync(TestContext.Current.CancellationToken);
         await AlertKit.Eventually(() => insights.GetAlertStats().WebhookSent == 1, "the delivery");
 
         var request = Assert.Single(receiver.Requests);
@@ -89,8 +84,8 @@ public sealed class AlertConfigurationTests
         config[Alerts + "Webhooks:ops:Url"] = replacement.Url;
         config[Alerts + "Webhooks:ops:Format"] = "Json";
         config.Reload();
-        provider.GetRequiredService<ILoggerFactory>().CreateLogger("Shop.Orders").LogCritical("Order store unreachable");
-        await provider.GetRequiredService<HybridLoggerProvider>().FlushAsync(TestContext.Current.CancellationToken);
+        app.Logger("Shop.Orders").LogCritical("Order store unreachable");
+        await app.Pipeline.FlushAsync(TestContext.Current.CancellationToken);
         await AlertKit.Eventually(() => insights.GetAlertStats().WebhookSent == 2, "the delivery to the new URL");
 
         var moved = Assert.Single(replacement.Requests);

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using HybridLogging.Insights.Tests.Alerts;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using HybridLogging.Insights.Tests.Kit;
 using Microsoft.Extensions.Logging;
 
 namespace HybridLogging.Insights.Tests.Stats;
@@ -22,18 +21,16 @@ public sealed class StatsReloadTests
         HybridSelfLog.Enable(selfLog.Enqueue);
         try
         {
-            var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            await using var app = new ConfiguredInsights(new()
             {
                 [Stats + "DegradedErrorRate"] = "0.5",
                 [Stats + "UnhealthyErrorRate"] = "0.9",
                 [Stats + "HealthMinimumEntries"] = "1",
-            }).Build();
-            var services = new ServiceCollection();
-            services.AddLogging(b => b.AddConfiguration(config.GetSection("Logging")).AddHybridInsights());
-            await using var provider = services.BuildServiceProvider();
-            var pipeline = provider.GetRequiredService<HybridLoggerProvider>();
-            var insights = provider.GetRequiredService<LogInsights>();
-            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Shop.Payments");
+            });
+            var config = app.Configuration;
+            var pipeline = app.Pipeline;
+            var insights = app.Insights;
+            var logger = app.Logger("Shop.Payments");
             var ct = TestContext.Current.CancellationToken;
             for (var i = 0; i < 10; i++)
             {
