@@ -6,9 +6,9 @@ namespace HybridLogging.Sinks.Console.Internal;
 /// <summary>
 /// Writes batches of formatted records to standard output (and, from <see cref="ConsoleSinkOptions.StandardErrorFromLevel"/>,
 /// to standard error): JSON lines (<see cref="JsonLogFormatter.Instance"/>) when output is redirected, text
-/// (<see cref="TextLogFormatter"/>, coloured on a terminal) otherwise. Each batch is one write call per stream, straight
-/// from the records' memory when they are adjacent, so the console is never the bottleneck it is with one
-/// <c>Console.WriteLine</c> per entry (dotnet/runtime#65264).
+/// (<see cref="TextLogFormatter"/>, coloured on a terminal) otherwise. A batch goes out in one write call per run of
+/// adjacent records (a few per batch), straight from the records' memory, so the console is never the bottleneck it is
+/// with one <c>Console.WriteLine</c> per entry (dotnet/runtime#65264).
 /// </summary>
 /// <remarks>
 /// Register it with <c>options.AddConsole()</c>, or declare a sink with <c>"Type": "Console"</c> in configuration.
@@ -74,8 +74,10 @@ internal sealed class ConsoleSink : IFormattedLogSink, IReportsBytes
 
     /// <inheritdoc />
     /// <remarks>
-    /// One write per stream. When standard output was written but standard error then failed, the standard error
-    /// records are marked for retry (<c>stderr</c>) so the others are not written twice; any other failure throws.
+    /// A batch for one stream is written segment by segment from the pipeline's memory; a batch split between standard
+    /// output and standard error is copied into one buffer per stream and written once to each. Whatever was written
+    /// stays written: when a later write fails, only the records it held are marked for retry (<c>console</c>, or
+    /// <c>stderr</c> for standard error); a failure of the first write throws, so the whole batch is retried.
     /// </remarks>
     public async ValueTask WriteAsync(LogRecordBatch batch, CancellationToken cancellationToken)
     {
