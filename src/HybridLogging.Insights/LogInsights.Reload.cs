@@ -53,7 +53,7 @@ public sealed partial class LogInsights
         Note(changed, nameof(StatsOptions.LatencyRelativeAccuracy), running.Stats.LatencyRelativeAccuracy, reloaded.Stats.LatencyRelativeAccuracy);
         if (changed.Count > 0)
         {
-            // The self-log throttles repeats of one key: a configuration left changed is reported once, not per reload.
+            // Reported on every reload that still differs; the self-log summarises repeats of one kind within its window.
             HybridSelfLog.Report("insights-sizing-reload", $"Insights: {string.Join(", ", changed)} changed in configuration; the tables were sized at start, so this applies after a restart.");
         }
     }
