@@ -245,14 +245,17 @@ internal sealed partial class MessageNormalizer
             return MatchNumberOrDuration(s, i);
         }
 
-        return c switch
-        {
-            '/' or '~' or '.' or '\\' => (MatchPath(s, i), Placeholders.Path),
-            ':' => (MatchIPv6(s, i), Placeholders.IPv6),
-            '-' or '+' when IsSignPosition(s, i) => MatchNumberOrDuration(s, i),
-            _ => (0, string.Empty),
-        };
+        return MatchFromSymbol(s, i);
     }
+
+    // A shape at a character that is neither a digit nor a letter: a path, an IPv6 address ("::1") or a signed number.
+    internal static (int Length, string Placeholder) MatchFromSymbol(ReadOnlySpan<char> s, int i) => s[i] switch
+    {
+        '/' or '~' or '.' or '\\' => (MatchPath(s, i), Placeholders.Path),
+        ':' => (MatchIPv6(s, i), Placeholders.IPv6),
+        '-' or '+' when IsSignPosition(s, i) => MatchNumberOrDuration(s, i),
+        _ => (0, string.Empty),
+    };
 
     // Most words are plain words: one scan of the word decides which shapes are possible before any matcher runs.
     // hasAt and hasScheme: whether the message holds '@' and "://" at all.
@@ -331,7 +334,7 @@ internal sealed partial class MessageNormalizer
         _length += placeholder.Length;
     }
 
-    internal static bool IsSignPosition(ReadOnlySpan<char> s, int i)
+    private static bool IsSignPosition(ReadOnlySpan<char> s, int i)
         => i + 1 < s.Length && IsDigit(s[i + 1]) && (i == 0 || s[i - 1] is ' ' or '\t' or '(' or '[' or '=' or ':' or ',');
 
     internal static bool IsDigit(char c) => (uint)(c - '0') <= 9;

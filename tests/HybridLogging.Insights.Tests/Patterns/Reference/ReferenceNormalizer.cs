@@ -129,13 +129,7 @@ internal sealed class ReferenceNormalizer
             return MatchNumberOrDuration(s, i);
         }
 
-        return c switch
-        {
-            '/' or '~' or '.' or '\\' => (MatchPath(s, i), Placeholders.Path),
-            ':' => (MatchIPv6(s, i), Placeholders.IPv6),
-            '-' or '+' when IsSignPosition(s, i) => MatchNumberOrDuration(s, i),
-            _ => (0, string.Empty),
-        };
+        return MatchFromSymbol(s, i);
     }
 
     private void Append(char c)
