@@ -47,6 +47,15 @@ public sealed class LogEntryView
     /// <summary>The logical source derived from the category (see <see cref="LogEntry.Source"/>).</summary>
     public string Source { get; internal set; } = string.Empty;
 
+    /// <summary>
+    /// The category's state of a logged call, whose encoded category and source the JSON writer copies while they are
+    /// the view's own (same instances); null for views loaded from entries.
+    /// </summary>
+    internal CategoryState? Names { get; set; }
+
+    /// <summary>The parsed template of a logged call, whose encoded template and event name the JSON writer copies (as <see cref="Names"/>).</summary>
+    internal TemplateShape? Shape { get; set; }
+
     /// <summary>Event id of the call.</summary>
     public EventId EventId { get; internal set; }
 
@@ -324,6 +333,8 @@ public sealed class LogEntryView
         Sequence = 0;
         EventId = default;
         Category = Source = string.Empty;
+        Names = null;
+        Shape = null;
         MessageTemplate = CorrelationId = RequestId = UserId = SessionId = OperationType = TraceId = SpanId = null;
         DurationMs = LatencyMs = Throughput = ErrorRate = null;
         Provider = Fallback = RoutingReason = ErrorCode = null;

@@ -44,6 +44,37 @@ public sealed class JsonFormattingTests
             json.RootElement.GetProperty("properties").GetProperty("Arg").GetString());
     }
 
+    [Property(Arbitrary = [typeof(HostileStrings)], MaxTest = 200)]
+    public void Names_and_templates_encoded_once_write_the_same_bytes_as_escaping_them_per_entry(HostileInput input)
+    {
+        // The writer copies a category's, source's, template's and event name's bytes encoded once (the view's category
+        // state and template shape); formatting the same entry as an object escapes them on every call instead.
+        var settings = new PipelineSettings(DefaultOptions);
+        var builder = new ViewBuilder();
+        var view = new LogEntryView();
+        var template = input.ScopeKey + " {Value} " + input.Message.Replace("{", "", StringComparison.Ordinal).Replace("}", "", StringComparison.Ordinal);
+        foreach (var eventName in new[] { input.PlainScope, input.ScopeValue, input.PlainScope, null })
+        {
+            // One template with changing event names: each line must carry its own name, never the one noted before.
+            var state = new List<KeyValuePair<string, object?>> { new("Value", input.ArgValue), new("{OriginalFormat}", template) };
+            var pending = PendingEntry<List<KeyValuePair<string, object?>>>.Rent(state, (_, _) => "unused");
+            pending.TimestampTicks = DateTime.UtcNow.Ticks;
+            pending.Level = LogLevel.Information;
+            pending.EventId = new EventId(7, eventName);
+            pending.Category = settings.ResolveCategory(input.PropertyName + "." + input.PropertyValue);
+            builder.Build(pending, settings, view, 1);
+            pending.Return();
+
+            var encoded = new ArrayBufferWriter<byte>();
+            JsonLogFormatter.Instance.Write(view, encoded);
+            var escaped = new ArrayBufferWriter<byte>();
+            JsonLogFormatter.Instance.Write(view.ToLogEntry(), escaped);
+            Assert.Equal(Encoding.UTF8.GetString(escaped.WrittenSpan), Encoding.UTF8.GetString(encoded.WrittenSpan));
+            var json = JsonDocument.Parse(encoded.WrittenSpan[..^1].ToArray()).RootElement;
+            Assert.Equal(eventName is null ? null : ValueSnapshot.Sanitize(eventName, int.MaxValue), json.TryGetProperty("eventName", out var name) ? name.GetString() : null);
+        }
+    }
+
     [Property(Arbitrary = [typeof(HostileStrings)], MaxTest = 100)]
     public void Directly_written_entries_with_hostile_fields_format_to_one_parseable_line(HostileInput input)
     {

@@ -55,7 +55,7 @@ public static class PeerComparison
                     foreach (var config in configurations)
                     {
                         var sample = RunOnce(workload, config, entries, threadCount);
-                        Console.Error.WriteLine($"  {workload,-6} {sample.Name,-34} threads={threadCount} run={run + 1}: {sample.EntriesPerSecond,12:N0}/s {sample.BytesPerEntry,8:N1} B/entry (caller {sample.CallerBytesPerEntry:N1}, its scope {sample.ScopeBytesPerEntry:N1}) cpu={sample.CpuNsPerEntry:N0} ns/entry lines={sample.Lines:N0} ok={sample.JsonOk} {sample.Detail}");
+                        Console.Error.WriteLine($"  {workload,-6} {sample.Name,-34} threads={threadCount} run={run + 1}: {sample.EntriesPerSecond,12:N0}/s {sample.BytesPerEntry,8:N1} B/entry (caller {sample.CallerBytesPerEntry:N1}, its scope {sample.ScopeBytesPerEntry:N1}) cpu={sample.CpuNsPerEntry:N0} ns/entry gc={sample.GcCollections} pause={sample.GcPauseMs:N0} ms lines={sample.Lines:N0} ok={sample.JsonOk} {sample.Detail}");
                         samples[config].Add(sample);
                     }
                 }
@@ -103,6 +103,7 @@ public static class PeerComparison
             CallerBytesPerEntry = Mid(s => s.CallerBytesPerEntry),
             ScopeBytesPerEntry = Mid(s => s.ScopeBytesPerEntry),
             CpuNsPerEntry = Mid(s => s.CpuNsPerEntry),
+            GcPauseMs = Mid(s => s.GcPauseMs),
             AllVerified = samples.All(s => s.Lines == entries && s.JsonOk),
         };
     }
@@ -139,6 +140,10 @@ public static class PeerComparison
             GC.Collect();
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var cpuBefore = Environment.CpuUsage.TotalTime;
+            var pauseBefore = GC.GetTotalPauseDuration();
+            var gen0Before = GC.CollectionCount(0);
+            var gen1Before = GC.CollectionCount(1);
+            var gen2Before = GC.CollectionCount(2);
             var started = Stopwatch.GetTimestamp();
             var perThread = entries / threadCount;
             var workers = new Thread[threadCount];
@@ -185,6 +190,8 @@ public static class PeerComparison
 
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
+            var pause = GC.GetTotalPauseDuration() - pauseBefore;
+            var collections = $"{GC.CollectionCount(0) - gen0Before}/{GC.CollectionCount(1) - gen1Before}/{GC.CollectionCount(2) - gen2Before}";
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             var (lines, ok, detail) = (console, nullTargets, sample, full) switch
             {
@@ -206,6 +213,8 @@ public static class PeerComparison
                 Variant = workload != Workload.Full ? null : full is null ? "one file" : config.Subscriber ? "full configuration" : "full, no subscriber",
                 ScopeBytesPerEntry = scopeBytes,
                 CpuNsPerEntry = cpu.Ticks * 100.0 / entries,
+                GcPauseMs = pause.TotalMilliseconds,
+                GcCollections = collections,
                 Detail = detail,
             };
         }
@@ -270,6 +279,12 @@ public sealed record PeerResult(
     /// On a machine shared with other work it moves far less than the wall-clock rate, so A/B comparisons use it.
     /// </summary>
     public double CpuNsPerEntry { get; init; }
+
+    /// <summary>Time the runtime held managed threads for collections during the timed window (a diagnostic: one core idles then).</summary>
+    public double GcPauseMs { get; init; }
+
+    /// <summary>Collections of generations 0/1/2 during the timed window.</summary>
+    public string? GcCollections { get; init; }
 
     /// <summary>What was verified, and for the full configuration each output and the subscriber's counts.</summary>
     public string? Detail { get; init; }

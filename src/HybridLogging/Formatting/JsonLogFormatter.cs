@@ -40,9 +40,26 @@ public sealed class JsonLogFormatter : LogEntryFormatter
         w.Raw("\",\"level\":\""u8);
         w.Raw(LevelNames[Math.Clamp((int)entry.Level, 0, LevelNames.Length - 1)]);
         w.Raw("\",\"source\":\""u8);
-        w.Escaped(entry.Source);
+        var names = entry.Names;
+        if (names is not null && ReferenceEquals(names.Source, entry.Source))
+        {
+            w.Raw(names.EncodedSource);
+        }
+        else
+        {
+            w.Escaped(entry.Source);
+        }
+
         w.Raw("\",\"category\":\""u8);
-        w.Escaped(entry.Category);
+        if (names is not null && ReferenceEquals(names.Category, entry.Category))
+        {
+            w.Raw(names.EncodedCategory);
+        }
+        else
+        {
+            w.Escaped(entry.Category);
+        }
+
         w.Byte((byte)'"');
         if (entry.EventId.Id != 0)
         {
@@ -50,11 +67,12 @@ public sealed class JsonLogFormatter : LogEntryFormatter
             w.Number(entry.EventId.Id);
         }
 
-        Field(ref w, ",\"eventName\":\""u8, entry.EventId.Name);
+        var shape = entry.Shape;
+        Field(ref w, ",\"eventName\":\""u8, entry.EventId.Name, shape?.EncodedEventName(entry.EventId.Name));
         w.Raw(",\"message\":\""u8);
         w.Escaped(entry.Message);
         w.Byte((byte)'"');
-        Field(ref w, ",\"messageTemplate\":\""u8, entry.MessageTemplate);
+        Field(ref w, ",\"messageTemplate\":\""u8, entry.MessageTemplate, shape is not null && ReferenceEquals(shape.OutputTemplate, entry.MessageTemplate) ? shape.EncodedOutputTemplate : null);
         Field(ref w, ",\"correlationId\":\""u8, entry.CorrelationId);
         Field(ref w, ",\"requestId\":\""u8, entry.RequestId);
         Field(ref w, ",\"userId\":\""u8, entry.UserId);
@@ -163,12 +181,20 @@ public sealed class JsonLogFormatter : LogEntryFormatter
         w.Flush();
     }
 
-    private static void Field(ref Utf8Writer w, ReadOnlySpan<byte> prefix, string? value)
+    private static void Field(ref Utf8Writer w, ReadOnlySpan<byte> prefix, string? value, byte[]? encoded = null)
     {
         if (value is not null)
         {
             w.Raw(prefix);
-            w.Escaped(value);
+            if (encoded is not null)
+            {
+                w.Raw(encoded); // the value's own bytes, encoded once (the view's category state or template shape)
+            }
+            else
+            {
+                w.Escaped(value);
+            }
+
             w.Byte((byte)'"');
         }
     }

@@ -30,6 +30,19 @@ internal ref struct Utf8Writer
         _position = 0;
     }
 
+    /// <summary>
+    /// <paramref name="text"/> JSON-escaped as UTF-8, without quotes: the bytes <see cref="Escaped"/> writes for it, for
+    /// names and constants that are written on every entry (encoded once, then copied).
+    /// </summary>
+    public static byte[] EscapedBytes(string text)
+    {
+        var buffer = new ArrayBufferWriter<byte>((text.Length * 3) + 8);
+        var writer = new Utf8Writer(buffer, (text.Length * 3) + 8);
+        writer.Escaped(text);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>Hands what was written to the output. Call once at the end.</summary>
     public void Flush()
     {

@@ -19,6 +19,12 @@ internal sealed class CategoryState(string category, string source, int minimumL
     /// </summary>
     public object? SourceCounter { get; set; }
 
-    /// <summary>Category and source encoded for the JSON writer, cached on first use (dispatcher thread only).</summary>
-    public (System.Text.Json.JsonEncodedText Category, System.Text.Json.JsonEncodedText Source)? EncodedNames { get; set; }
+    /// <summary>
+    /// <see cref="Category"/> as the JSON writer writes it (escaped UTF-8, no quotes), encoded on first use. Computing it
+    /// twice in a race gives equal bytes, so no lock is needed.
+    /// </summary>
+    public byte[] EncodedCategory => field ??= Formatting.Internal.Utf8Writer.EscapedBytes(Category);
+
+    /// <summary><see cref="Source"/> as the JSON writer writes it, encoded on first use.</summary>
+    public byte[] EncodedSource => field ??= Formatting.Internal.Utf8Writer.EscapedBytes(Source);
 }

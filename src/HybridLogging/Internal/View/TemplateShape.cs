@@ -11,11 +11,13 @@ namespace HybridLogging.Internal;
 internal sealed class TemplateShape
 {
     private KeyInfo[] _keys = [];
+    private EncodedText? _eventName;
 
     private TemplateShape(string template, string outputTemplate, Segment[]? segments, int holeCount)
     {
         Template = template;
         OutputTemplate = outputTemplate;
+        EncodedOutputTemplate = Formatting.Internal.Utf8Writer.EscapedBytes(outputTemplate);
         Segments = segments;
         HoleCount = holeCount;
     }
@@ -24,6 +26,9 @@ internal sealed class TemplateShape
 
     /// <summary>The template as written to outputs (truncated and repaired to the message limit).</summary>
     public string OutputTemplate { get; }
+
+    /// <summary><see cref="OutputTemplate"/> as the JSON writer writes it (escaped UTF-8, no quotes).</summary>
+    public byte[] EncodedOutputTemplate { get; }
 
     /// <summary>The parsed template, or null when it is malformed (then only the state's formatter can render it).</summary>
     public Segment[]? Segments { get; }
@@ -35,6 +40,21 @@ internal sealed class TemplateShape
 
     /// <summary>Key facts for the values of the last call seen with this template, when its keys match.</summary>
     public ReadOnlySpan<KeyInfo> Keys => _keys;
+
+    /// <summary>
+    /// Keeps the encoded text of the event name last logged with this template (a call site logs one template with one
+    /// event id), so the JSON writer copies it instead of escaping it per entry. Dispatcher thread only.
+    /// </summary>
+    public void NoteEventName(string? name)
+    {
+        if (name is not null && !ReferenceEquals(_eventName?.Text, name))
+        {
+            _eventName = new EncodedText(name, Formatting.Internal.Utf8Writer.EscapedBytes(name));
+        }
+    }
+
+    /// <summary>The encoded event name noted last, when it is <paramref name="name"/> itself (the same instance).</summary>
+    public byte[]? EncodedEventName(string? name) => _eventName is { } noted && ReferenceEquals(noted.Text, name) ? noted.Bytes : null;
 
     public bool KeysMatch(ReadOnlySpan<KeyValuePair<string, object?>> values)
     {
@@ -198,6 +218,9 @@ internal sealed class TemplateShape
     private static TemplateShape Malformed(string template, string output) => new(template, output, null, 0);
 }
 
+/// <summary>A text and its JSON-escaped UTF-8 bytes, replaced as one object so a reader never pairs a text with another's bytes.</summary>
+internal sealed record EncodedText(string Text, byte[] Bytes);
+
 /// <summary>A literal run (<see cref="Literal"/> set), or a hole: its value index, alignment, format and original text.</summary>
 internal readonly record struct Segment(string? Literal, int Hole, int Alignment, string? Format, string? HoleText);
 
@@ -215,4 +238,12 @@ internal sealed class KeyInfo(string key, string name, byte[] encodedName, WellK
     public WellKnownField Field { get; } = field;
 
     public bool Redacted { get; } = redacted;
+
+    // The last string value normalized under this key and its result (dispatcher thread only). Call sites log the same
+    // string instance again and again (a provider name, a status, a customer), strings are immutable, and a key's facts
+    // are dropped with the settings they were computed under, so a reference-equal value reuses the result instead of
+    // being checked for lone surrogates and scanned for secrets again.
+    public string? LastString { get; set; }
+
+    public object? LastNormalized { get; set; }
 }

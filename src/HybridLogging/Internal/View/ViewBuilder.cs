@@ -47,6 +47,7 @@ internal sealed class ViewBuilder
         view.TimestampTicks = pending.TimestampTicks;
         view.Category = pending.Category.Category;
         view.Source = pending.Category.Source;
+        view.Names = pending.Category;
         view.EventId = pending.EventId;
         view.Metadata = settings.Metadata;
         view.Level = pending.Level;
@@ -94,6 +95,11 @@ internal sealed class ViewBuilder
         ApplyValues(shape, values, redacted, view, settings);
         RenderMessage(pending, shape, values, redacted, view, settings);
         view.MessageTemplate = shape?.OutputTemplate;
+        if (shape is not null)
+        {
+            view.Shape = shape;
+            shape.NoteEventName(pending.EventId.Name);
+        }
         values.Clear();
         RedactSecretValues(view, settings);
         if (pending.ReadError is { } readError && view.PropertyCount < settings.MaxProperties)
@@ -216,7 +222,25 @@ internal sealed class ViewBuilder
             return; // bounded; and the first (most specific) value of a name wins
         }
 
-        view.AddProperty(key.Name, key.Redacted ? ValueSnapshot.RedactedMarker : Normalize(value, settings), key.EncodedName);
+        view.AddProperty(key.Name, key.Redacted ? ValueSnapshot.RedactedMarker : NormalizeFor(key, value, settings), key.EncodedName);
+    }
+
+    private static object? NormalizeFor(KeyInfo key, object? value, PipelineSettings settings)
+    {
+        if (value is not string text || text.Length > settings.Limits.MaxStringLength)
+        {
+            return Normalize(value, settings); // a long string is not kept alive by the cache
+        }
+
+        if (ReferenceEquals(text, key.LastString))
+        {
+            return key.LastNormalized;
+        }
+
+        var normalized = Normalize(text, settings);
+        key.LastString = text;
+        key.LastNormalized = normalized;
+        return normalized;
     }
 
     private void ApplyScopes(ReadOnlySpan<object?> scopes, LogEntryView view, PipelineSettings settings)
@@ -337,11 +361,7 @@ internal sealed class ViewBuilder
         }
 
         var name = key.Length == 0 ? "_" : ValueSnapshot.Sanitize(key, 256);
-        var encoded = new System.Buffers.ArrayBufferWriter<byte>(name.Length * 3 + 8);
-        var writer = new Utf8Writer(encoded, name.Length * 3 + 8);
-        writer.Escaped(name);
-        writer.Flush();
-        info = new KeyInfo(key, name, encoded.WrittenSpan.ToArray(), WellKnownFields.Of(key), settings.IsRedacted(name));
+        info = new KeyInfo(key, name, Utf8Writer.EscapedBytes(name), WellKnownFields.Of(key), settings.IsRedacted(name));
         if (_keys.Count >= MaxCached)
         {
             _keys.Clear(); // bounded: dynamic keys must not grow the cache without limit
