@@ -81,6 +81,12 @@ public sealed class S3Proxy : IAsyncDisposable
     /// <summary>Decides a fault per request (called once per request, in arrival order). Default none.</summary>
     public Func<ProxiedRequest, ProxyFault>? Faults { get; set; }
 
+    /// <summary>
+    /// Awaited for every request once its body is read and before its fault is decided or it is forwarded: a test holds a
+    /// chosen request (a part upload) until it releases it, or slows every upload down. Default none.
+    /// </summary>
+    public Func<ProxiedRequest, CancellationToken, Task>? Hold { get; set; }
+
     public ConcurrentQueue<ProxiedRequest> Requests { get; } = new();
 
     public static async Task<S3Proxy> StartAsync(Uri upstream)
@@ -116,6 +122,10 @@ public sealed class S3Proxy : IAsyncDisposable
         var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var proxied = new ProxiedRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? string.Empty, headers, body.ToArray());
         Requests.Enqueue(proxied);
+        if (Hold is { } hold)
+        {
+            await hold(proxied, context.RequestAborted);
+        }
 
         var fault = Faults?.Invoke(proxied) ?? ProxyFault.None;
         switch (fault)
