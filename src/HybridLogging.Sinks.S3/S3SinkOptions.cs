@@ -75,9 +75,18 @@ public sealed class S3SinkOptions
     /// <summary>
     /// Part size of multipart uploads, in bytes: an object is sent with a single <c>PutObject</c> while it stays within
     /// one part, and as a multipart upload of parts of this size (the last one smaller) once it grows past it, so the
-    /// sink holds at most one part of compressed data per object. Between 5 MiB and 512 MiB. Default 5 MiB (5,242,880).
+    /// sink holds at most <see cref="MaxPendingUploads"/> + 1 parts of compressed data. Between 5 MiB and 512 MiB.
+    /// Default 5 MiB (5,242,880).
     /// </summary>
     public int PartSizeBytes { get; set; } = MinPartSizeBytes;
+
+    /// <summary>
+    /// How many uploads (parts, and the last upload of closed objects) may run in the background at once. A write hands
+    /// a full part or a closed object to an upload and goes on compressing; it waits for S3 only when this many are
+    /// running, until one ends. The sink holds at most this many parts plus one of compressed data (with the default
+    /// part size, 15 MiB). Between 1 and 16. Default 2.
+    /// </summary>
+    public int MaxPendingUploads { get; set; } = 2;
 
     /// <summary>Region system name (for example <c>eu-west-1</c>). Default null: the SDK's region chain (AWS_REGION, profile, instance metadata).</summary>
     public string? Region { get; set; }
@@ -172,6 +181,11 @@ public sealed class S3SinkOptions
         if (UploadRetryBaseDelay < TimeSpan.Zero || UploadRetryBaseDelay > TimeSpan.FromMinutes(1))
         {
             Add($"UploadRetryBaseDelay must be between 0 and 00:01:00 (was {UploadRetryBaseDelay}).");
+        }
+
+        if (MaxPendingUploads is < 1 or > 16)
+        {
+            Add($"MaxPendingUploads must be between 1 and 16 (was {MaxPendingUploads}).");
         }
 
         if (Region is not null && string.IsNullOrWhiteSpace(Region))

@@ -5,8 +5,8 @@ namespace HybridLogging.Sinks.S3.Internal.Objects;
 
 /// <summary>
 /// Compresses one object's NDJSON as records arrive. Compressed output collects in a pooled buffer that the caller
-/// takes away part by part (<see cref="TakeBuffered"/>), so memory stays bounded by the part size whatever the object
-/// size.
+/// takes away part by part (<see cref="TakePart"/>, <see cref="TakeRest"/>), so memory stays bounded by the part size
+/// (and the parts still uploading) whatever the object size.
 /// </summary>
 internal sealed class ObjectEncoder : IDisposable
 {
@@ -50,8 +50,14 @@ internal sealed class ObjectEncoder : IDisposable
         }
     }
 
-    /// <summary>The buffered compressed bytes, valid until the next call on this encoder; the buffer is then emptied.</summary>
-    public ReadOnlyMemory<byte> TakeBuffered() => _output.Take();
+    /// <summary>
+    /// Takes the first <paramref name="size"/> buffered bytes (all of them if fewer) as a part of their own; what was
+    /// buffered beyond them (less than one record) stays for the next part.
+    /// </summary>
+    public PartBody TakePart(int size) => _output.Take(size, last: false);
+
+    /// <summary>Takes every buffered byte, after <see cref="Finish"/>: the object's last upload.</summary>
+    public PartBody TakeRest() => _output.Take(int.MaxValue, last: true);
 
     public void Dispose()
     {
@@ -75,7 +81,6 @@ internal sealed class ObjectEncoder : IDisposable
     private sealed class OutputBuffer : Stream
     {
         private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        private bool _taken;
 
         public int Count { get; private set; }
 
@@ -91,27 +96,30 @@ internal sealed class ObjectEncoder : IDisposable
 
         public override long Length => throw new NotSupportedException();
 
-        public ReadOnlyMemory<byte> Take()
+        public PartBody Take(int size, bool last)
         {
-            // The previous part was uploaded (the caller awaited it) before it asks for the next one, so reuse is safe.
-            var taken = _buffer.AsMemory(0, Count);
-            _taken = true;
-            return taken;
+            // The array goes with the part, which may still be uploading while the next one fills: the next part gets an
+            // array of the same size (so it does not grow again), and the few bytes past the cut move into it.
+            var taken = _buffer;
+            var length = Math.Min(size, Count);
+            var rest = Count - length;
+            _buffer = last && rest == 0 ? [] : ArrayPool<byte>.Shared.Rent(taken.Length);
+            taken.AsSpan(length, rest).CopyTo(_buffer);
+            Count = rest;
+            return new PartBody(taken, length);
         }
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            if (_taken)
-            {
-                Count = 0;
-                _taken = false;
-            }
-
             if (Count + buffer.Length > _buffer.Length)
             {
                 var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, Count + buffer.Length));
                 _buffer.AsSpan(0, Count).CopyTo(larger);
-                ArrayPool<byte>.Shared.Return(_buffer);
+                if (_buffer.Length > 0)
+                {
+                    ArrayPool<byte>.Shared.Return(_buffer);
+                }
+
                 _buffer = larger;
             }
 

@@ -49,4 +49,17 @@ internal static class RecordGroups
 
         return groups;
     }
+
+    /// <summary>Hands the records not compressed yet back to the pipeline, which retries them after its backoff.</summary>
+    public static void RetryFrom(LogRecordBatch batch, List<HourGroup> groups, int firstGroup, int start, string reason)
+    {
+        for (var g = firstGroup; g < groups.Count; g++)
+        {
+            var indices = groups[g].Indices;
+            for (var k = g == firstGroup ? start : 0; k < indices.Count; k++)
+            {
+                batch.Retry(indices[k], reason);
+            }
+        }
+    }
 }

@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using Amazon.S3;
 using HybridLogging.Formatting;
 using HybridLogging.Sinks.S3.Internal.Objects;
@@ -8,17 +7,19 @@ namespace HybridLogging.Sinks.S3.Internal.Sink;
 
 /// <summary>
 /// Archives JSON lines to S3 in objects that span the destination's batches. Records are compressed into the open
-/// object as they arrive (its compressed bytes are uploaded part by part, so the sink holds at most about one part), and
-/// the object is closed and stored when it reaches <see cref="S3SinkOptions.MaxObjectBytes"/>, when it is
+/// object as they arrive; its full parts, and the last upload of a closed object, go to background uploads
+/// (<see cref="PendingUploads"/>), so a write waits for S3 only when <see cref="S3SinkOptions.MaxPendingUploads"/> of
+/// them are running. The object is closed when it reaches <see cref="S3SinkOptions.MaxObjectBytes"/>, when it is
 /// <see cref="S3SinkOptions.MaxObjectAge"/> old (checked on every batch and by a timer of the sink's
 /// <see cref="TimeProvider"/>), when the hour of the entries changes, and on flush and shutdown.
 /// </summary>
 /// <remarks>
-/// A record counts as written only once its object is stored: records still in the open object when a call returns are
-/// deferred (<see cref="LogRecordBatch.Defer"/>) and their deferral is completed, or failed, when the object is stored or
-/// given up. S3 calls are retried with the object's key and token (<see cref="ObjectUploader"/>); an object that cannot be
-/// stored fails its records, and the records of the batch not yet compressed go back to the pipeline for retry.
-/// Writes, flushes and the age timer take turns through one gate.
+/// A record counts as written only once its object is stored: records whose object is not stored when a call returns
+/// are deferred (<see cref="LogRecordBatch.Defer"/>) and their deferral is completed, or failed, when the object is
+/// stored or given up. S3 calls are retried with the object's key and token (<see cref="ObjectUploader"/>); an object
+/// that cannot be stored (or one of whose parts cannot) fails all its records and its multipart upload is aborted; a
+/// failure noticed during a write hands the records of the batch not compressed yet back to the pipeline for retry.
+/// Writes, flushes and the age timer take turns through one gate; the uploads run outside it.
 /// </remarks>
 internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
 {
@@ -29,6 +30,8 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
     private readonly S3ObjectStore _store;
     private readonly ObjectKeyTemplate _keys;
     private readonly ObjectUploader _uploader;
+    private readonly PendingUploads _pending;
+    private readonly ObjectStorer _storer;
     private readonly SinkCounters _counters = new();
     private readonly RateLimitedReport _report;
     private readonly TimeProvider _time;
@@ -37,8 +40,6 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
     private readonly CancellationTokenSource _lifetime = new();
     private OpenObject? _open;
     private long _sequence;
-    private long _bytesWritten;
-    private long _entriesFailed;
     private long _maxBufferedBytes;
     private int _disposed;
 
@@ -52,13 +53,15 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
         _store = new S3ObjectStore(_client, _options);
         _keys = new ObjectKeyTemplate(_options, _time.GetUtcNow());
         _uploader = new ObjectUploader(_store, _options, NewAttempt, _counters);
+        _pending = new PendingUploads(_options.MaxPendingUploads);
         _report = new RateLimitedReport(_time, TimeSpan.FromSeconds(30));
+        _storer = new ObjectStorer(_uploader, _pending, _counters, Report, () => _ = RollIfDueAsync());
     }
 
     public LogEntryFormatter Formatter => JsonLogFormatter.Instance;
 
     /// <summary>Compressed bytes of the objects stored.</summary>
-    public long BytesWritten => Volatile.Read(ref _bytesWritten);
+    public long BytesWritten => _storer.BytesWritten;
 
     /// <summary>The settings in use (a copy).</summary>
     internal S3SinkOptions Options => _options;
@@ -70,16 +73,26 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
     internal long MultipartObjectsStored => _counters.MultipartObjects;
 
     /// <summary>Entries counted failed because their object could not be stored.</summary>
-    internal long EntriesFailed => Volatile.Read(ref _entriesFailed);
+    internal long EntriesFailed => _storer.EntriesFailed;
 
     /// <summary>Records in the open object (0 when none is open).</summary>
     internal int OpenRecords => _open?.RecordCount ?? 0;
 
     /// <summary>
-    /// The most compressed bytes the sink ever held at once (the open object's part buffer): at most
-    /// <see cref="S3SinkOptions.PartSizeBytes"/> plus what one record (or the compressor's trailer) adds.
+    /// The most compressed bytes the sink ever held at once (the open object's buffer and the uploads not finished): at
+    /// most <see cref="S3SinkOptions.MaxPendingUploads"/> + 1 times <see cref="S3SinkOptions.PartSizeBytes"/>, plus what
+    /// one record (or the compressor's trailer) adds.
     /// </summary>
     internal long MaxBufferedBytes => Volatile.Read(ref _maxBufferedBytes);
+
+    /// <summary>Background uploads running.</summary>
+    internal int PendingUploadCount => _pending.Count;
+
+    /// <summary>Times a write (or flush, or the timer) found the bound of uploads running and waited for one to end.</summary>
+    internal long UploadWaits => _pending.Waits;
+
+    /// <summary>Completes when the uploads handed off so far have ended (the open object stays open).</summary>
+    internal Task UploadsSettledAsync(CancellationToken cancellationToken) => _pending.WhenAllAsync(cancellationToken);
 
     public async ValueTask WriteAsync(LogRecordBatch batch, CancellationToken cancellationToken)
     {
@@ -93,14 +106,21 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
         finally
         {
             // Also after an unexpected exception: records compressed into the open object must not be retried as well.
-            DeferOpenRecords(batch);
+            if (_open is { } open)
+            {
+                open.DeferCallRecords(batch, Report);
+            }
+
             _counters.SetConflictRetries(_store.Conflicts);
             _counters.ReportTo(batch);
             _gate.Release();
         }
     }
 
-    /// <summary>Stores the open object, which settles every record it holds (the destination's flush and shutdown).</summary>
+    /// <summary>
+    /// Stores the open object and waits for every upload handed off, which settles every record the sink holds (the
+    /// destination's flush and shutdown).
+    /// </summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _disposed) != 0)
@@ -115,6 +135,8 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
             {
                 await CloseAsync(null, cancellationToken).ConfigureAwait(false);
             }
+
+            await _pending.WhenAllAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -134,16 +156,23 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
             await _ageTimer.DisposeAsync().ConfigureAwait(false);
         }
 
-        await _lifetime.CancelAsync().ConfigureAwait(false);
+        // The pipeline flushes before it disposes: uploads still running, or an object still open, could not be stored
+        // in time. The uploads get the grace a write had before (10 s) to end, then are cancelled and settle as failed;
+        // the open object is given up after its parts ended, so its abort comes last. The gate is kept: no more turns.
+        bool gated;
+        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            gated = await EndsAsync(_gate.WaitAsync(grace.Token)).ConfigureAwait(false);
+            await EndsAsync(_pending.WhenAllAsync(grace.Token)).ConfigureAwait(false);
+        }
 
-        // The pipeline flushes before it disposes; an object still open here could not be stored in time.
-        if (await _gate.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false) && _open is { } left)
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        await _pending.CancelAllAsync().ConfigureAwait(false);
+        await EndsAsync(_pending.WhenAllAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        if (gated && _open is { } left)
         {
             _open = null;
-            await _uploader.AbortAsync(left).ConfigureAwait(false);
-            left.Deferral?.Fail("disposed");
-            Interlocked.Add(ref _entriesFailed, left.RecordCount);
-            left.Dispose();
+            await _storer.GiveUpAsync(left, null, new ObjectFailure("disposed", null)).ConfigureAwait(false);
         }
 
         var failed = EntriesFailed;
@@ -162,14 +191,18 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
         }
 
         _lifetime.Dispose();
+        _pending.Dispose();
     }
 
     private async Task WriteLockedAsync(LogRecordBatch batch, CancellationToken cancellationToken)
     {
+        // A failure noted before this call was of objects that settled their own records: not this batch's business.
+        _pending.TakeFailure();
         var groups = RecordGroups.ByHour(batch);
-        if (_open is { } aged && IsExpired(aged) && await CloseAsync(batch, cancellationToken).ConfigureAwait(false) is { } agedFailure)
+        if (_open is { } first && (first.Failure is not null || IsExpired(first)) &&
+            await CloseAsync(batch, cancellationToken).ConfigureAwait(false) is { } firstFailure)
         {
-            RetryFrom(batch, groups, 0, 0, agedFailure);
+            RecordGroups.RetryFrom(batch, groups, 0, 0, firstFailure);
             return;
         }
 
@@ -178,10 +211,23 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
             var group = groups[g];
             for (var k = 0; k < group.Indices.Count; k++)
             {
+                // An upload failed while this call compresses (S3 is failing): the rest goes back for the pipeline's
+                // backoff, as when the call uploaded inline, rather than into more objects that may fail too.
+                if (_pending.TakeFailure() is { } uploadFailure)
+                {
+                    if (_open is { Failure: not null })
+                    {
+                        await CloseAsync(batch, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    RecordGroups.RetryFrom(batch, groups, g, k, uploadFailure);
+                    return;
+                }
+
                 if (_open is { } current && current.Hour != group.Hour &&
                     await CloseAsync(batch, cancellationToken).ConfigureAwait(false) is { } hourFailure)
                 {
-                    RetryFrom(batch, groups, g, k, hourFailure);
+                    RecordGroups.RetryFrom(batch, groups, g, k, hourFailure);
                     return;
                 }
 
@@ -193,7 +239,7 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
                 NoteBuffered(o);
 
                 var failure = o.Encoder.BufferedBytes >= _options.PartSizeBytes
-                    ? await UploadPartAsync(batch, cancellationToken).ConfigureAwait(false)
+                    ? await HandOffPartAsync(batch, cancellationToken).ConfigureAwait(false)
                     : null;
                 if (failure is null && _open is not null && o.Encoder.CompressedBytes >= _options.MaxObjectBytes)
                 {
@@ -202,7 +248,7 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
 
                 if (failure is not null)
                 {
-                    RetryFrom(batch, groups, g, k + 1, failure);
+                    RecordGroups.RetryFrom(batch, groups, g, k + 1, failure);
                     return;
                 }
             }
@@ -226,110 +272,73 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
         return o;
     }
 
-    /// <summary>Uploads the open object's full part; on failure gives the object up. Returns the failure reason, or null.</summary>
-    private async Task<string?> UploadPartAsync(LogRecordBatch batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands the open object's full part to a background upload (waiting for room first). Returns null, or the failure
+    /// reason when waiting was cancelled and the object given up.
+    /// </summary>
+    private async Task<string?> HandOffPartAsync(LogRecordBatch batch, CancellationToken cancellationToken)
     {
         var o = _open!;
+        var number = ++o.PartCount;
+        if (number == 1)
+        {
+            o.Initiated = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        var body = o.Encoder.TakePart(_options.PartSizeBytes);
         try
         {
-            await _uploader.UploadPartAsync(o, cancellationToken).ConfigureAwait(false);
+            await _storer.StartPartAsync(o, number, body, cancellationToken).ConfigureAwait(false);
             return null;
         }
-        catch (Exception ex)
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
+            // Shutdown gave up while the bound was reached: the part is not sent, and the object is given up as an
+            // upload cancelled inline was.
+            o.Initiated!.TrySetResult(false);
             _open = null;
-            var reason = ReasonFor(ex, cancellationToken);
-            await FailAsync(o, batch, reason, ex).ConfigureAwait(false);
-            return reason;
+            await _storer.GiveUpAsync(o, batch, new ObjectFailure("cancelled", ex)).ConfigureAwait(false);
+            return "cancelled";
         }
     }
 
-    /// <summary>Closes and stores the open object and settles its records. Returns the failure reason, or null when stored.</summary>
+    /// <summary>
+    /// Closes the open object and hands its last upload to the background, its records deferred until it is stored;
+    /// or gives it up if one of its parts failed. Returns the failure reason, or null once handed off.
+    /// </summary>
     private async Task<string?> CloseAsync(LogRecordBatch? batch, CancellationToken cancellationToken)
     {
         var o = _open!;
         _open = null;
-        try
+        if (o.Failure is { } partFailure)
         {
-            var result = await _uploader.StoreAsync(o, cancellationToken).ConfigureAwait(false);
-            NoteBuffered(o);
-            if (result == StoreResult.Stored)
-            {
-                _counters.AddObject();
-                if (o.Parts.Count > 0)
-                {
-                    _counters.AddMultipartObject();
-                }
-
-                Interlocked.Add(ref _bytesWritten, o.Encoder.CompressedBytes);
-            }
-            else
-            {
-                _counters.AddAlreadyStored();
-            }
-
-            // This call's records stay unmarked: written with the batch. Earlier calls' records are settled here.
-            o.Deferral?.Complete();
-            o.Dispose();
-            return null;
-        }
-        catch (Exception ex)
-        {
-            var reason = ReasonFor(ex, cancellationToken);
-            await FailAsync(o, batch, reason, ex).ConfigureAwait(false);
-            return reason;
-        }
-    }
-
-    /// <summary>Gives an object up: aborts its upload and counts its records as failed.</summary>
-    private async Task FailAsync(OpenObject o, LogRecordBatch? batch, string reason, Exception ex)
-    {
-        if (!await _uploader.AbortAsync(o).ConfigureAwait(false))
-        {
-            Report($"aborting the multipart upload of '{o.Attempt.Key}' failed; its parts stay until the bucket's lifecycle rule removes them");
+            await _storer.GiveUpAsync(o, batch, partFailure).ConfigureAwait(false);
+            return partFailure.Reason;
         }
 
-        o.Deferral?.Fail(reason);
         if (batch is not null)
         {
-            foreach (var index in o.CallRecords)
-            {
-                batch.Fail(index, reason);
-            }
+            o.DeferCallRecords(batch, Report);
         }
 
-        Interlocked.Add(ref _entriesFailed, o.RecordCount);
-        Report($"storing '{o.Attempt.Key}' failed, its {o.RecordCount} entries are counted as failed ({reason}): {Describe(ex)}");
-        o.Dispose();
-    }
-
-    /// <summary>Hands the records this call added to the still open object over to its deferral.</summary>
-    private void DeferOpenRecords(LogRecordBatch batch)
-    {
-        if (_open is not { CallRecords.Count: > 0 } o)
-        {
-            return;
-        }
-
+        o.Encoder.Finish();
+        NoteBuffered(o);
+        var body = o.Encoder.TakeRest();
         try
         {
-            o.Deferral ??= batch.CreateDeferral();
-            foreach (var index in o.CallRecords)
-            {
-                batch.Defer(index, o.Deferral);
-            }
+            await _storer.StartStoreAsync(o, body, cancellationToken).ConfigureAwait(false);
+            return null;
         }
-        catch (InvalidOperationException ex)
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
-            // The destination abandoned this call (it timed out) and already counted its records.
-            Report($"records could not be deferred: {ex.Message}");
+            await _storer.GiveUpAsync(o, null, new ObjectFailure("cancelled", ex)).ConfigureAwait(false);
+            return "cancelled";
         }
-
-        o.CallRecords.Clear();
     }
 
     private void OnAgeTimer() => _ = RollIfDueAsync();
 
+    /// <summary>The age timer's turn (also taken when a part fails): closes the open object when due, or gives it up.</summary>
     private async Task RollIfDueAsync()
     {
         try
@@ -340,7 +349,7 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
                 if (_open is { } o && Volatile.Read(ref _disposed) == 0)
                 {
                     var left = _options.MaxObjectAge - _time.GetElapsedTime(o.OpenedTimestamp);
-                    if (left <= TimeSpan.Zero)
+                    if (left <= TimeSpan.Zero || o.Failure is not null)
                     {
                         await CloseAsync(null, _lifetime.Token).ConfigureAwait(false);
                     }
@@ -363,38 +372,32 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
 
     private bool IsExpired(OpenObject o) => _time.GetElapsedTime(o.OpenedTimestamp) >= _options.MaxObjectAge;
 
+    /// <summary>Records the bytes held now (they grow only here, as records are compressed): the open buffer and the uploads'.</summary>
     private void NoteBuffered(OpenObject o)
     {
-        long buffered = o.Encoder.BufferedBytes;
-        if (buffered > Volatile.Read(ref _maxBufferedBytes))
+        var held = o.Encoder.BufferedBytes + _pending.Bytes;
+        if (held > Volatile.Read(ref _maxBufferedBytes))
         {
-            Volatile.Write(ref _maxBufferedBytes, buffered);
+            Volatile.Write(ref _maxBufferedBytes, held);
         }
     }
 
     private ObjectAttempt NewAttempt(long hour) =>
         new(_keys.Render(new DateTime(hour * TimeSpan.TicksPerHour, DateTimeKind.Utc), Interlocked.Increment(ref _sequence)), Guid.NewGuid().ToString("N"));
 
-    /// <summary>Hands the records not compressed yet back to the pipeline, which retries them after its backoff.</summary>
-    private static void RetryFrom(LogRecordBatch batch, List<HourGroup> groups, int firstGroup, int start, string reason)
+    /// <summary>Whether the task ended in time (false when cancelled or timed out): shutdown waits, it does not fail.</summary>
+    private static async Task<bool> EndsAsync(Task task)
     {
-        for (var g = firstGroup; g < groups.Count; g++)
+        try
         {
-            var indices = groups[g].Indices;
-            for (var k = g == firstGroup ? start : 0; k < indices.Count; k++)
-            {
-                batch.Retry(indices[k], reason);
-            }
+            await task.ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
+        {
+            return false;
         }
     }
-
-    private static string ReasonFor(Exception ex, CancellationToken cancellationToken) =>
-        ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? "cancelled" : ObjectUploader.ReasonFor(ex) ?? "error";
-
-    // Messages name the bucket and key only: credentials never appear (the SDK's messages do not carry them either).
-    private static string Describe(Exception ex) => ex is AmazonServiceException service
-        ? $"{(int)service.StatusCode} {service.ErrorCode}: {service.Message}"
-        : $"{ex.GetType().Name}: {ex.Message}";
 
     private void Report(string what) => _report.Report($"S3 sink '{_name}' (bucket '{_options.BucketName}'): {what}.");
 }

@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using Amazon.S3;
+using Amazon.S3.Model;
 using HybridLogging.Sinks.S3.Internal.Sink;
 using Polly;
 using Polly.Retry;
@@ -8,7 +9,7 @@ namespace HybridLogging.Sinks.S3.Internal.Upload;
 
 /// <summary>
 /// Stores an <see cref="OpenObject"/>: its parts as they fill, then the object itself (<c>PutObject</c>, or the last
-/// part and <c>CompleteMultipartUpload</c>). Every call is retried after throttling, server and network errors
+/// part and <c>CompleteMultipartUpload</c>). The sink runs these calls in the background (<see cref="PendingUploads"/>). Every call is retried after throttling, server and network errors
 /// (<see cref="S3SinkOptions.UploadRetries"/>, Polly.Core) with the object's same key and token, which makes a retry
 /// after a lost response meet its own object (412, token ours) rather than store a copy. Throws when it gives up.
 /// </summary>
@@ -60,41 +61,44 @@ internal sealed class ObjectUploader
         _ => null,
     };
 
-    /// <summary>Uploads the compressed bytes buffered so far as the next part, starting the multipart upload first if needed.</summary>
-    public async Task UploadPartAsync(OpenObject o, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks the object's key and starts its multipart upload: run by its first part's upload, before the part is sent.
+    /// </summary>
+    public async Task StartMultipartAsync(OpenObject o, CancellationToken cancellationToken)
     {
-        if (o.UploadId is null)
+        // A 412 at completion could not move the parts to another key, so the key is checked before they are sent.
+        for (var tries = 0; await Retry(ct => _store.ExistsAsync(o.Attempt.Key, ct), cancellationToken).ConfigureAwait(false); tries++)
         {
-            // A 412 at completion could not move the parts to another key, so the key is checked before they are sent.
-            for (var tries = 0; await Retry(ct => _store.ExistsAsync(o.Attempt.Key, ct), cancellationToken).ConfigureAwait(false); tries++)
+            _counters.AddKeyTaken();
+            if (tries >= MaxKeyTries)
             {
-                _counters.AddKeyTaken();
-                if (tries >= MaxKeyTries)
-                {
-                    throw new KeyTakenException(o.Attempt.Key);
-                }
-
-                o.Attempt = _newAttempt(o.Hour);
+                throw new KeyTakenException(o.Attempt.Key);
             }
 
-            var (key, token) = o.Attempt;
-            o.UploadId = await Retry(ct => _store.InitiateAsync(key, token, ct), cancellationToken).ConfigureAwait(false);
+            o.Attempt = _newAttempt(o.Hour);
         }
 
-        var body = o.Encoder.TakeBuffered();
-        var partNumber = o.Parts.Count + 1;
-        var uploadId = o.UploadId;
-        var objectKey = o.Attempt.Key;
-        o.Parts.Add(await Retry(ct => _store.UploadPartAsync(objectKey, uploadId, partNumber, body, ct), cancellationToken).ConfigureAwait(false));
+        var (key, token) = o.Attempt;
+        o.UploadId = await Retry(ct => _store.InitiateAsync(key, token, ct), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Finishes the compressed stream and stores the object; returns whether it was stored now or already.</summary>
-    public async Task<StoreResult> StoreAsync(OpenObject o, CancellationToken cancellationToken)
+    /// <summary>Uploads one part of a started multipart upload (<see cref="StartMultipartAsync"/>).</summary>
+    public async Task<PartETag> UploadPartAsync(OpenObject o, int partNumber, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        o.Encoder.Finish();
-        if (o.UploadId is null)
+        var uploadId = o.UploadId ?? throw new InvalidOperationException("The multipart upload is not started.");
+        var objectKey = o.Attempt.Key;
+        return await Retry(ct => _store.UploadPartAsync(objectKey, uploadId, partNumber, body, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stores the object from its last compressed bytes (<paramref name="body"/>, after the encoder finished): one
+    /// <c>PutObject</c>, or for a multipart object (whose earlier parts all succeeded) the last part and
+    /// <c>CompleteMultipartUpload</c>. Returns whether it was stored now or already.
+    /// </summary>
+    public async Task<StoreResult> StoreAsync(OpenObject o, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        if (o.PartCount == 0)
         {
-            var body = o.Encoder.TakeBuffered();
             for (var tries = 0; ; tries++)
             {
                 var (key, token) = o.Attempt;
@@ -115,14 +119,15 @@ internal sealed class ObjectUploader
             }
         }
 
-        if (o.Encoder.BufferedBytes > 0)
+        var parts = o.StoredParts();
+        if (body.Length > 0)
         {
-            await UploadPartAsync(o, cancellationToken).ConfigureAwait(false);
+            parts.Add(await UploadPartAsync(o, o.PartCount + 1, body, cancellationToken).ConfigureAwait(false));
         }
 
         var (objectKey, objectToken) = o.Attempt;
-        var uploadId = o.UploadId;
-        var completed = await Retry(ct => _store.CompleteAsync(objectKey, objectToken, uploadId, o.Parts, ct), cancellationToken).ConfigureAwait(false);
+        var uploadId = o.UploadId ?? throw new InvalidOperationException("The multipart upload is not started.");
+        var completed = await Retry(ct => _store.CompleteAsync(objectKey, objectToken, uploadId, parts, ct), cancellationToken).ConfigureAwait(false);
         o.UploadId = null; // completed, or aborted by CompleteAsync when the key was taken
         if (completed == StoreResult.KeyTaken)
         {
