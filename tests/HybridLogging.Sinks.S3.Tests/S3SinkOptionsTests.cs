@@ -21,6 +21,7 @@ public sealed class S3SinkOptionsTests
         Assert.Equal(TimeSpan.FromMinutes(5), options.MaxObjectAge);
         Assert.Equal(3, options.UploadRetries);
         Assert.Equal(TimeSpan.FromSeconds(1), options.UploadRetryBaseDelay);
+        Assert.Equal(2, options.MaxPendingUploads);
         Assert.True(options.UseChunkEncoding);
         Assert.True(options.UseConditionalWrites);
         Assert.False(options.ForcePathStyle);
@@ -45,6 +46,7 @@ public sealed class S3SinkOptionsTests
             PartSizeBytes = 1024,
             MaxObjectAge = TimeSpan.Zero,
             UploadRetries = 11,
+            MaxPendingUploads = 0,
             ServiceUrl = "not a url",
             KmsKeyId = "key",
         };
@@ -55,7 +57,7 @@ public sealed class S3SinkOptionsTests
 
         var errors = options.Validate("archive");
 
-        Assert.Equal(10, errors.Count);
+        Assert.Equal(11, errors.Count);
         Assert.All(errors, e => Assert.StartsWith("S3 sink 'archive': ", e, StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("BucketName must be 3 to 63 lowercase", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("Prefix must not", StringComparison.Ordinal));
@@ -65,6 +67,7 @@ public sealed class S3SinkOptionsTests
         Assert.Contains(errors, e => e.Contains("ServiceUrl must be an absolute", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("MaxObjectAge must be between", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("UploadRetries must be between 0 and 10", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("MaxPendingUploads must be between 1 and 16 (was 0)", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("KmsKeyId is set but ServerSideEncryption is not Kms", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("at most 10 Tags", StringComparison.Ordinal));
     }

@@ -55,6 +55,7 @@ public sealed class S3SinkRegistrationTests(S3rverFixture s3)
             ["Compression"] = "Zstd",
             ["MaxObjectBytes"] = "2048",
             ["PartSizeBytes"] = "6291456",
+            ["MaxPendingUploads"] = "4",
             ["ServiceUrl"] = "http://127.0.0.1:9000",
             ["ForcePathStyle"] = "true",
             ["ServerSideEncryption"] = "Kms",
@@ -69,6 +70,7 @@ public sealed class S3SinkRegistrationTests(S3rverFixture s3)
         Assert.Equal(S3Compression.Zstd, sink.Options.Compression);
         Assert.Equal(2048, sink.Options.MaxObjectBytes);
         Assert.Equal(6 * 1024 * 1024, sink.Options.PartSizeBytes);
+        Assert.Equal(4, sink.Options.MaxPendingUploads);
         Assert.True(sink.Options.ForcePathStyle);
         Assert.Equal(S3ServerSideEncryption.Kms, sink.Options.ServerSideEncryption);
         Assert.Equal("alias/logs", sink.Options.KmsKeyId);
