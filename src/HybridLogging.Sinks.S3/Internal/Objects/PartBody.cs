@@ -10,6 +10,9 @@ internal sealed class PartBody(byte[] array, int length) : IDisposable
 {
     private byte[]? _array = array;
 
+    /// <summary>No bytes (a multipart object whose last part went as a part of its own).</summary>
+    public static PartBody Empty => new([], 0);
+
     public int Length { get; } = length;
 
     public ReadOnlyMemory<byte> Memory => (_array ?? throw new ObjectDisposedException(nameof(PartBody))).AsMemory(0, Length);

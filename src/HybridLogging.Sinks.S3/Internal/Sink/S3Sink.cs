@@ -326,6 +326,13 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
         var body = o.Encoder.TakeRest();
         try
         {
+            if (o.PartCount > 0 && body.Length > 0)
+            {
+                // A multipart object's last part uploads side by side with the others; its store only completes it.
+                await _storer.StartPartAsync(o, ++o.PartCount, body, cancellationToken).ConfigureAwait(false);
+                body = PartBody.Empty;
+            }
+
             await _storer.StartStoreAsync(o, body, cancellationToken).ConfigureAwait(false);
             return null;
         }
