@@ -276,7 +276,8 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
         Assert.Equal(Enumerable.Range(0, 6_000), stored.Entries.Select(Index));
         Assert.Equal(LogRecordOutcome.Written, batch.GetOutcome(0));
         Assert.DoesNotContain(_proxy.Requests, r => r.IsAbort);
-        var parts = _proxy.Requests.Where(r => r.IsPartUpload).ToList();
+        // By part number: the parts of an object upload side by side, so they may arrive in any order.
+        var parts = _proxy.Requests.Where(r => r.IsPartUpload).OrderBy(PartNumber).ToList();
         Assert.Equal(2, parts.Count); // about 6.2 MiB: one full part and the rest
         Assert.True(parts[0].Body.Length >= S3SinkOptions.MinPartSizeBytes, $"first part of {parts[0].Body.Length} bytes");
     }
@@ -318,6 +319,10 @@ public sealed class S3SinkFaultTests(S3rverFixture s3) : IAsyncLifetime
         Assert.Empty(await Archive.ReadAsync(direct, bucket, Ct));
         Assert.Equal(0, sink.OpenRecords);
     }
+
+    private static int PartNumber(ProxiedRequest request) => int.Parse(
+        request.Query.TrimStart('?').Split('&').Single(p => p.StartsWith("partNumber=", StringComparison.Ordinal))["partNumber=".Length..],
+        System.Globalization.CultureInfo.InvariantCulture);
 
     private static int Index(JsonElement entry) => entry.GetProperty("properties").GetProperty("Index").GetInt32();
 }
