@@ -38,9 +38,9 @@ public static class S3SinkHybridLoggingOptionsExtensions
     /// Adds an S3 destination with archive pipeline settings: <see cref="SinkOptions.BatchSize"/>
     /// 10,000, <see cref="SinkOptions.FlushInterval"/> 1 second (entries move into the sink's
     /// compressor promptly; objects span batches and roll by <see cref="S3SinkOptions.MaxObjectBytes"/> and
-    /// <see cref="S3SinkOptions.MaxObjectAge"/>), <see cref="SinkOptions.QueueCapacity"/> 100,000 (room while a part
-    /// uploads) and <see cref="SinkOptions.WriteTimeout"/> 2 minutes (a write may upload a part or an object, with
-    /// retries). The settings are validated here. An <see cref="IAmazonS3"/> service registered by the application, if any,
+    /// <see cref="S3SinkOptions.MaxObjectAge"/>), <see cref="SinkOptions.QueueCapacity"/> 100,000 (room while the
+    /// uploads are at their bound) and <see cref="SinkOptions.WriteTimeout"/> 2 minutes (a write that finds
+    /// <see cref="S3SinkOptions.MaxPendingUploads"/> uploads running waits for one, retries included). The settings are validated here. An <see cref="IAmazonS3"/> service registered by the application, if any,
     /// is used instead of a client built from the options; a registered <see cref="TimeProvider"/> stamps the keys and
     /// measures object age.
     /// </summary>
