@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Amazon.S3;
 using HybridLogging.Formatting;
 using HybridLogging.Sinks.S3.Internal.Objects;
@@ -157,18 +158,12 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
         }
 
         // The pipeline flushes before it disposes: uploads still running, or an object still open, could not be stored
-        // in time. The uploads get the grace a write had before (10 s) to end, then are cancelled and settle as failed;
-        // the open object is given up after its parts ended, so its abort comes last. The gate is kept: no more turns.
-        bool gated;
-        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
-        {
-            gated = await EndsAsync(_gate.WaitAsync(grace.Token)).ConfigureAwait(false);
-            await EndsAsync(_pending.WhenAllAsync(grace.Token)).ConfigureAwait(false);
-        }
-
+        // in time. They get the grace a write had before (10 s) to end, then are cancelled and settle as failed; the
+        // open object is given up after its parts ended, so its abort comes last. The gate is kept: no more turns.
+        var started = Stopwatch.GetTimestamp();
+        var gated = await _gate.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        await _pending.DrainAsync(TimeSpan.FromSeconds(10) - Stopwatch.GetElapsedTime(started)).ConfigureAwait(false);
         await _lifetime.CancelAsync().ConfigureAwait(false);
-        await _pending.CancelAllAsync().ConfigureAwait(false);
-        await EndsAsync(_pending.WhenAllAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         if (gated && _open is { } left)
         {
             _open = null;
@@ -391,20 +386,6 @@ internal sealed class S3Sink : IFormattedLogSink, IReportsBytes
 
     private ObjectAttempt NewAttempt(long hour) =>
         new(_keys.Render(new DateTime(hour * TimeSpan.TicksPerHour, DateTimeKind.Utc), Interlocked.Increment(ref _sequence)), Guid.NewGuid().ToString("N"));
-
-    /// <summary>Whether the task ended in time (false when cancelled or timed out): shutdown waits, it does not fail.</summary>
-    private static async Task<bool> EndsAsync(Task task)
-    {
-        try
-        {
-            await task.ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
-        {
-            return false;
-        }
-    }
 
     private void Report(string what) => _report.Report($"S3 sink '{_name}' (bucket '{_options.BucketName}'): {what}.");
 }

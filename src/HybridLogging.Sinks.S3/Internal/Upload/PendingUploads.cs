@@ -12,7 +12,7 @@ namespace HybridLogging.Sinks.S3.Internal.Upload;
 /// <remarks>
 /// Uploads start on the thread pool under the caller's execution context (so the logging suppression of the
 /// destination's loop covers the AWS SDK calls), with a token cancelled when the call that handed them off is cancelled
-/// (the destination's shutdown giving up) or by <see cref="CancelAllAsync"/>. The work given never throws:
+/// (the destination's shutdown giving up) or when shutdown gives up on them (<see cref="DrainAsync"/>). The work given never throws:
 /// each upload settles its own object's records.
 /// </remarks>
 internal sealed class PendingUploads(int bound) : IDisposable
@@ -96,8 +96,18 @@ internal sealed class PendingUploads(int bound) : IDisposable
     /// <summary>The reason of an upload failure noted since the last call, or null.</summary>
     public string? TakeFailure() => Volatile.Read(ref _failure) is null ? null : Interlocked.Exchange(ref _failure, null);
 
-    /// <summary>Cancels every upload still running (shutdown, once they had their time).</summary>
-    public Task CancelAllAsync() => _lifetime.CancelAsync();
+    /// <summary>
+    /// Shutdown: waits up to <paramref name="grace"/> for the uploads to end, then cancels those still running (they
+    /// settle their objects as failed) and waits a few seconds more for them. Never throws.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan grace)
+    {
+        if (!await EndsAsync(WhenAllAsync(CancellationToken.None), grace).ConfigureAwait(false))
+        {
+            await _lifetime.CancelAsync().ConfigureAwait(false);
+            await EndsAsync(WhenAllAsync(CancellationToken.None), TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+    }
 
     public void Dispose() => _lifetime.Dispose();
 
@@ -144,6 +154,19 @@ internal sealed class PendingUploads(int bound) : IDisposable
         {
             Release(body);
             linked.Dispose();
+        }
+    }
+
+    private static async Task<bool> EndsAsync(Task uploads, TimeSpan timeout)
+    {
+        try
+        {
+            await uploads.WaitAsync(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 
