@@ -10,10 +10,11 @@ namespace HybridLogging.Sinks.S3.Internal.Upload;
 /// batch back as it did when it uploaded inline.
 /// </summary>
 /// <remarks>
-/// Uploads start on the thread pool under the caller's execution context (so the logging suppression of the
-/// destination's loop covers the AWS SDK calls), with a token cancelled when the call that handed them off is cancelled
-/// (the destination's shutdown giving up) or when shutdown gives up on them (<see cref="DrainAsync"/>). The work given never throws:
-/// each upload settles its own object's records.
+/// Uploads start on the thread pool (the SDK signs and hashes a body before its first await) under the caller's
+/// execution context (so the logging suppression of the destination's loop covers the AWS SDK calls), with a token
+/// cancelled when the call that handed them off is cancelled (the destination's shutdown giving up) or when the sink's
+/// own shutdown gives up on them (<see cref="DrainAsync"/>). The work given never throws: each upload settles its own
+/// object's records.
 /// </remarks>
 internal sealed class PendingUploads(int bound) : IDisposable
 {
