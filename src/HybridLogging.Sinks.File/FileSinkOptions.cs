@@ -27,9 +27,10 @@ public sealed class FileSinkOptions
     /// <summary>
     /// Size at which the file is rolled, in bytes. The sink rolls before an entry would take the file past this size, so
     /// an entry is never split across files; an entry larger than the limit is written alone into its own file.
-    /// At least 1 KiB. Default 10 MiB (10,485,760).
+    /// At least 1 KiB. Default 100 MiB (104,857,600): with <see cref="RetainedFileCount"/> at most 1 GiB on disk, which
+    /// keeps hours of a busy service's logs (10 MiB files held only minutes of them at a few thousand entries/s).
     /// </summary>
-    public long MaxFileSizeBytes { get; set; } = 10L * 1024 * 1024;
+    public long MaxFileSizeBytes { get; set; } = 100L * 1024 * 1024;
 
     /// <summary>
     /// Also roll when a UTC hour or day boundary has passed, checked when a batch is written (a quiet sink does not create
@@ -40,9 +41,9 @@ public sealed class FileSinkOptions
 
     /// <summary>
     /// Most files of this sink kept on disk, counting the active file; after each roll the oldest rolled files beyond this
-    /// count are deleted. Between 1 and 100,000. Default 5.
+    /// count are deleted. Between 1 and 100,000. Default 10.
     /// </summary>
-    public int RetainedFileCount { get; set; } = 5;
+    public int RetainedFileCount { get; set; } = 10;
 
     /// <summary>
     /// Buffer size of the file stream, in bytes; 0 disables buffering. Every run of a batch's records is handed to the

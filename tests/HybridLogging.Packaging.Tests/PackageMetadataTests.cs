@@ -46,6 +46,14 @@ public sealed partial class PackageMetadataTests(PackedFeed feed, ITestOutputHel
 
         Assert.Equal("README.md", PackedPackage.Text(package.Metadata, "readme"));
         Assert.Contains("README.md", package.Files);
+        // nuget.org resolves no relative link: the packed README keeps the links' text only (src/Directory.Build.props).
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(package.Path))
+        using (var reader = new StreamReader(zip.GetEntry("README.md")!.Open()))
+        {
+            var packedReadme = reader.ReadToEnd();
+            Assert.DoesNotMatch(@"\]\((?!https?:|#)[^)]*\)", packedReadme);
+            Assert.True(packedReadme.Length > 500, $"{id}: packed README has {packedReadme.Length} characters");
+        }
 
         var repository = package.Element("repository");
         Assert.NotNull(repository);

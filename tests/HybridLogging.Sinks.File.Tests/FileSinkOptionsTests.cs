@@ -13,9 +13,9 @@ public sealed class FileSinkOptionsTests
 
         Assert.Equal("logs/log.json", options.Path);
         Assert.Equal(LogFormat.Json, options.Format);
-        Assert.Equal(10L * 1024 * 1024, options.MaxFileSizeBytes);
+        Assert.Equal(100L * 1024 * 1024, options.MaxFileSizeBytes);
         Assert.Equal(FileRollingInterval.None, options.RollingInterval);
-        Assert.Equal(5, options.RetainedFileCount);
+        Assert.Equal(10, options.RetainedFileCount);
         Assert.Equal(0, options.BufferSize);
         Assert.Equal(TimeSpan.FromSeconds(1), options.FlushToDiskInterval);
         Assert.False(options.CompressRolledFiles);

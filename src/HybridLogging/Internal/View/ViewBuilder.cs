@@ -47,7 +47,6 @@ internal sealed class ViewBuilder
         view.TimestampTicks = pending.TimestampTicks;
         view.Category = pending.Category.Category;
         view.Source = pending.Category.Source;
-        view.Names = pending.Category;
         view.EventId = pending.EventId;
         view.Metadata = settings.Metadata;
         view.Level = pending.Level;
@@ -65,6 +64,9 @@ internal sealed class ViewBuilder
             return;
         }
 
+        // A logged call's category state lives as long as its logger, so its encoded names are computed once; a written
+        // entry's is made per entry (HybridLoggerProvider.Write), where encoding would cost more than escaping.
+        view.Names = pending.Category;
         var count = pending.ReadValues(ref _values, MaxValues);
         string? template = null;
         var valueCount = 0;
