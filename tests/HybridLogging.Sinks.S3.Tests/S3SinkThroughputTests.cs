@@ -23,9 +23,10 @@ public sealed class S3SinkThroughputTests(S3rverFixture s3, ITestOutputHelper ou
     public async ValueTask DisposeAsync() => await _proxy.DisposeAsync();
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(200)]
-    public async Task Entries_reach_S3_exactly_once_when_every_upload_takes_a_while_and_the_rate_is_printed(int uploadMilliseconds)
+    [InlineData(0, 2)]
+    [InlineData(200, 2)]
+    [InlineData(200, 4)]
+    public async Task Entries_reach_S3_exactly_once_when_every_upload_takes_a_while_and_the_rate_is_printed(int uploadMilliseconds, int maxPendingUploads)
     {
         const int count = 25_000; // about 27 MB uncompressed: several objects of a 5 MiB part and a rest
         var bucket = await s3.CreateBucketAsync(Ct);
@@ -36,7 +37,11 @@ public sealed class S3SinkThroughputTests(S3rverFixture s3, ITestOutputHelper ou
         services.AddLogging(logging => logging.AddHybridLogging(o =>
         {
             o.QueueCapacity = 1 << 16;
-            o.AddS3("archive", TestSinks.Configure(bucket, x => x.Compression = S3Compression.None), d => d.FullMode = QueueFullMode.Block);
+            o.AddS3("archive", TestSinks.Configure(bucket, x =>
+            {
+                x.Compression = S3Compression.None;
+                x.MaxPendingUploads = maxPendingUploads;
+            }), d => d.FullMode = QueueFullMode.Block);
         }));
         SinkStats stats;
         TimeSpan elapsed;
@@ -56,7 +61,7 @@ public sealed class S3SinkThroughputTests(S3rverFixture s3, ITestOutputHelper ou
 
         var uploads = _proxy.Requests.Count(r => r.IsPartUpload || r.IsObjectWrite);
         output.WriteLine(
-            $"{count} entries ({stats.BytesWritten} bytes, {uploads} uploads of {uploadMilliseconds} ms) stored in {elapsed.TotalMilliseconds:F0} ms: " +
+            $"{count} entries ({stats.BytesWritten} bytes, {uploads} uploads of {uploadMilliseconds} ms, {maxPendingUploads} at once) stored in {elapsed.TotalMilliseconds:F0} ms: " +
             $"{count / elapsed.TotalSeconds:F0} entries/s");
         Assert.Equal((long)count, stats.Written);
         var objects = await Archive.ReadAsync(direct, bucket, Ct);
