@@ -9,9 +9,10 @@ namespace HybridLogging.Sinks.S3.Internal.Upload;
 
 /// <summary>
 /// Stores an <see cref="OpenObject"/>: its parts as they fill, then the object itself (<c>PutObject</c>, or the last
-/// part and <c>CompleteMultipartUpload</c>). The sink runs these calls in the background (<see cref="PendingUploads"/>). Every call is retried after throttling, server and network errors
-/// (<see cref="S3SinkOptions.UploadRetries"/>, Polly.Core) with the object's same key and token, which makes a retry
-/// after a lost response meet its own object (412, token ours) rather than store a copy. Throws when it gives up.
+/// part and <c>CompleteMultipartUpload</c>); the sink makes these calls in the background (<see cref="ObjectStorer"/>).
+/// Every call is retried after throttling, server and network errors (<see cref="S3SinkOptions.UploadRetries"/>,
+/// Polly.Core) with the object's same key and token, which makes a retry after a lost response meet its own object
+/// (412, token ours) rather than store a copy. Throws when it gives up.
 /// </summary>
 internal sealed class ObjectUploader
 {
