@@ -187,6 +187,43 @@ public sealed class S3SinkBackgroundUploadTests(S3rverFixture s3) : IAsyncLifeti
         Assert.Empty(await Archive.ReadAsync(direct, bucket, Ct));
     }
 
+    [Fact]
+    public async Task Dispose_without_flush_waits_for_a_closed_objects_upload_and_gives_up_only_the_open_object()
+    {
+        var bucket = await s3.CreateBucketAsync(Ct);
+        using var direct = s3.Client();
+        using var viaProxy = S3rverFixture.Client(_proxy.BaseUri);
+        var putArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var putReleased = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _proxy.Hold = async (r, ct) =>
+        {
+            if (r.IsObjectWrite)
+            {
+                putArrived.TrySetResult();
+                await putReleased.Task.WaitAsync(ct);
+            }
+        };
+        var sink = TestSinks.Create(viaProxy, bucket);
+        var first = Some.Batch(0, 50);
+        var second = Some.Batch(Enumerable.Range(50, 50).Select(i => Some.LogEntry(i, Some.Time.AddHours(1).AddMilliseconds(i))), 50);
+
+        // The change of hour closes the first object; its upload is held while the second object is open.
+        await sink.WriteAsync(first, Ct);
+        await sink.WriteAsync(second, Ct);
+        await putArrived.Task.WaitAsync(TimeSpan.FromSeconds(15), Ct);
+        var dispose = sink.DisposeAsync().AsTask();
+        putReleased.SetResult();
+        await dispose.WaitAsync(TimeSpan.FromSeconds(15), Ct);
+
+        // The upload in flight was waited for and settled its entries; the open one, never flushed, is given up.
+        var stored = Assert.Single(await Archive.ReadAsync(direct, bucket, Ct));
+        Assert.Equal(TestSinks.Key(Some.Time, 1), stored.Key);
+        Assert.All(Enumerable.Range(0, 50), i => Assert.Equal(LogRecordOutcome.Written, first.GetOutcome(i)));
+        Assert.All(Enumerable.Range(0, 50), i => Assert.Equal(LogRecordOutcome.Failed, second.GetOutcome(i)));
+        Assert.Equal("disposed", second.GetReason(0));
+        Assert.Equal(50, sink.EntriesFailed);
+    }
+
     /// <summary>One object of many parts: no compression (every byte counts), 64 MiB objects.</summary>
     private static void MultipartObjects(S3SinkOptions o)
     {
