@@ -44,25 +44,32 @@ public sealed class S3SinkBackgroundUploadTests(S3rverFixture s3) : IAsyncLifeti
         _release.Dispose();
     }
 
-    [Fact]
-    public async Task Writes_return_while_parts_upload_keep_compressing_and_wait_only_when_the_bound_of_uploads_runs()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Writes_return_while_parts_upload_keep_compressing_and_wait_only_when_the_bound_of_uploads_runs(int bound)
     {
         var bucket = await s3.CreateBucketAsync(Ct);
         using var direct = s3.Client();
         using var viaProxy = S3rverFixture.Client(_proxy.BaseUri);
-        await using var sink = TestSinks.Create(viaProxy, bucket, MultipartObjects);
+        await using var sink = TestSinks.Create(viaProxy, bucket, o =>
+        {
+            MultipartObjects(o);
+            o.MaxPendingUploads = bound;
+        });
         var batches = new List<LogRecordBatch>();
 
-        // Each write returns although its part is held: first one part uploading, then two (the bound).
+        // Each write returns although its part is held, and the next batch is compressed meanwhile.
         await WriteUntilAsync(sink, batches, () => sink.PendingUploadCount == 1);
         await Poll.UntilAsync(() => Volatile.Read(ref _partsArrived) == 1, Ct);
         var openAtFirstPart = sink.OpenRecords;
-        await WriteUntilAsync(sink, batches, () => sink.PendingUploadCount == 2);
+        await WriteAsync(sink, batches);
         Assert.True(sink.OpenRecords > openAtFirstPart, "no entries were compressed while the first part uploaded");
+        await WriteUntilAsync(sink, batches, () => sink.PendingUploadCount == bound);
         Assert.Equal(0, sink.UploadWaits);
 
-        // The next full part finds two uploads running: that write waits until one ends.
-        var blocked = Task.Run(() => WriteUntilAsync(sink, batches, () => sink.PendingUploadCount == 2 && sink.UploadWaits == 1), Ct);
+        // The next full part finds the bound of uploads running: that write waits until one ends.
+        var blocked = Task.Run(() => WriteUntilAsync(sink, batches, () => sink.PendingUploadCount == bound && sink.UploadWaits == 1), Ct);
         await Poll.UntilAsync(() => sink.UploadWaits == 1, Ct);
         Assert.False(blocked.IsCompleted, "the write at the bound did not wait");
         Assert.Empty(await Archive.ReadAsync(direct, bucket, Ct));
@@ -78,9 +85,9 @@ public sealed class S3SinkBackgroundUploadTests(S3rverFixture s3) : IAsyncLifeti
         Assert.Equal(1, sink.MultipartObjectsStored);
         Assert.Equal(0, sink.PendingUploadCount);
 
-        // Two parts uploading, a third waiting for room, and less than a record filling the next.
+        // The bound's parts uploading, one more waiting for room, and less than a record filling the next.
         var largestRecord = batches.Max(b => Enumerable.Range(0, b.Count).Max(i => b[i].Bytes.Length));
-        Assert.InRange(sink.MaxBufferedBytes, 3L * PartSize, (3L * PartSize) + largestRecord);
+        Assert.InRange(sink.MaxBufferedBytes, (bound + 1L) * PartSize, ((bound + 1L) * PartSize) + largestRecord);
     }
 
     [Fact]
