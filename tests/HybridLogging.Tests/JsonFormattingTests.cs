@@ -44,6 +44,37 @@ public sealed class JsonFormattingTests
             json.RootElement.GetProperty("properties").GetProperty("Arg").GetString());
     }
 
+    [Fact]
+    public void A_string_logged_again_as_the_same_instance_gets_the_verdict_of_the_settings_in_force()
+    {
+        // The view builder keeps a key's last string instance and its normalised value; strings are immutable, so only
+        // the settings can change the verdict, and a change of settings drops what was kept.
+        var secret = string.Concat("token=", "abc123secretvalue42");
+        var builder = new ViewBuilder();
+        var view = new LogEntryView();
+        string? NoteOf(string note, PipelineSettings settings)
+        {
+            var state = new List<KeyValuePair<string, object?>> { new("Note", note), new("{OriginalFormat}", "Note {Note}") };
+            var pending = PendingEntry<List<KeyValuePair<string, object?>>>.Rent(state, (_, _) => "unused");
+            pending.TimestampTicks = DateTime.UtcNow.Ticks;
+            pending.Level = LogLevel.Information;
+            pending.Category = settings.ResolveCategory("Tests.Cache");
+            builder.Build(pending, settings, view, 1);
+            pending.Return();
+            return view.GetPropertyValue(0) as string;
+        }
+
+        var redacting = new PipelineSettings(new HybridLoggingOptions());
+        Assert.Equal("token=***", NoteOf(secret, redacting));
+        Assert.Equal("token=***", NoteOf(secret, redacting)); // the same instance: the kept verdict
+        Assert.Equal("plain", NoteOf("plain", redacting));
+        Assert.Equal("token=***", NoteOf(new string(secret.AsSpan()), redacting)); // equal text, another instance
+
+        var notRedacting = new PipelineSettings(new HybridLoggingOptions { RedactSecretValues = false });
+        Assert.Equal(secret, NoteOf(secret, notRedacting));
+        Assert.Equal("token=***", NoteOf(secret, redacting));
+    }
+
     [Property(Arbitrary = [typeof(HostileStrings)], MaxTest = 200)]
     public void Names_and_templates_encoded_once_write_the_same_bytes_as_escaping_them_per_entry(HostileInput input)
     {

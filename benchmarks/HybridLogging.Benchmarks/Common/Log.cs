@@ -8,6 +8,14 @@ public static partial class Log
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Order {OrderId} for {Customer} totals {Amount}")]
     public static partial void Order(ILogger logger, int orderId, string customer, double amount);
 
+    // Built at run time, so each is its own instance, as names read per request are: a logger that caches what it
+    // concluded about the last string instance of a property must not get the whole run's customers from one literal.
+    private static readonly string[] Customers =
+        [.. Enumerable.Range(0, 1024).Select(i => "customer-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
+    /// <summary>The customer of order <paramref name="orderId"/>: 1,024 names, each a distinct instance, in turn.</summary>
+    public static string Customer(int orderId) => Customers[orderId & 1023];
+
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Debug order {OrderId} for {Customer} totals {Amount}")]
     public static partial void DebugOrder(ILogger logger, int orderId, string customer, double amount);
 }

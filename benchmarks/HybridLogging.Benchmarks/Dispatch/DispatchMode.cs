@@ -260,7 +260,7 @@ public static class DispatchMode
             case "order":
                 for (var i = 0; i < 64; i++)
                 {
-                    Log.Order(router, i, "contoso", i * 0.25);
+                    Log.Order(router, i, Log.Customer(i), i * 0.25);
                 }
 
                 break;

@@ -160,7 +160,7 @@ public static class PeerComparison
                     {
                         for (var i = first; i < first + count; i++)
                         {
-                            Log.Order(order, i, "contoso", i * 0.25);
+                            Log.Order(order, i, Log.Customer(i), i * 0.25);
                         }
                     }
                     else

@@ -3,7 +3,7 @@ namespace HybridLogging.Benchmarks.Peers;
 /// <summary>What the peers mode logs (<c>--workload</c>, comma-separated; default all three).</summary>
 public enum Workload
 {
-    /// <summary><c>Order {OrderId} for {Customer} totals {Amount}</c>: names nothing lifts, no scope, no exception.</summary>
+    /// <summary><c>Order {OrderId} for {Customer} totals {Amount}</c>: names nothing lifts (1,024 customer names in turn), no scope, no exception.</summary>
     Order,
 
     /// <summary>The sample's own calls inside a per-request correlation context (peers: a scope), every peer, one file.</summary>

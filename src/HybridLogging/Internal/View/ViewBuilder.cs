@@ -16,6 +16,10 @@ internal sealed class ViewBuilder
     private const int MaxValues = 256;
     private const int MaxCached = 4096;
 
+    // Strings a call site passes again and again (names, statuses, hosts) are short; longer ones are not kept, so the
+    // key cache holds at most MaxCached strings of this length.
+    private const int MaxCachedStringLength = 256;
+
     private readonly Dictionary<string, TemplateShape> _byReference = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, TemplateShape> _byValue = new(StringComparer.Ordinal);
     private readonly Dictionary<string, KeyInfo> _keys = new(StringComparer.Ordinal);
@@ -229,7 +233,7 @@ internal sealed class ViewBuilder
 
     private static object? NormalizeFor(KeyInfo key, object? value, PipelineSettings settings)
     {
-        if (value is not string text || text.Length > settings.Limits.MaxStringLength)
+        if (value is not string text || text.Length > MaxCachedStringLength)
         {
             return Normalize(value, settings); // a long string is not kept alive by the cache
         }
