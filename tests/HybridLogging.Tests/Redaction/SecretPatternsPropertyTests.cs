@@ -44,6 +44,49 @@ public sealed class SecretPatternsPropertyTests
         public static Arbitrary<int[]> Indices() => Gen.ArrayOf(Gen.Choose(0, 1000)).ToArbitrary();
     }
 
+    [Property(Arbitrary = [typeof(Generators)], MaxTest = 5000)]
+    public bool A_short_text_is_judged_by_its_length_and_marks_as_the_detectors_judge_it(int[] picks)
+    {
+        // ContainsSecret passes texts under 13 characters without ':', '=' or the word "basic" without running the
+        // detectors; TryFindFirst always runs them. Texts of 1 to 20 characters are drawn from the shortest secrets of
+        // each kind (a 13-digit card, a 14-character JWT, Basic credentials) and the characters the detectors look for,
+        // so a wrong length bound or a missing mark shows up here.
+        string[] pieces =
+        [
+            "4222222222222", "eyJhbGciOi.ab.", "Basic OjEy", "basic OjE=", "AKIAIOSFODNN7EXAMPLE", "bearer ", "pin=1", "a:b",
+            "eyJ", "4111", "0000", ".", "-", "_", "/", "+", "a1", "Zz", "Q", "9", " ", "\t",
+        ];
+        var pick = 0;
+        int Next(int bound) => picks.Length == 0 ? 0 : picks[pick++ % picks.Length] % bound;
+        var length = 1 + Next(20);
+        var text = new System.Text.StringBuilder();
+        for (var i = 0; text.Length < length + 20; i++)
+        {
+            text.Append(pieces[Next(pieces.Length)]);
+        }
+
+        var start = Next(3) == 0 ? Next(text.Length - length + 1) : 0; // sometimes a piece's tail first
+        var value = text.ToString(start, length);
+        var patterns = SecretPatterns.Default;
+        return patterns.ContainsSecret(value) == patterns.TryFindFirst(value, out _);
+    }
+
+    [Fact]
+    public void Every_secret_kind_shorter_than_13_characters_is_one_the_short_text_rule_lets_through()
+    {
+        foreach (var (text, _) in Secrets)
+        {
+            Assert.True(SecretPatterns.Default.ContainsSecret(text), text);
+        }
+
+        // The shortest of each kind that can fit under 13 characters: a Basic credential and named values.
+        foreach (var text in new[] { "Basic OjEy", "basic OjE=", "pin=1234", "pwd:hunter2", "x://a:b@c" })
+        {
+            Assert.True(SecretPatterns.Default.TryFindFirst(text, out _), $"the detectors find no secret in '{text}'");
+            Assert.True(SecretPatterns.Default.ContainsSecret(text), text);
+        }
+    }
+
     [Property(Arbitrary = [typeof(Generators)], MaxTest = 300)]
     public bool Every_secret_disappears_whatever_ordinary_text_surrounds_it(int[] picks)
     {
