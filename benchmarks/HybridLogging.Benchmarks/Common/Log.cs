@@ -10,10 +10,15 @@ public static partial class Log
 
     // Built at run time, so each is its own instance, as names read per request are: a logger that caches what it
     // concluded about the last string instance of a property must not get the whole run's customers from one literal.
-    private static readonly string[] Customers =
-        [.. Enumerable.Range(0, 1024).Select(i => "customer-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+    // Company names of 9 to 25 characters, with spaces, so the mix has short values and long ones (a logger may treat
+    // short strings faster: the secret scan does, below 13 characters).
+    private static readonly string[] Companies =
+        ["Contoso", "Fabrikam Inc", "Northwind Traders", "Adventure Works", "Litware", "Tailspin Toys", "Wide World Importers", "Proseware"];
 
-    /// <summary>The customer of order <paramref name="orderId"/>: 1,024 names, each a distinct instance, in turn.</summary>
+    private static readonly string[] Customers =
+        [.. Enumerable.Range(0, 1024).Select(i => Companies[i % Companies.Length] + " " + (i / Companies.Length).ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
+    /// <summary>The customer of order <paramref name="orderId"/>: 1,024 company names, each a distinct instance, in turn.</summary>
     public static string Customer(int orderId) => Customers[orderId & 1023];
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Debug order {OrderId} for {Customer} totals {Amount}")]
