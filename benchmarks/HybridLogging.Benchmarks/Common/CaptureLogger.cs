@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace HybridLogging.Benchmarks.Common;
 
 /// <summary>
-/// Captures calls the way <c>HybridLogger</c> does (state kept, mutable arguments snapshotted, context taken), for the
+/// Captures calls with <c>HybridLogger.Capture</c> (state kept, mutable arguments snapshotted, context taken), for the
 /// benchmarks that time the work after the queue. Loggers given the same list capture into it in call order.
 /// </summary>
 internal sealed class CaptureLogger(CategoryState category, List<PendingEntry>? captured = null) : ILogger
@@ -18,21 +18,6 @@ internal sealed class CaptureLogger(CategoryState category, List<PendingEntry>? 
 
     public bool IsEnabled(LogLevel logLevel) => true;
 
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        var pending = PendingEntry<TState>.Rent(state, formatter);
-        pending.TimestampTicks = DateTime.UtcNow.Ticks;
-        pending.Level = logLevel;
-        pending.EventId = eventId;
-        pending.Exception = exception;
-        pending.Error = exception is null ? null : ErrorCapture.Snapshot(exception);
-        pending.Category = category;
-        pending.Correlation = CorrelationContext.Current;
-        if (PendingEntry<TState>.Kind != CaptureKind.Immutable)
-        {
-            ArgumentCapture.Capture(pending, Limits);
-        }
-
-        Captured.Add(pending);
-    }
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        Captured.Add(HybridLogger.Capture(category, logLevel, eventId, state, exception, formatter, Limits));
 }
