@@ -187,27 +187,6 @@ public sealed class FileSinkRecordBatchTests : IDisposable
     }
 
     [Fact]
-    public async Task Failed_roll_keeps_every_record_in_the_active_file_and_rolls_on_a_later_write()
-    {
-        var clock = new ManualTimeProvider(Some.Time);
-        await using var sink = CreateSink(o => o.MaxFileSizeBytes = 1024, clock);
-
-        // A directory where the rolled file should go makes the rename fail.
-        var blocker = Directory.CreateDirectory(_folder.Combine("log.20260101T101500Z.1.json"));
-        await sink.WriteEntriesAsync(Some.LogEntries(0, 6, padding: 300), Ct);
-        await sink.FlushAsync(Ct);
-        Assert.Equal(Enumerable.Range(0, 6), LogFiles.ReadIndices(_folder.Combine("log.json")));
-
-        blocker.Delete();
-        clock.Now += TimeSpan.FromSeconds(31);
-        await sink.WriteEntriesAsync([Some.LogEntry(6, padding: 300)], Ct);
-        await sink.FlushAsync(Ct);
-
-        Assert.Equal(Enumerable.Range(0, 6), LogFiles.ReadIndices(_folder.Combine("log.20260101T101500Z.1.json")));
-        Assert.Equal([6], LogFiles.ReadIndices(_folder.Combine("log.json")));
-    }
-
-    [Fact]
     public async Task Entry_batches_from_the_current_pipeline_are_formatted_with_the_sinks_formatter()
     {
         await using var sink = CreateSink(_ => { });
@@ -218,6 +197,5 @@ public sealed class FileSinkRecordBatchTests : IDisposable
         Assert.Equal([0, 1, 2], LogFiles.ReadIndices(_folder.Combine("log.json")));
     }
 
-    private FileSink CreateSink(Action<FileSinkOptions> configure, TimeProvider? clock = null) =>
-        TestSinks.File(_folder, configure, clock);
+    private FileSink CreateSink(Action<FileSinkOptions> configure) => TestSinks.File(_folder, configure);
 }
