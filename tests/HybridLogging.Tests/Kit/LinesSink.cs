@@ -12,6 +12,9 @@ internal sealed class LinesSink : LineStore, IFormattedLogSink
     /// <summary>While set, every write waits for it (to back the destination's queue up).</summary>
     public SemaphoreSlim? Hold { get; set; }
 
+    /// <summary>How long every write takes (a slow sink keeps work queued at its destination).</summary>
+    public TimeSpan Delay { get; set; }
+
     public Formatting.LogEntryFormatter Formatter => Formatting.JsonLogFormatter.Instance;
 
     public async ValueTask WriteAsync(LogRecordBatch batch, CancellationToken cancellationToken)
@@ -20,6 +23,11 @@ internal sealed class LinesSink : LineStore, IFormattedLogSink
         {
             await hold.WaitAsync(cancellationToken);
             hold.Release();
+        }
+
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, cancellationToken);
         }
 
         if (FailWith is { } failure)

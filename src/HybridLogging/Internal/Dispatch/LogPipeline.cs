@@ -203,8 +203,9 @@ internal sealed class LogPipeline : IAsyncDisposable
 
                 _queue.ReleaseBlockedProducers();
 
-                // Records formatted this round go to their destinations before any flush request is answered.
-                _tableSeen?.HandOffAll();
+                // Records formatted this round go to their destinations, except that destinations with work queued get
+                // theirs in fuller chunks (see HandOffAll) until the dispatcher sleeps or a flush asks for them.
+                _tableSeen?.HandOffAll(all: _stopping);
                 var flushPending = CompleteFlushRequests();
                 ReportDrops(force: false);
                 if (processed > 0)
@@ -234,6 +235,7 @@ internal sealed class LogPipeline : IAsyncDisposable
                     continue;
                 }
 
+                _tableSeen?.HandOffAll();
                 Interlocked.Exchange(ref _sleeping, 1);
                 if (_queue.Count > 0 || !_flushRequests.IsEmpty || _stopping)
                 {
@@ -323,6 +325,8 @@ internal sealed class LogPipeline : IAsyncDisposable
             return false;
         }
 
+        // A flush covers every record formatted so far: none may stay behind in a chunk being filled.
+        _tableSeen?.HandOffAll();
         // Every item below the dequeue position has been dispatched (or dropped by a producer) once we get here,
         // because this thread is the only one that dispatches and it has finished the items it took.
         var watermark = _queue.DequeuedCount;
