@@ -29,7 +29,10 @@ public sealed class CorrelationContext
         Parent = parent;
     }
 
-    /// <summary>The correlation id: given, inherited from the enclosing context, or generated (32 hex digits).</summary>
+    /// <summary>
+    /// The correlation id: given, inherited from the enclosing context, or generated (a random version-4 GUID as 32 hex
+    /// digits; unique, but from a fast non-cryptographic generator, so not for use as a secret or token).
+    /// </summary>
     public string CorrelationId => _correlationId ?? GeneratedIdText();
 
     /// <summary>Request id, or the enclosing context's.</summary>
@@ -69,7 +72,7 @@ public sealed class CorrelationContext
         correlationId ??= parent?.CorrelationId;
         var context = new CorrelationContext(
             correlationId,
-            correlationId is null ? Guid.NewGuid() : default,
+            correlationId is null ? Internal.CorrelationIds.NewGuid() : default,
             requestId ?? parent?.RequestId,
             userId ?? parent?.UserId,
             sessionId ?? parent?.SessionId,

@@ -43,6 +43,40 @@ public sealed class CorrelationTests
     }
 
     [Fact]
+    public void Generated_correlation_ids_are_random_version_4_guids_that_do_not_repeat_across_threads()
+    {
+        const int PerThread = 50_000;
+        var ids = new Guid[4 * PerThread];
+        Parallel.For(0, 4, t =>
+        {
+            for (var i = 0; i < PerThread; i++)
+            {
+                using var scope = CorrelationContext.Begin();
+                ids[(t * PerThread) + i] = Guid.ParseExact(scope.Context.CorrelationId, "N");
+            }
+        });
+
+        Assert.Equal(ids.Length, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.Equal(4, id.Version));
+        Assert.All(ids, id => Assert.Equal(0b10, id.Variant >> 2)); // RFC 9562: the two top bits of the variant are 10
+
+        // Every random bit varies: no byte of the id is stuck (a generator filling only part of the bytes would show).
+        var seen = new int[16];
+        foreach (var id in ids.Take(1000))
+        {
+            var bytes = id.ToByteArray();
+            for (var b = 0; b < 16; b++)
+            {
+                seen[b] |= bytes[b] ^ ids[0].ToByteArray()[b];
+            }
+        }
+
+        Assert.All(Enumerable.Range(0, 16).Where(b => b is not 7 and not 8), b => Assert.Equal(0xFF, seen[b]));
+        Assert.Equal(0x0F, seen[7]);
+        Assert.Equal(0x3F, seen[8]);
+    }
+
+    [Fact]
     public void A_generated_id_is_one_string_of_32_hex_digits_whichever_thread_reads_it_first()
     {
         using var scope = CorrelationContext.Begin(requestId: "req-lazy");

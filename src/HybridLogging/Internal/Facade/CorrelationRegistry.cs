@@ -32,7 +32,7 @@ internal sealed class CorrelationRegistry(int capacity)
 
     public OpenCorrelation Create(string? requestId, string? userId, string? sessionId)
     {
-        var context = new OpenCorrelation(Guid.NewGuid().ToString("N"), requestId, userId, sessionId);
+        var context = new OpenCorrelation(CorrelationIds.NewGuid().ToString("N"), requestId, userId, sessionId);
         var evicted = 0;
         lock (_lock)
         {
