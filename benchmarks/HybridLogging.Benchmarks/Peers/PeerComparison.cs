@@ -55,7 +55,7 @@ public static class PeerComparison
                     foreach (var config in configurations)
                     {
                         var sample = RunOnce(workload, config, entries, threadCount);
-                        Console.Error.WriteLine($"  {workload,-6} {sample.Name,-34} threads={threadCount} run={run + 1}: {sample.EntriesPerSecond,12:N0}/s {sample.BytesPerEntry,8:N1} B/entry (caller {sample.CallerBytesPerEntry:N1}, its scope {sample.ScopeBytesPerEntry:N1}) cpu={sample.CpuNsPerEntry:N0} ns/entry gc={sample.GcCollections} pause={sample.GcPauseMs:N0} ms lines={sample.Lines:N0} ok={sample.JsonOk} {sample.Detail}");
+                        Console.Error.WriteLine($"  {workload,-6} {sample.Name,-34} threads={threadCount} run={run + 1}: {sample.EntriesPerSecond,12:N0}/s {sample.BytesPerEntry,8:N1} B/entry (caller {sample.CallerBytesPerEntry:N1}, its scope {sample.ScopeBytesPerEntry:N1}) cpu={sample.CpuNsPerEntry:N0} ns/entry gc={sample.GcCollections} pause={sample.GcPauseMs:N0} ms lines={sample.Lines:N0} ok={sample.JsonOk} {sample.Detail}{(string.IsNullOrEmpty(sample.ThreadTimes) ? "" : $"\n      threads while calling: {sample.ThreadTimes}")}");
                         samples[config].Add(sample);
                     }
                 }
@@ -144,6 +144,8 @@ public static class PeerComparison
             var gen0Before = GC.CollectionCount(0);
             var gen1Before = GC.CollectionCount(1);
             var gen2Before = GC.CollectionCount(2);
+            var threadsBefore = ThreadTimes.Snapshot();
+            long callerRun = 0, callerWait = 0;
             var started = Stopwatch.GetTimestamp();
             var perThread = entries / threadCount;
             var workers = new Thread[threadCount];
@@ -156,6 +158,7 @@ public static class PeerComparison
                 workers[t] = new Thread(() =>
                 {
                     var before = GC.GetAllocatedBytesForCurrentThread();
+                    var (run0, wait0) = ThreadTimes.Current();
                     if (sample is null)
                     {
                         for (var i = first; i < first + count; i++)
@@ -169,7 +172,11 @@ public static class PeerComparison
                     }
 
                     Interlocked.Add(ref callerAllocated, GC.GetAllocatedBytesForCurrentThread() - before);
+                    var (run1, wait1) = ThreadTimes.Current();
+                    Interlocked.Add(ref callerRun, run1 - run0);
+                    Interlocked.Add(ref callerWait, wait1 - wait0);
                 });
+                workers[t].Name = ThreadTimes.CallerName;
                 workers[t].Start();
             }
 
@@ -178,6 +185,8 @@ public static class PeerComparison
                 worker.Join();
             }
 
+            var callingSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var threadTimes = ThreadTimes.Describe(threadsBefore, ThreadTimes.Snapshot(), (callerRun, callerWait), threadCount, entries, callingSeconds);
             (long Received, long Missed)? subscriber = null;
             if (full is not null)
             {
@@ -216,6 +225,7 @@ public static class PeerComparison
                 GcPauseMs = pause.TotalMilliseconds,
                 GcCollections = collections,
                 Detail = detail,
+                ThreadTimes = threadTimes,
             };
         }
         finally
@@ -288,4 +298,7 @@ public sealed record PeerResult(
 
     /// <summary>What was verified, and for the full configuration each output and the subscriber's counts.</summary>
     public string? Detail { get; init; }
+
+    /// <summary>CPU by thread while the calls were made (see <see cref="Peers.ThreadTimes"/>); empty where unsupported.</summary>
+    public string? ThreadTimes { get; init; }
 }
