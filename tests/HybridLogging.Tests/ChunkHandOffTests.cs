@@ -8,8 +8,7 @@ namespace HybridLogging.Tests;
 
 /// <summary>
 /// When the dispatcher hands a chunk of formatted records to its destinations: at once to a destination with nothing
-/// queued, later (fuller) to one that still has work, and always before it sleeps or answers a flush. The chunks
-/// themselves keep their buffers in a bounded pool.
+/// queued, later (fuller) to one that still has work, and always before it sleeps or answers a flush.
 /// </summary>
 public sealed class ChunkHandOffTests
 {
@@ -145,59 +144,6 @@ public sealed class ChunkHandOffTests
         await filler;
     }
 
-    [Fact]
-    public void A_released_chunk_lends_its_buffer_to_the_next_one()
-    {
-        var first = ChunkOf(3);
-        var buffer = first.GetMemory(0);
-        first.Release();
-
-        // Other tests rent chunks too: look for the buffer among the chunks the pool holds.
-        var rented = new List<Utf8Chunk>();
-        try
-        {
-            for (var i = 0; i <= Utf8Chunk.PoolCapacity; i++)
-            {
-                var chunk = Utf8Chunk.Rent();
-                rented.Add(chunk);
-                Assert.Equal(0, chunk.Count);
-                Assert.Equal(0, chunk.Length);
-                if (chunk.GetMemory(0).Span.Overlaps(buffer.Span))
-                {
-                    return;
-                }
-            }
-
-            Assert.Fail("the released chunk's buffer was not reused");
-        }
-        finally
-        {
-            rented.ForEach(c => c.Release());
-        }
-    }
-
-    [Fact]
-    public void A_chunk_released_after_a_large_entry_grew_it_does_not_keep_the_grown_buffer()
-    {
-        var chunk = Utf8Chunk.Rent();
-        var start = chunk.Length;
-        chunk.Write(new byte[Utf8Chunk.InitialBytes + 1]);
-        chunk.CompleteRecord(start, Info());
-        var grown = chunk.GetMemory(0);
-        chunk.Release();
-
-        var rented = Enumerable.Range(0, Utf8Chunk.PoolCapacity + 1).Select(_ => Utf8Chunk.Rent()).ToList();
-        try
-        {
-            Assert.DoesNotContain(rented, c => c.GetMemory(0).Span.Overlaps(grown.Span));
-            Assert.All(rented, c => Assert.True(c.GetMemory(0).Length >= Utf8Chunk.InitialBytes));
-        }
-        finally
-        {
-            rented.ForEach(c => c.Release());
-        }
-    }
-
     private static void LogBurst(ILogger logger, string name, int round)
     {
         for (var i = 0; i < 10; i++)
@@ -214,7 +160,7 @@ public sealed class ChunkHandOffTests
     private static RouteTable Table(params SinkWorker[] workers) =>
         new(workers, null, [], [], [], [.. workers.Select(w => new RouteDestination(w, -1, FilterSet.PassAll))], 1);
 
-    private static Utf8Chunk ChunkOf(int records)
+    internal static Utf8Chunk ChunkOf(int records)
     {
         var chunk = Utf8Chunk.Rent();
         for (var i = 0; i < records; i++)
@@ -227,7 +173,7 @@ public sealed class ChunkHandOffTests
         return chunk;
     }
 
-    private static RecordInfo Info() => new(0, 0, 0, 0, LogLevel.Information, "Tests", null);
+    internal static RecordInfo Info() => new(0, 0, 0, 0, LogLevel.Information, "Tests", null);
 
     private sealed class Disposer(Action action) : IDisposable
     {
