@@ -79,7 +79,9 @@ internal sealed class SinkResolver(IServiceProvider services, ILogSinkFactory[] 
         catch (Exception ex) when (ex is FileNotFoundException or FileLoadException or BadImageFormatException or ArgumentException)
         {
             throw new InvalidOperationException(
-                $"Sink '{name}' has Type '{type}', but no sink factory for it is registered and no assembly 'HybridLogging.Sinks.{type}' is referenced. Add the package HybridLogging.Sinks.{type}.", ex);
+                $"Sink '{name}' has Type '{type}', but no sink factory for it is registered and no assembly 'HybridLogging.Sinks.{type}' is referenced. " +
+                $"Add the package HybridLogging.Sinks.{type}; in a trimmed or NativeAOT app, where assemblies are not found by name, also register its factory " +
+                "(services.AddSingleton<ILogSinkFactory, ...>() or HybridLoggingOptions.AddSinkFactory).", ex);
         }
 
         foreach (var attribute in assembly.GetCustomAttributes<LogSinkFactoryAttribute>())

@@ -58,6 +58,11 @@ public sealed class StartupTests : IDisposable
         var ex = StartFails(Settings("Foo", Path.Combine(_folder.FullName, "log.json")));
         Assert.Contains("'files'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("'Foo'", ex.Message, StringComparison.Ordinal);
+
+        // The remedy, for an app that lacks the package and for a trimmed one that cannot find it by name.
+        Assert.Contains("Add the package HybridLogging.Sinks.Foo", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("NativeAOT", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ILogSinkFactory", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
