@@ -64,6 +64,19 @@ public sealed partial class DocumentedBehaviourTests
     }
 
     [Fact]
+    public void The_memory_bounds_the_readme_states_are_the_ones_in_force()
+    {
+        var bullet = Readme.Split("\n- ").Single(b => b.StartsWith("**Memory.**", StringComparison.Ordinal));
+
+        static string N(int value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"{N(new HybridLoggingOptions().QueueCapacity)} captured calls", bullet, StringComparison.Ordinal);
+        Assert.Contains($"{N(new SinkOptions().QueueCapacity)} entries by default", bullet, StringComparison.Ordinal);
+        Assert.Contains($"{Internal.Utf8Chunk.InitialBytes / 1024} KiB chunks", bullet, StringComparison.Ordinal);
+        Assert.Contains($"at most {Internal.Utf8Chunk.PoolCapacity} released chunks", bullet, StringComparison.Ordinal);
+        Assert.Contains($"at most {N(Internal.GrowingPool<object>.MaxCapacity)}", bullet, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Malformed_template_makes_MELs_own_extension_methods_throw_FormatException_before_any_provider_runs()
     {
         var sink = new CollectingSink();
