@@ -16,7 +16,8 @@ namespace HybridLogging.Benchmarks.Peers;
 /// Options: <c>--entries</c> (default 1,000,000), <c>--runs</c> (3), <c>--threads</c> (1,2), <c>--workload</c>
 /// (order,sample,full), <c>--peers</c> (all; the sample workload skips MelConsole, which has no file), <c>--out</c>
 /// (results as JSON, for <c>chart</c>), <c>--null</c> (order workload to discarding targets, nothing verified),
-/// <c>--show</c> (print sample lines of every output, to check what each logger writes).
+/// <c>--show</c> (print sample lines of every output, to check what each logger writes), <c>--alloc-types</c> (print
+/// what each run allocated by type; see <see cref="AllocationTypes"/>).
 /// </remarks>
 public static class PeerComparison
 {
@@ -32,6 +33,8 @@ public static class PeerComparison
         var output = StringArg(args, "--out", null);
         NullTargets = Array.IndexOf(args, "--null") >= 0;
         ShowLines = Array.IndexOf(args, "--show") >= 0;
+        using var allocationTypes = Array.IndexOf(args, "--alloc-types") >= 0 ? new AllocationTypes() : null;
+        Allocations = allocationTypes;
 
         var results = new List<PeerResult>();
         foreach (var workload in workloads)
@@ -78,6 +81,9 @@ public static class PeerComparison
 
     /// <summary>Diagnostic: discarding targets instead of files (no line verification; order workload only).</summary>
     private static bool NullTargets { get; set; }
+
+    /// <summary>Diagnostic: allocations by type per run (null unless asked for).</summary>
+    private static AllocationTypes? Allocations { get; set; }
 
     /// <summary>Diagnostic: print each output file's first line and first line with an exception to stderr.</summary>
     private static bool ShowLines { get; set; }
@@ -138,6 +144,7 @@ public static class PeerComparison
             GC.Collect();
             GC.WaitForPendingFinalizers();
             GC.Collect();
+            Allocations?.Reset();
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var cpuBefore = Environment.CpuUsage.TotalTime;
             var pauseBefore = GC.GetTotalPauseDuration();
@@ -202,6 +209,11 @@ public static class PeerComparison
             var pause = GC.GetTotalPauseDuration() - pauseBefore;
             var collections = $"{GC.CollectionCount(0) - gen0Before}/{GC.CollectionCount(1) - gen1Before}/{GC.CollectionCount(2) - gen2Before}";
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            if (Allocations is { } types)
+            {
+                Console.Error.WriteLine($"      allocated by type ({peer}, estimate): {types.Describe(entries)}");
+            }
+
             var (lines, ok, detail) = (console, nullTargets, sample, full) switch
             {
                 ({ } c, _, _, _) => (c.Lines, c.SampleParses, "first line parsed"),
