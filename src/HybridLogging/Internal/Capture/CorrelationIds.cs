@@ -9,7 +9,9 @@ namespace HybridLogging.Internal;
 /// 2-core VM against 9 ns here, and a request's thread pays it once per <see cref="CorrelationContext.Begin"/>, which
 /// was a quarter of the sample's cost per log call on the calling thread. A correlation id must be unique, not secret:
 /// it is written into every log line, and 122 random bits keep collisions out of reach. Nothing may use it as a token
-/// (the same choice as <c>ActivityTraceId.CreateRandom</c>, which also draws from a fast per-thread generator).
+/// (the same choice as <c>ActivityTraceId.CreateRandom</c>, which also draws from a fast per-thread generator). The
+/// facade's open correlations are the exception: their ids are handles looked up by callers, so they keep
+/// <see cref="Guid.NewGuid"/>.
 /// </remarks>
 internal static class CorrelationIds
 {

@@ -32,7 +32,9 @@ internal sealed class CorrelationRegistry(int capacity)
 
     public OpenCorrelation Create(string? requestId, string? userId, string? sessionId)
     {
-        var context = new OpenCorrelation(CorrelationIds.NewGuid().ToString("N"), requestId, userId, sessionId);
+        // Guid.NewGuid (the OS generator), not CorrelationIds: this id is also a handle that callers hand back to look
+        // the context up or close it, so it must not be guessable from ids seen before.
+        var context = new OpenCorrelation(Guid.NewGuid().ToString("N"), requestId, userId, sessionId);
         var evicted = 0;
         lock (_lock)
         {
