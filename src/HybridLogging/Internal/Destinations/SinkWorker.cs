@@ -123,9 +123,6 @@ internal sealed partial class SinkWorker : IAsyncDisposable
     /// <summary>Queued entries (a chunk of lines counts as its entries).</summary>
     public int QueueLength => _queue.Length;
 
-    /// <summary>Something is queued: more records can wait for a fuller chunk without idling the destination.</summary>
-    public bool HasBacklog => _queue.Length > 0;
-
     /// <summary>The lowest level this destination takes.</summary>
     public LogLevel MinimumLevel => (LogLevel)_minimumLevel;
 

@@ -17,7 +17,10 @@ internal sealed class Utf8Chunk : IBufferWriter<byte>
     /// <summary>Initial buffer size; the dispatcher hands a chunk on once it holds <see cref="HandOffBytes"/>.</summary>
     public const int InitialBytes = 64 * 1024;
 
-    /// <summary>A chunk is handed to its destinations once it holds this much (or when the dispatcher runs dry).</summary>
+    /// <summary>
+    /// A chunk is handed to its destinations once it holds this much, or earlier at the end of a dispatcher round
+    /// (see <see cref="RouteTable.HandOffAll"/>).
+    /// </summary>
     public const int HandOffBytes = 48 * 1024;
 
     /// <summary>

@@ -157,14 +157,17 @@ internal sealed class FormatGroup(LogEntryFormatter formatter, int shape, RouteD
 
     public ReadOnlySpan<SinkWorker> Workers => _workers;
 
-    /// <summary>Every destination of the group has something queued.</summary>
+    /// <summary>
+    /// Every destination of the group has something queued, so more records can wait for a fuller chunk without
+    /// idling any of them.
+    /// </summary>
     public bool Backlogged
     {
         get
         {
             foreach (var worker in _workers)
             {
-                if (!worker.HasBacklog)
+                if (worker.QueueLength == 0)
                 {
                     return false;
                 }
