@@ -192,8 +192,10 @@ public static class PeerComparison
                 worker.Join();
             }
 
+            // The logger's threads end with Dispose, so their times are read now (inside the timed window: 1-2 ms of
+            // file reads in a 1-3 s run, alike for every peer); the report is put together after the window.
             var callingSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var threadTimes = ThreadTimes.Describe(threadsBefore, ThreadTimes.Snapshot(), (callerRun, callerWait), threadCount, entries, callingSeconds);
+            var threadsAfter = ThreadTimes.Snapshot();
             (long Received, long Missed)? subscriber = null;
             if (full is not null)
             {
@@ -205,6 +207,7 @@ public static class PeerComparison
             }
 
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var threadTimes = ThreadTimes.Describe(threadsBefore, threadsAfter, (callerRun, callerWait), threadCount, entries, callingSeconds);
             var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
             var pause = GC.GetTotalPauseDuration() - pauseBefore;
             var collections = $"{GC.CollectionCount(0) - gen0Before}/{GC.CollectionCount(1) - gen1Before}/{GC.CollectionCount(2) - gen2Before}";
