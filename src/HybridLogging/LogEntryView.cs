@@ -15,7 +15,7 @@ namespace HybridLogging;
 /// <see cref="decimal"/>, <see cref="DateTime"/>, <see cref="DateTimeOffset"/>, <see cref="TimeSpan"/>,
 /// <see cref="Guid"/>, <c>object?[]</c> for sequences and <c>KeyValuePair&lt;string, object?&gt;[]</c> for maps.
 /// </remarks>
-public sealed class LogEntryView
+public sealed partial class LogEntryView
 {
     private Property[] _properties = new Property[16];
     private (int Start, int Length) _durationText;
@@ -276,51 +276,6 @@ public sealed class LogEntryView
         }
 
         return false;
-    }
-
-    /// <summary>Fills the view from an entry object (written entries, and formatters called with a <see cref="LogEntry"/>).</summary>
-    internal void Load(LogEntry entry)
-    {
-        Clear();
-        LoadFields(entry);
-        SetMessage(entry.Message);
-        foreach (var (key, value) in entry.Properties)
-        {
-            AddProperty(key, value);
-        }
-
-        _entry = entry;
-    }
-
-    /// <summary>Copies an entry's typed fields (not its message or properties); non-finite performance figures are left out.</summary>
-    internal void LoadFields(LogEntry entry)
-    {
-        TimestampTicks = entry.Timestamp.UtcTicks;
-        Level = entry.Level;
-        Category = entry.Category;
-        Source = entry.Source;
-        EventId = entry.EventId;
-        MessageTemplate = entry.MessageTemplate;
-        CorrelationId = entry.CorrelationId;
-        RequestId = entry.RequestId;
-        UserId = entry.UserId;
-        SessionId = entry.SessionId;
-        OperationType = entry.OperationType;
-        TraceId = entry.TraceId;
-        SpanId = entry.SpanId;
-        DurationMs = entry.Duration?.TotalMilliseconds;
-        LatencyMs = Finite(entry.Performance?.LatencyMs);
-        Throughput = Finite(entry.Performance?.Throughput);
-        ErrorRate = Finite(entry.Performance?.ErrorRate);
-        HasRouting = entry.Routing is not null;
-        Provider = entry.Routing?.Provider;
-        Fallback = entry.Routing?.Fallback;
-        RoutingReason = entry.Routing?.Reason;
-        _error = entry.Error;
-        ErrorCode = entry.Error?.Code;
-        Metadata = entry.Metadata;
-
-        static double? Finite(double? value) => value is { } number && double.IsFinite(number) ? number : null;
     }
 
     /// <summary>Forgets the current entry (references are cleared so the view keeps nothing alive).</summary>

@@ -37,8 +37,8 @@ public sealed class LogSubscription : IAsyncEnumerable<LogEntry>, IAsyncDisposab
     /// <summary>Whether this subscription's filter passes the entry (dispatcher thread).</summary>
     internal bool Accepts(LogEntryView entry) => _filter.Matches(entry);
 
-    /// <summary>Buffers an entry its filter passed (dispatcher thread).</summary>
-    internal void Offer(LogEntry entry)
+    /// <summary>Buffers a copy of an entry its filter passed; the entry object is built when it is read (dispatcher thread).</summary>
+    internal void Offer(LogEntryView entry)
     {
         if (_buffer.Write(entry))
         {

@@ -4,10 +4,27 @@ namespace HybridLogging.Tests.Streams;
 
 /// <summary>
 /// A subscription's buffer: every written entry is read exactly once or counted as missed, in order, while the writer
-/// drops the oldest entries under a slow reader; the reader wakes at a round's end or a quarter of capacity.
+/// drops the oldest entries under a slow reader; the reader wakes at a round's end or a quarter of capacity. The buffer
+/// keeps copies of the dispatcher's reused view and builds entry objects only for what is read.
 /// </summary>
 public sealed class SubscriberBufferTests
 {
+    /// <summary>A view of the entry as the dispatcher offers it: filled field by field, with no entry object behind it.</summary>
+    internal static LogEntryView View(LogEntry entry) => Fill(new LogEntryView(), entry);
+
+    internal static LogEntryView Fill(LogEntryView view, LogEntry entry)
+    {
+        view.Clear();
+        view.LoadFields(entry);
+        view.SetMessage(entry.Message);
+        foreach (var (name, value) in entry.Properties)
+        {
+            view.AddProperty(name, value);
+        }
+
+        return view;
+    }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -15,7 +32,7 @@ public sealed class SubscriberBufferTests
     {
         const int count = 300_000;
         var buffer = new SubscriberBuffer(capacity: 64);
-        var entries = Enumerable.Range(0, 1024).Select(i => new LogEntry { EventId = i }).ToArray();
+        var entries = Enumerable.Range(0, 1024).Select(i => View(new LogEntry { EventId = i })).ToArray();
         var reader = Task.Run(
             async () =>
             {
@@ -75,7 +92,7 @@ public sealed class SubscriberBufferTests
         var buffer = new SubscriberBuffer(capacity: 3);
         for (var i = 0; i < 5; i++)
         {
-            buffer.Write(new LogEntry { EventId = i });
+            buffer.Write(View(new LogEntry { EventId = i }));
         }
 
         var read = new List<int>();
@@ -96,13 +113,13 @@ public sealed class SubscriberBufferTests
         Assert.False(wait.IsCompleted);
 
         buffer.Signal(); // nothing written: no wake
-        buffer.Write(new LogEntry { EventId = 1 });
+        buffer.Write(View(new LogEntry { EventId = 1 }));
         buffer.Signal();
         Assert.True(await wait.WaitAsync(TimeSpan.FromSeconds(10), Ct));
 
-        buffer.Write(new LogEntry { EventId = 2 });
+        buffer.Write(View(new LogEntry { EventId = 2 }));
         buffer.Complete();
-        Assert.False(buffer.Write(new LogEntry { EventId = 3 }));
+        Assert.False(buffer.Write(View(new LogEntry { EventId = 3 })));
         Assert.True(buffer.TryRead(out var first));
         Assert.True(await buffer.WaitToReadAsync(Ct));
         Assert.True(buffer.TryRead(out var second));
@@ -115,11 +132,28 @@ public sealed class SubscriberBufferTests
     {
         var buffer = new SubscriberBuffer(capacity: 8);
         var wait = buffer.WaitToReadAsync(Ct).AsTask();
-        buffer.Write(new LogEntry());
+        buffer.Write(View(new LogEntry()));
         Assert.False(wait.IsCompleted);
 
-        buffer.Write(new LogEntry());
+        buffer.Write(View(new LogEntry()));
 
         Assert.True(await wait.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+    }
+
+    [Fact]
+    public void An_entry_is_read_as_it_was_offered_though_the_offered_view_is_reused_for_the_next_entry()
+    {
+        var buffer = new SubscriberBuffer(capacity: 4);
+        var view = new LogEntryView(); // the dispatcher's one view, refilled for every entry
+        Fill(view, new LogEntry { EventId = 1, Message = "first", Properties = [new("A", 1)] });
+        buffer.Write(view);
+        Fill(view, new LogEntry { EventId = 2, Message = "second, longer", Properties = [new("B", "x")] });
+        buffer.Write(view);
+        view.Clear();
+
+        Assert.True(buffer.TryRead(out var first));
+        Assert.True(buffer.TryRead(out var second));
+        Assert.Equal((1, "first", "A"), (first.EventId.Id, first.Message, first.Properties.Single().Key));
+        Assert.Equal((2, "second, longer", "B"), (second.EventId.Id, second.Message, second.Properties.Single().Key));
     }
 }

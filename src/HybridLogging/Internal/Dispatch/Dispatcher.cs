@@ -109,7 +109,7 @@ internal sealed class Dispatcher
             {
                 if (subscriber.Accepts(view))
                 {
-                    subscriber.Offer(entry ??= view.ToLogEntry());
+                    subscriber.Offer(view);
                 }
             }
         }
@@ -141,7 +141,7 @@ internal sealed class Dispatcher
         Volatile.Write(ref counters.Matched, counters.Matched + 1);
         if (stream.Recent.Capacity > 0)
         {
-            stream.Recent.Add(entry ??= view.ToLogEntry());
+            stream.Recent.Add(view);
         }
 
         if (stream.Config.RealTimeEnabled)
@@ -155,7 +155,7 @@ internal sealed class Dispatcher
             {
                 if (subscriber.Accepts(view))
                 {
-                    subscriber.Offer(entry ??= view.ToLogEntry());
+                    subscriber.Offer(view);
                 }
             }
         }

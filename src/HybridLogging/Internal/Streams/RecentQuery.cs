@@ -6,7 +6,7 @@ internal static class RecentQuery
     /// <summary>The recent entries of the streams <paramref name="query"/> names (all by default), filtered, newest last.</summary>
     public static IReadOnlyList<LogEntry> Run(StreamRuntime[] streams, LogQuery? query)
     {
-        var collected = new List<LogEntry>();
+        var collected = new List<(long Sequence, LogEntry Entry)>();
         foreach (var stream in streams)
         {
             if (query?.StreamId is null || stream.Id == query.StreamId)
@@ -15,11 +15,12 @@ internal static class RecentQuery
             }
         }
 
-        IEnumerable<LogEntry> result = collected;
+        IEnumerable<LogEntry> result = collected.Select(c => c.Entry);
         if (query?.StreamId is null && streams.Length > 1)
         {
-            // An entry matched by several streams is returned once; order by time (stable for equal times).
-            result = collected.Distinct(ReferenceEqualityComparer.Instance).Cast<LogEntry>().OrderBy(e => e.Timestamp);
+            // An entry matched by several streams is returned once (each stream's buffer builds its own object, so the
+            // dispatch sequence tells them apart); order by time (stable for equal times).
+            result = collected.DistinctBy(c => c.Sequence).Select(c => c.Entry).OrderBy(e => e.Timestamp);
         }
 
         if (query?.Filter is { } filter)

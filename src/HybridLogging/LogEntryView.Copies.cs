@@ -1,0 +1,116 @@
+namespace HybridLogging;
+
+/// <summary>Filling a view from an entry object, and copying a view into one that outlives it.</summary>
+public sealed partial class LogEntryView
+{
+    /// <summary>
+    /// A view made to hold copies (<see cref="CopyFrom"/>): its buffers start empty and grow to what is copied into
+    /// them, so a ring of thousands of copies costs about what the entries would.
+    /// </summary>
+    internal static LogEntryView ForCopies() => new() { _properties = [], _message = [] };
+
+    /// <summary>
+    /// Makes this view a copy of <paramref name="source"/> that outlives it: the subscriber and recent buffers keep
+    /// copies and build a <see cref="LogEntry"/> only for the ones that are read. Property values are immutable
+    /// snapshots, so they are shared, not cloned; the message is copied. Copying allocates nothing once the buffers have
+    /// grown, where building an entry for every offered view allocated about 370 B, mostly for entries that were
+    /// evicted unread.
+    /// </summary>
+    internal void CopyFrom(LogEntryView source)
+    {
+        Clear();
+        var count = source.PropertyCount;
+        if (_properties.Length < count)
+        {
+            _properties = new Property[count];
+        }
+
+        Array.Copy(source._properties, _properties, count);
+        PropertyCount = count;
+
+        var length = source.MessageLength;
+        if (_message.Length > 4096 && length <= 1024)
+        {
+            _message = []; // one huge message does not pin its buffer in a long-lived copy
+        }
+
+        source.Message.CopyTo(MessageBuffer(length));
+        MessageLength = length;
+        _durationText = source._durationText;
+        _latencyText = source._latencyText;
+        _exception = source._exception;
+        _error = source._error;
+        _entry = source._entry;
+        Sequence = source.Sequence;
+        TimestampTicks = source.TimestampTicks;
+        Level = source.Level;
+        Category = source.Category;
+        Source = source.Source;
+        Names = source.Names;
+        Shape = source.Shape;
+        EventId = source.EventId;
+        MessageTemplate = source.MessageTemplate;
+        CorrelationId = source.CorrelationId;
+        RequestId = source.RequestId;
+        UserId = source.UserId;
+        SessionId = source.SessionId;
+        OperationType = source.OperationType;
+        TraceId = source.TraceId;
+        SpanId = source.SpanId;
+        DurationMs = source.DurationMs;
+        LatencyMs = source.LatencyMs;
+        Throughput = source.Throughput;
+        ErrorRate = source.ErrorRate;
+        Provider = source.Provider;
+        Fallback = source.Fallback;
+        RoutingReason = source.RoutingReason;
+        HasRouting = source.HasRouting;
+        ErrorCode = source.ErrorCode;
+        Metadata = source.Metadata;
+    }
+
+    /// <summary>Fills the view from an entry object (written entries, and formatters called with a <see cref="LogEntry"/>).</summary>
+    internal void Load(LogEntry entry)
+    {
+        Clear();
+        LoadFields(entry);
+        SetMessage(entry.Message);
+        foreach (var (key, value) in entry.Properties)
+        {
+            AddProperty(key, value);
+        }
+
+        _entry = entry;
+    }
+
+    /// <summary>Copies an entry's typed fields (not its message or properties); non-finite performance figures are left out.</summary>
+    internal void LoadFields(LogEntry entry)
+    {
+        TimestampTicks = entry.Timestamp.UtcTicks;
+        Level = entry.Level;
+        Category = entry.Category;
+        Source = entry.Source;
+        EventId = entry.EventId;
+        MessageTemplate = entry.MessageTemplate;
+        CorrelationId = entry.CorrelationId;
+        RequestId = entry.RequestId;
+        UserId = entry.UserId;
+        SessionId = entry.SessionId;
+        OperationType = entry.OperationType;
+        TraceId = entry.TraceId;
+        SpanId = entry.SpanId;
+        DurationMs = entry.Duration?.TotalMilliseconds;
+        LatencyMs = Finite(entry.Performance?.LatencyMs);
+        Throughput = Finite(entry.Performance?.Throughput);
+        ErrorRate = Finite(entry.Performance?.ErrorRate);
+        HasRouting = entry.Routing is not null;
+        Provider = entry.Routing?.Provider;
+        Fallback = entry.Routing?.Fallback;
+        RoutingReason = entry.Routing?.Reason;
+        _error = entry.Error;
+        ErrorCode = entry.Error?.Code;
+        Metadata = entry.Metadata;
+
+        static double? Finite(double? value) => value is { } number && double.IsFinite(number) ? number : null;
+    }
+}

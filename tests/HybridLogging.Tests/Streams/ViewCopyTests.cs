@@ -1,0 +1,121 @@
+using System.Reflection;
+using HybridLogging.Internal;
+using HybridLogging.Tests.Kit;
+using Microsoft.Extensions.Logging;
+
+namespace HybridLogging.Tests.Streams;
+
+/// <summary>
+/// Subscriber and recent buffers keep copies of the dispatcher's view and build entries only when read: a copy must
+/// hold everything the view held, and keeping copies of entries nobody reads must allocate nothing.
+/// </summary>
+[Collection(AllocationCollection.Name)]
+public sealed class ViewCopyTests
+{
+    private static readonly LogEntry Full = Make(7);
+
+    private static LogEntry Make(int eventId) => new()
+    {
+        Timestamp = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero),
+        Level = LogLevel.Error,
+        Source = "Router",
+        Category = "App.Router",
+        EventId = new EventId(eventId, "Routed"),
+        Message = "Routed req-1 to bedrock in 12.5 ms",
+        MessageTemplate = "Routed {RequestId} to {Provider} in {ElapsedMs} ms",
+        Properties = [new("ElapsedMs", 12.5), new("Tags", new object?[] { "a", 1 })],
+        CorrelationId = "c-1",
+        RequestId = "req-1",
+        UserId = "u-1",
+        SessionId = "s-1",
+        TraceId = "0123456789abcdef0123456789abcdef",
+        SpanId = "0123456789abcdef",
+        OperationType = "route",
+        Duration = TimeSpan.FromMilliseconds(12.5),
+        Error = new LogError { Type = "System.TimeoutException", Message = "late", Code = "E1" },
+        Performance = new PerformanceInfo { LatencyMs = 3, Throughput = 4, ErrorRate = 0.5 },
+        Routing = new RoutingInfo { Provider = "bedrock", Fallback = "openai", Reason = "primary" },
+        Metadata = new Dictionary<string, string> { ["env"] = "test" },
+    };
+
+    [Fact]
+    public void A_copy_holds_every_field_of_the_view_it_was_copied_from()
+    {
+        var source = SubscriberBufferTests.View(Full);
+        source.Sequence = 42;
+        source.SetException(new TimeoutException("late"));
+        source.NoteFieldText(12.5, 26, 4);
+
+        var copy = LogEntryView.ForCopies();
+        copy.CopyFrom(source);
+
+        // Every instance field, found by reflection so that a field added later and not copied fails here.
+        foreach (var field in typeof(LogEntryView).GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public))
+        {
+            var expected = field.GetValue(source);
+            var actual = field.GetValue(copy);
+            if (expected is Array array)
+            {
+                // Buffers: the used part must be equal (a copy's buffers are sized to what it holds).
+                var used = field.Name.Contains("message", StringComparison.OrdinalIgnoreCase) ? source.MessageLength : source.PropertyCount;
+                Assert.True(used > 0, field.Name);
+                Assert.Equal(array.Cast<object?>().Take(used), ((Array)actual!).Cast<object?>().Take(used));
+            }
+            else
+            {
+                Assert.True(Equals(expected, actual), $"{field.Name}: {expected} != {actual}");
+            }
+        }
+
+        var entry = copy.ToLogEntry();
+        Assert.Equal(Full.Message, entry.Message);
+        Assert.Equal(Full.Properties, entry.Properties);
+        Assert.Equal((Full.RequestId, Full.Routing!.Fallback, Full.Performance!.ErrorRate, Full.Error!.Code), (entry.RequestId, entry.Routing!.Fallback, entry.Performance!.ErrorRate, entry.Error!.Code));
+    }
+
+    [Fact]
+    public void Offering_entries_to_a_subscription_nobody_reads_allocates_nothing_once_its_copies_exist()
+    {
+        var buffer = new SubscriberBuffer(capacity: 64);
+        var views = Enumerable.Range(0, 8).Select(i => SubscriberBufferTests.View(Make(i))).ToArray();
+
+        var allocated = ThreadAllocations.Of(() =>
+        {
+            for (var i = 0; i < 1_000; i++)
+            {
+                buffer.Write(views[i % views.Length]);
+            }
+        });
+
+        Assert.Equal(0, allocated);
+        Assert.True(buffer.Missed > 0);
+        Assert.True(buffer.TryRead(out var oldest));
+        Assert.Equal(Full.Message, oldest.Message);
+    }
+
+    [Fact]
+    public void Keeping_recent_entries_allocates_nothing_once_the_ring_is_full_and_a_query_builds_what_it_returns()
+    {
+        var recent = new RecentBuffer(capacity: 16);
+        var views = Enumerable.Range(0, 8).Select(i => SubscriberBufferTests.View(Make(i))).ToArray();
+        for (var i = 0; i < views.Length; i++)
+        {
+            views[i].Sequence = i + 1;
+        }
+
+        var allocated = ThreadAllocations.Of(() =>
+        {
+            for (var i = 0; i < 1_000; i++)
+            {
+                recent.Add(views[i % views.Length]);
+            }
+        });
+
+        Assert.Equal(0, allocated);
+        var kept = new List<(long Sequence, LogEntry Entry)>();
+        recent.CopyTo(kept);
+        Assert.Equal(16, kept.Count);
+        Assert.All(kept, k => Assert.Equal(k.Sequence - 1, k.Entry.EventId.Id));
+        Assert.Equal(Full.Message, kept[^1].Entry.Message);
+    }
+}
