@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using HybridLogging.Internal;
 using HybridLogging.Tests.Kit;
 using Microsoft.Extensions.Logging;
 
@@ -54,6 +55,56 @@ public sealed class CapturedExceptionTests
                 Assert.Contains(nameof(Thrown), e.Error.StackTrace, StringComparison.Ordinal);
             },
             e => Assert.Equal("0x80131509", e.Error!.Code)); // InvalidOperationException's HResult
+    }
+
+    [Fact]
+    public void Failures_that_repeat_share_one_snapshot_and_any_difference_in_content_gets_its_own()
+    {
+        // Fresh exceptions from one throw site, as a repeating failure makes them: same type, message and stack text.
+        var first = ErrorCapture.Snapshot(Thrown());
+        var again = ErrorCapture.Snapshot(Thrown());
+        Assert.Same(first, again);
+
+        var otherMessage = ErrorCapture.Snapshot(ThrownWith("other"));
+        Assert.NotSame(first, otherMessage);
+        Assert.Equal("other", otherMessage.Message);
+
+        // The same exception after a rethrow has more frames: its own snapshot, with them.
+        var exception = Thrown();
+        var before = ErrorCapture.Snapshot(exception);
+        try
+        {
+            RethrowFrame(exception);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        var after = ErrorCapture.Snapshot(exception);
+        Assert.NotSame(before, after);
+        Assert.DoesNotContain(nameof(RethrowFrame), before.StackTrace, StringComparison.Ordinal);
+        Assert.Contains(nameof(RethrowFrame), after.StackTrace, StringComparison.Ordinal);
+
+        var wrapped = ErrorCapture.Snapshot(new AggregateException(Thrown()));
+        var wrappedOther = ErrorCapture.Snapshot(new AggregateException(ThrownWith("other")));
+        Assert.NotSame(wrapped, wrappedOther);
+        Assert.Equal("other", wrappedOther.InnerErrors.Single().Message);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RethrowFrame(Exception exception) => System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static InvalidOperationException ThrownWith(string message)
+    {
+        try
+        {
+            throw new InvalidOperationException(message);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ex;
+        }
     }
 
     // The frame the rethrown exception reaches after the call: its stack trace grows by this frame (and the ones above).

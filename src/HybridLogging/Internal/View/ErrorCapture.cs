@@ -10,10 +10,15 @@ internal static class ErrorCapture
     private const int MaxStackTraceLength = 32 * 1024;
     private const int MaxMessageLength = 8 * 1024;
     private const int MaxCachedCodes = 256;
+    private const int RecentSnapshots = 64;
 
     // An exception's HResult as text ("0x80131500"): a handful of values recur (one per exception type, mostly), so
     // each is formatted once instead of twice per logged exception.
     private static readonly ConcurrentDictionary<int, string> Codes = new();
+
+    // Snapshots taken lately, by a cheap hash of their shape (see Reuse). Slots are replaced without a lock: a lost
+    // race loses a reuse, never correctness, since a LogError is immutable and a hit is checked field by field.
+    private static readonly LogError?[] Recent = new LogError?[RecentSnapshots];
 
     /// <summary>Levels of inner exceptions kept for a logged exception.</summary>
     public const int DefaultDepth = 4;
@@ -26,7 +31,46 @@ internal static class ErrorCapture
     /// <see cref="Exception.StackTrace"/> is read: about 1-2 µs), and the calling threads share it instead of the one
     /// dispatcher; an error path has already paid far more for the throw.
     /// </summary>
-    public static LogError Snapshot(Exception exception) => Capture(exception, DefaultDepth, code: null);
+    public static LogError Snapshot(Exception exception) => Reuse(Capture(exception, DefaultDepth, code: null));
+
+    /// <summary>
+    /// An earlier snapshot with the same content when there is one, else <paramref name="error"/>. A failure that repeats
+    /// (a dependency timing out, a throttled call) logs the same type, message and stack text over and over, and while the
+    /// dispatcher catches up its queued entries keep their snapshots alive: each survived a collection or two and was
+    /// copied, about 1 KB per entry for the sample's errors. Sharing one instance leaves the fresh text to die young. The
+    /// text itself must still be built for every call (the stack trace is only readable as a new string), and comparing
+    /// costs tens of nanoseconds against the 1-2 µs that building takes.
+    /// </summary>
+    private static LogError Reuse(LogError error)
+    {
+        var slot = (int)((uint)HashCode.Combine(error.Type, error.Message.Length, error.StackTrace?.Length ?? -1, error.Code, error.InnerErrors.Count) % RecentSnapshots);
+        var recent = Volatile.Read(ref Recent[slot]);
+        if (recent is not null && SameContent(recent, error))
+        {
+            return recent;
+        }
+
+        Volatile.Write(ref Recent[slot], error);
+        return error;
+    }
+
+    private static bool SameContent(LogError a, LogError b)
+    {
+        if (!(a.Type == b.Type && a.Code == b.Code && a.Message == b.Message && a.StackTrace == b.StackTrace && a.InnerErrors.Count == b.InnerErrors.Count))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.InnerErrors.Count; i++)
+        {
+            if (!SameContent(a.InnerErrors[i], b.InnerErrors[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>The same details under the code a call named explicitly (a lifted <c>ErrorCode</c> value).</summary>
     public static LogError WithCode(LogError error, string? code) =>
