@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging;
 namespace HybridLogging;
 
 /// <summary>
-/// One structured log entry as sinks see it. Entries are created by the pipeline's dispatcher after redaction and
-/// are immutable from then on, so sinks, stream buffers and subscribers may share and keep them.
+/// One structured log entry as sinks see it. Entries are built from the pipeline's view after redaction (by the
+/// dispatcher for sinks that take entries, by a subscriber's or a query's own thread as it reads them) and are
+/// immutable from then on, so sinks, stream buffers and subscribers may share and keep them.
 /// </summary>
 public sealed class LogEntry
 {

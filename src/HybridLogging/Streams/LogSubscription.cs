@@ -3,7 +3,8 @@ namespace HybridLogging;
 /// <summary>
 /// A live feed of entries as they are dispatched. Each subscription has its own bounded buffer: when the reader falls
 /// behind, the oldest buffered entries are dropped and counted in <see cref="Missed"/>; the pipeline never waits for it.
-/// Enumerate it once with <c>await foreach</c>; leaving the loop or disposing ends the subscription.
+/// Enumerate it once with <c>await foreach</c>; leaving the loop or disposing ends the subscription. The buffer holds
+/// copies of the pipeline's view: each <see cref="LogEntry"/> is built on the enumerating thread as it is read.
 /// </summary>
 public sealed class LogSubscription : IAsyncEnumerable<LogEntry>, IAsyncDisposable
 {

@@ -233,6 +233,26 @@ public sealed class StreamManagerTests
     }
 
     [Fact]
+    public async Task Query_across_streams_returns_an_entry_both_streams_kept_once_in_time_order()
+    {
+        var factory = new RecordingSinkFactory();
+        var all = StreamKit.Stream("all", StreamKit.Destination("a"));
+        var warnings = StreamKit.Stream("warnings", StreamKit.Destination("w"));
+        warnings.Filters = [new LogFilter { Id = "w", MinimumLevel = LogLevel.Warning }];
+        await using var provider = new HybridLoggerProvider(StreamKit.Options(factory, o => o.AddStream(all).AddStream(warnings)));
+        for (var i = 0; i < 20; i++)
+        {
+            provider.Write(StreamKit.Entry(i, i % 5 == 0 ? LogLevel.Warning : LogLevel.Information));
+        }
+
+        await provider.FlushAsync(Ct);
+
+        // Each stream's buffer builds its own entry object for an entry it kept: they are told apart by dispatch order.
+        Assert.Equal(Enumerable.Range(0, 20), provider.Streams.QueryLogs(new LogQuery()).Select(e => e.Seq()));
+        Assert.Equal([0, 5, 10, 15], provider.Streams.QueryLogs(new LogQuery { StreamId = "warnings" }).Select(e => e.Seq()));
+    }
+
+    [Fact]
     public async Task Update_keeps_unchanged_destinations_running_and_replaced_ones_write_what_they_accepted()
     {
         var factory = new RecordingSinkFactory();
