@@ -92,13 +92,19 @@ public static class Loggers
         };
     }
 
+    /// <summary>
+    /// The pipeline queue's capacity in HybridLogging runs: the default (16,384; peers use 10,000) unless
+    /// <c>peers --hybrid-queue N</c> sets another for an experiment on the setting itself (RESULTS.md says which runs).
+    /// </summary>
+    public static int HybridQueueCapacity { get; set; } = 1 << 14;
+
     /// <summary>The pipeline settings every HybridLogging run here uses: block when full, never drop.</summary>
     public static void ConfigureHybrid(HybridLoggingOptions o)
     {
         o.MinimumLevel = LogLevel.Information;
         o.FullMode = QueueFullMode.Block;
         o.BlockTimeout = TimeSpan.FromMinutes(1);
-        o.QueueCapacity = 1 << 14; // the default; peers use 10,000
+        o.QueueCapacity = HybridQueueCapacity;
         o.BatchSize = 1000;
         o.ShutdownTimeout = TimeSpan.FromMinutes(5);
         o.IncludeScopes = false;

@@ -17,7 +17,8 @@ namespace HybridLogging.Benchmarks.Peers;
 /// (order,sample,full), <c>--peers</c> (all; the sample workload skips MelConsole, which has no file), <c>--out</c>
 /// (results as JSON, for <c>chart</c>), <c>--null</c> (order workload to discarding targets, nothing verified),
 /// <c>--show</c> (print sample lines of every output, to check what each logger writes), <c>--alloc-types</c> (print
-/// what each run allocated by type; see <see cref="AllocationTypes"/>).
+/// what each run allocated by type; see <see cref="AllocationTypes"/>). <c>--hybrid-queue N</c> sets HybridLogging's
+/// pipeline queue capacity instead of the default, for experiments on that setting only.
 /// </remarks>
 public static class PeerComparison
 {
@@ -31,6 +32,7 @@ public static class PeerComparison
         var workloads = StringArg(args, "--workload", string.Join(',', Enum.GetNames<Workload>()))!
             .Split(',').Select(w => Enum.Parse<Workload>(w, ignoreCase: true)).ToArray();
         var output = StringArg(args, "--out", null);
+        Loggers.HybridQueueCapacity = IntArg(args, "--hybrid-queue", Loggers.HybridQueueCapacity);
         NullTargets = Array.IndexOf(args, "--null") >= 0;
         ShowLines = Array.IndexOf(args, "--show") >= 0;
         using var allocationTypes = Array.IndexOf(args, "--alloc-types") >= 0 ? new AllocationTypes() : null;
