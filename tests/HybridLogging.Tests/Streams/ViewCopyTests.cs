@@ -118,4 +118,63 @@ public sealed class ViewCopyTests
         Assert.All(kept, k => Assert.Equal(k.Sequence - 1, k.Entry.EventId.Id));
         Assert.Equal(Full.Message, kept[^1].Entry.Message);
     }
+
+    [Fact]
+    public async Task A_query_racing_the_dispatcher_returns_kept_entries_oldest_first_each_once_and_as_they_were_added()
+    {
+        var recent = new RecentBuffer(capacity: 4 * RecentBuffer.BuildsPerLock);
+        var views = Enumerable.Range(0, 64).Select(i => SubscriberBufferTests.View(Make(i))).ToArray();
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(() =>
+        {
+            for (var sequence = 1L; !stop.IsCancellationRequested; sequence++)
+            {
+                var view = views[sequence % views.Length];
+                view.Sequence = sequence;
+                recent.Add(view);
+            }
+        }, TestContext.Current.CancellationToken);
+
+        for (var query = 0; query < 50; query++)
+        {
+            var kept = new List<(long Sequence, LogEntry Entry)>();
+            recent.CopyTo(kept);
+            Assert.True(kept.Count <= recent.Capacity);
+            for (var i = 0; i < kept.Count; i++)
+            {
+                Assert.Equal(kept[i].Sequence % views.Length, kept[i].Entry.EventId.Id);
+                Assert.True(i == 0 || kept[i].Sequence > kept[i - 1].Sequence);
+            }
+        }
+
+        await stop.CancelAsync();
+        await writer;
+    }
+
+    [Fact]
+    public void A_query_leaves_out_what_the_dispatcher_overwrote_between_its_batches_and_keeps_the_rest_in_order()
+    {
+        var recent = new RecentBuffer(capacity: 2 * RecentBuffer.BuildsPerLock);
+        var views = Enumerable.Range(0, 64).Select(i => SubscriberBufferTests.View(Make(i))).ToArray();
+        var sequence = 0L;
+        void Add(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var view = views[++sequence % views.Length];
+                view.Sequence = sequence;
+                recent.Add(view);
+            }
+        }
+
+        Add(recent.Capacity); // sequences 1 .. 512 kept
+        var overwritten = RecentBuffer.BuildsPerLock + 44;
+        recent.BetweenBatches = () => Add(overwritten); // after the first batch: 1 .. 300 replaced by 513 .. 812
+
+        var kept = new List<(long Sequence, LogEntry Entry)>();
+        recent.CopyTo(kept);
+
+        Assert.Equal(Enumerable.Range(1, RecentBuffer.BuildsPerLock).Concat(Enumerable.Range(overwritten + 1, recent.Capacity - overwritten)).Select(i => (long)i), kept.Select(k => k.Sequence));
+        Assert.All(kept, k => Assert.Equal(k.Sequence % views.Length, k.Entry.EventId.Id));
+    }
 }
