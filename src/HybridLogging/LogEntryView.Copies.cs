@@ -38,8 +38,10 @@ public sealed partial class LogEntryView
         MessageLength = length;
         _durationText = source._durationText;
         _latencyText = source._latencyText;
-        _exception = source._exception;
-        _error = source._error;
+        // The details taken at the call, never the exception object: a ring of copies must not keep the app's
+        // exceptions (and whatever they reference) alive, and an entry needs only the details.
+        _error = source.Error;
+        _exception = null;
         _entry = source._entry;
         Sequence = source.Sequence;
         TimestampTicks = source.TimestampTicks;
