@@ -18,11 +18,16 @@ public sealed partial class LogEntryView
     /// </summary>
     internal void CopyFrom(LogEntryView source)
     {
-        Clear();
+        // Every field is overwritten below, so only the properties past the new count are cleared (a full Clear first
+        // was 2-3% of the dispatcher's samples in the full configuration).
         var count = source.PropertyCount;
         if (_properties.Length < count)
         {
             _properties = new Property[count];
+        }
+        else if (PropertyCount > count)
+        {
+            Array.Clear(_properties, count, PropertyCount - count);
         }
 
         Array.Copy(source._properties, _properties, count);

@@ -49,12 +49,33 @@ public sealed class ViewCopyTests
         var copy = LogEntryView.ForCopies();
         copy.CopyFrom(source);
 
-        // Every instance field, found by reflection so that a field added later and not copied fails here.
+        AssertSameFields(source, copy);
+        // A copy keeps the exception's details, not the exception object (which may hold much more alive).
+        Assert.Null(copy.Exception);
+        Assert.Same(source.Error, copy.Error);
+
+        var entry = copy.ToLogEntry();
+        Assert.Equal(Full.Message, entry.Message);
+        Assert.Equal(Full.Properties, entry.Properties);
+        Assert.Equal((Full.RequestId, Full.Routing!.Fallback, Full.Performance!.ErrorRate, Full.Error!.Code), (entry.RequestId, entry.Routing!.Fallback, entry.Performance!.ErrorRate, entry.Error!.Code));
+
+        // Reused for a sparse entry: nothing of the full one is left behind (the copy overwrites instead of clearing).
+        var sparse = SubscriberBufferTests.View(new LogEntry { Message = "m", Properties = [new("Only", 1)] });
+        sparse.Sequence = 43;
+        copy.CopyFrom(sparse);
+        AssertSameFields(sparse, copy);
+        var properties = (Array)typeof(LogEntryView).GetField("_properties", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(copy)!;
+        Assert.Equal(Activator.CreateInstance(properties.GetType().GetElementType()!), properties.GetValue(1)); // the full entry's second property is gone
+    }
+
+    /// <summary>Every instance field, found by reflection so that a field added later and not copied fails here.</summary>
+    private static void AssertSameFields(LogEntryView source, LogEntryView copy)
+    {
         foreach (var field in typeof(LogEntryView).GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public))
         {
             if (field.Name == "_exception")
             {
-                continue; // deliberately not kept: see the next assertion
+                continue; // deliberately not kept (asserted by the caller)
             }
 
             var expected = field.GetValue(source);
@@ -71,15 +92,6 @@ public sealed class ViewCopyTests
                 Assert.True(Equals(expected, actual), $"{field.Name}: {expected} != {actual}");
             }
         }
-
-        // A copy keeps the exception's details, not the exception object (which may hold much more alive).
-        Assert.Null(copy.Exception);
-        Assert.Same(source.Error, copy.Error);
-
-        var entry = copy.ToLogEntry();
-        Assert.Equal(Full.Message, entry.Message);
-        Assert.Equal(Full.Properties, entry.Properties);
-        Assert.Equal((Full.RequestId, Full.Routing!.Fallback, Full.Performance!.ErrorRate, Full.Error!.Code), (entry.RequestId, entry.Routing!.Fallback, entry.Performance!.ErrorRate, entry.Error!.Code));
     }
 
     [Fact]
