@@ -91,6 +91,18 @@ public sealed class CapturedExceptionTests
         Assert.Equal("other", wrappedOther.InnerErrors.Single().Message);
     }
 
+    [Fact]
+    public void A_failure_too_large_to_keep_is_not_shared_and_not_kept()
+    {
+        // Three inner errors of 8K characters each (the message limit): above the 16K a kept snapshot may hold.
+        var huge = new string('x', 8_000);
+        var first = ErrorCapture.Snapshot(new AggregateException(ThrownWith(huge), ThrownWith(huge), ThrownWith(huge)));
+        var again = ErrorCapture.Snapshot(new AggregateException(ThrownWith(huge), ThrownWith(huge), ThrownWith(huge)));
+
+        Assert.NotSame(first, again);
+        Assert.Equal(first.Message, again.Message);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void RethrowFrame(Exception exception) => System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
 

@@ -11,6 +11,7 @@ internal static class ErrorCapture
     private const int MaxMessageLength = 8 * 1024;
     private const int MaxCachedCodes = 256;
     private const int RecentSnapshots = 64;
+    private const int MaxReusedChars = 16 * 1024;
 
     // An exception's HResult as text ("0x80131500"): a handful of values recur (one per exception type, mostly), so
     // each is formatted once instead of twice per logged exception.
@@ -50,8 +51,26 @@ internal static class ErrorCapture
             return recent;
         }
 
-        Volatile.Write(ref Recent[slot], error);
+        var budget = MaxReusedChars;
+        if (Fits(error, ref budget))
+        {
+            Volatile.Write(ref Recent[slot], error);
+        }
+
         return error;
+    }
+
+    // The slots outlive the entries, so only snapshots of ordinary size are kept in them: an exception tree of
+    // thousands of inner errors with long stack traces would otherwise stay in memory for good.
+    private static bool Fits(LogError error, ref int budget)
+    {
+        budget -= error.Message.Length + (error.StackTrace?.Length ?? 0);
+        for (var i = 0; i < error.InnerErrors.Count && budget >= 0; i++)
+        {
+            Fits(error.InnerErrors[i], ref budget);
+        }
+
+        return budget >= 0;
     }
 
     private static bool SameContent(LogError a, LogError b)
