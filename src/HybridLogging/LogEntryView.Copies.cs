@@ -9,6 +9,22 @@ public sealed partial class LogEntryView
     /// </summary>
     internal static LogEntryView ForCopies() => new() { _properties = [], _message = [] };
 
+    /// <summary>A copy's message buffer above this many characters is not kept once the copy is done with.</summary>
+    internal const int LargeMessageChars = 4096;
+
+    /// <summary>
+    /// Forgets the copied entry before the copy goes back to a pool, and lets go of a buffer a huge message grew: a
+    /// subscriber's pool holds up to its capacity of copies for as long as the subscription lives.
+    /// </summary>
+    internal void ClearForPool()
+    {
+        Clear();
+        if (_message.Length > LargeMessageChars)
+        {
+            _message = [];
+        }
+    }
+
     /// <summary>
     /// Makes this view a copy of <paramref name="source"/> that outlives it: the subscriber and recent buffers keep
     /// copies and build a <see cref="LogEntry"/> only for the ones that are read. Property values are immutable
@@ -34,7 +50,7 @@ public sealed partial class LogEntryView
         PropertyCount = count;
 
         var length = source.MessageLength;
-        if (_message.Length > 4096 && length <= 1024)
+        if (_message.Length > LargeMessageChars && length <= 1024)
         {
             _message = []; // one huge message does not pin its buffer in a long-lived copy
         }

@@ -198,4 +198,21 @@ public sealed class ViewCopyTests
         Assert.Equal(Enumerable.Range(1, RecentBuffer.BuildsPerLock).Concat(Enumerable.Range(overwritten + 1, recent.Capacity - overwritten)).Select(i => (long)i), kept.Select(k => k.Sequence));
         Assert.All(kept, k => Assert.Equal(k.Sequence % views.Length, k.Entry.EventId.Id));
     }
+
+    [Fact]
+    public void A_copy_going_back_to_a_pool_lets_go_of_a_buffer_a_huge_message_grew_and_keeps_an_ordinary_one()
+    {
+        var message = typeof(LogEntryView).GetField("_message", BindingFlags.Instance | BindingFlags.NonPublic)!;
+        var copy = LogEntryView.ForCopies();
+
+        copy.CopyFrom(SubscriberBufferTests.View(new LogEntry { Message = new string('m', 200) }));
+        copy.ClearForPool();
+        Assert.Equal(200, ((char[])message.GetValue(copy)!).Length);
+
+        copy.CopyFrom(SubscriberBufferTests.View(new LogEntry { Message = new string('m', LogEntryView.LargeMessageChars + 1) }));
+        copy.ClearForPool();
+        Assert.Empty((char[])message.GetValue(copy)!);
+        Assert.Equal(0, copy.PropertyCount);
+        Assert.True(copy.Message.IsEmpty);
+    }
 }

@@ -142,7 +142,7 @@ internal sealed class SubscriberBuffer
     {
         if (copy is not null)
         {
-            copy.Clear();
+            copy.ClearForPool();
             _pool.TryEnqueue(copy);
         }
     }
