@@ -19,7 +19,13 @@ public sealed partial class LogEntryView
     internal void ClearForPool()
     {
         Clear();
-        if (_message.Length > LargeMessageChars)
+        LetGoOfLargeMessageBuffer(needed: 0);
+    }
+
+    // One huge message must not pin its buffer in a long-lived copy once the copy holds (or will hold) a small one.
+    private void LetGoOfLargeMessageBuffer(int needed)
+    {
+        if (_message.Length > LargeMessageChars && needed <= LargeMessageChars / 4)
         {
             _message = [];
         }
@@ -50,10 +56,7 @@ public sealed partial class LogEntryView
         PropertyCount = count;
 
         var length = source.MessageLength;
-        if (_message.Length > LargeMessageChars && length <= 1024)
-        {
-            _message = []; // one huge message does not pin its buffer in a long-lived copy
-        }
+        LetGoOfLargeMessageBuffer(length);
 
         source.Message.CopyTo(MessageBuffer(length));
         MessageLength = length;
@@ -95,6 +98,13 @@ public sealed partial class LogEntryView
     /// <summary>Fills the view from an entry object (written entries, and formatters called with a <see cref="LogEntry"/>).</summary>
     internal void Load(LogEntry entry)
     {
+        LoadContent(entry);
+        _entry = entry;
+    }
+
+    /// <summary>Fills the view with an entry's content without keeping the entry object (as a dispatched view has none yet).</summary>
+    internal void LoadContent(LogEntry entry)
+    {
         Clear();
         LoadFields(entry);
         SetMessage(entry.Message);
@@ -102,8 +112,6 @@ public sealed partial class LogEntryView
         {
             AddProperty(key, value);
         }
-
-        _entry = entry;
     }
 
     /// <summary>Copies an entry's typed fields (not its message or properties); non-finite performance figures are left out.</summary>

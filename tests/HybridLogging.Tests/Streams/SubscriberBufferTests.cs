@@ -14,14 +14,7 @@ public sealed class SubscriberBufferTests
 
     internal static LogEntryView Fill(LogEntryView view, LogEntry entry)
     {
-        view.Clear();
-        view.LoadFields(entry);
-        view.SetMessage(entry.Message);
-        foreach (var (name, value) in entry.Properties)
-        {
-            view.AddProperty(name, value);
-        }
-
+        view.LoadContent(entry);
         return view;
     }
 

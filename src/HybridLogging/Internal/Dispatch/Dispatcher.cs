@@ -90,7 +90,6 @@ internal sealed class Dispatcher
             }
         }
 
-        LogEntry? entry = null;
         var streams = table.Streams;
         if (_matched.Length < streams.Length)
         {
@@ -100,7 +99,7 @@ internal sealed class Dispatcher
         var running = table.StreamManager?.IsRunning ?? false;
         for (var i = 0; i < streams.Length; i++)
         {
-            _matched[i] = running && MatchStream(streams[i], view, table.StreamManager!, ref entry);
+            _matched[i] = running && MatchStream(streams[i], view, table.StreamManager!);
         }
 
         if (running)
@@ -120,7 +119,7 @@ internal sealed class Dispatcher
         {
             if (level >= group.MinimumLevel && (group.Stream < 0 || _matched[group.Stream]) && group.Gate.Matches(view))
             {
-                entry ??= view.ToLogEntry();
+                var entry = view.ToLogEntry(); // built once per entry: the view keeps it
                 foreach (var worker in group.Workers)
                 {
                     worker.Post(entry);
@@ -129,7 +128,7 @@ internal sealed class Dispatcher
         }
     }
 
-    private static bool MatchStream(StreamRuntime stream, LogEntryView view, LogStreamManager manager, ref LogEntry? entry)
+    private static bool MatchStream(StreamRuntime stream, LogEntryView view, LogStreamManager manager)
     {
         var counters = stream.Counters;
         Volatile.Write(ref counters.Received, counters.Received + 1);
@@ -148,7 +147,7 @@ internal sealed class Dispatcher
         {
             if (manager.HasRealTimeHandlers)
             {
-                manager.RaiseRealTime(stream.Id, entry ??= view.ToLogEntry());
+                manager.RaiseRealTime(stream.Id, view.ToLogEntry());
             }
 
             foreach (var subscriber in stream.Subscribers)
