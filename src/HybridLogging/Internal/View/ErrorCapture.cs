@@ -27,10 +27,10 @@ internal static class ErrorCapture
     /// <summary>
     /// The details of an exception passed to a log call, taken on the calling thread. An exception is a mutable
     /// argument: rethrowing it (<c>throw;</c>) appends frames to its stack trace, and another thread may be doing so
-    /// while the dispatcher reads it, so its text is taken when the call is made (issue 10, item 3). It is also the
-    /// dearest part of an entry to build (the runtime resolves every frame's method, file and line each time
-    /// <see cref="Exception.StackTrace"/> is read: about 1-2 µs), and the calling threads share it instead of the one
-    /// dispatcher; an error path has already paid far more for the throw.
+    /// while the dispatcher reads it, so its text is taken when the call is made (issue 10, item 3). The stack text is
+    /// the dearest part of an entry (several µs, tens for deep async chains): one thrown along the same frames as an
+    /// earlier exception reuses that text (<see cref="StackTraceTexts"/>), so a repeating failure pays only for listing
+    /// its frames.
     /// </summary>
     public static LogError Snapshot(Exception exception) => Reuse(Capture(exception, DefaultDepth, code: null));
 
@@ -38,9 +38,8 @@ internal static class ErrorCapture
     /// An earlier snapshot with the same content when there is one, else <paramref name="error"/>. A failure that repeats
     /// (a dependency timing out, a throttled call) logs the same type, message and stack text over and over, and while the
     /// dispatcher catches up its queued entries keep their snapshots alive: each survived a collection or two and was
-    /// copied, about 1 KB per entry for the sample's errors. Sharing one instance leaves the fresh text to die young. The
-    /// text itself must still be built for every call (the stack trace is only readable as a new string), and comparing
-    /// costs tens of nanoseconds against the 1-2 µs that building takes.
+    /// copied, about 1 KB per entry for the sample's errors. Sharing one instance keeps one copy. Comparing costs tens of
+    /// nanoseconds, mostly reference checks: a shared stack text is the same string instance.
     /// </summary>
     private static LogError Reuse(LogError error)
     {
@@ -150,7 +149,7 @@ internal static class ErrorCapture
     {
         try
         {
-            return exception.StackTrace;
+            return StackTraceTexts.Of(exception);
         }
         catch (Exception ex)
         {
