@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Reflection;
+using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using FsCheck;
@@ -92,6 +94,21 @@ public sealed class StackTraceTextTests
         Assert.NotEqual(StackTraceTexts.Of(first), StackTraceTexts.Of(shorter));
     }
 
+    [Fact]
+    public void An_exception_from_a_collectible_assembly_does_not_keep_that_assembly_loaded()
+    {
+        // A plugin in a collectible load context fails; once its exceptions are gone, nothing of the logging keeps it.
+        var plugin = FailInCollectibleAssembly();
+
+        for (var i = 0; i < 20 && plugin.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(plugin.IsAlive);
+    }
+
     /// <summary>
     /// Any sequence of exceptions from a few sites, depths, remote texts and rethrows, read in any order: each text is the
     /// runtime's own for that exception, whatever an earlier one left in the shared slots.
@@ -117,6 +134,27 @@ public sealed class StackTraceTextTests
         }
 
         return true;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference FailInCollectibleAssembly()
+    {
+        var assembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName("Plugin" + Guid.NewGuid().ToString("N")), AssemblyBuilderAccess.RunAndCollect);
+        var type = assembly.DefineDynamicModule("Plugin").DefineType("Plugin.Thrower", TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed);
+        var il = type.DefineMethod("Fail", MethodAttributes.Public | MethodAttributes.Static, typeof(void), Type.EmptyTypes).GetILGenerator();
+        il.Emit(OpCodes.Ldstr, "plugin failure");
+        il.Emit(OpCodes.Newobj, typeof(InvalidOperationException).GetConstructor([typeof(string)])!);
+        il.Emit(OpCodes.Throw);
+        var created = type.CreateType();
+        var fail = created.GetMethod("Fail")!.CreateDelegate<Action>(); // no reflection stub among the frames
+        for (var i = 0; i < 2; i++)
+        {
+            var exception = Assert.Throws<InvalidOperationException>(fail);
+            Assert.Contains("Plugin.Thrower.Fail", StackTraceTexts.Of(exception), StringComparison.Ordinal);
+            Assert.Equal(exception.StackTrace, StackTraceTexts.Of(exception));
+        }
+
+        return new WeakReference(created); // the runtime type: what a kept method refers to
     }
 
     private static Exception RethrownOnce(Exception exception)

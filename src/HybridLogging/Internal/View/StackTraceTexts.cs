@@ -24,7 +24,8 @@ namespace HybridLogging.Internal;
 /// <see cref="UnsafeAccessorAttribute"/>; on a runtime without them nothing is shared and every text is built.
 /// Hidden frames (<c>ExceptionDispatchInfo.Throw</c> at an async rethrow) are listed, so where a rethrow split the trace
 /// is part of the key. A key compares methods with <see cref="MethodBase.Equals(object)"/>, which is stricter than the
-/// text (two instantiations of one generic method are two keys), never looser.
+/// text (two instantiations of one generic method are two keys), never looser. A kept key holds its methods, so traces
+/// through a collectible assembly (a plugin's load context) are not kept: they would keep it from unloading.
 /// </remarks>
 internal static class StackTraceTexts
 {
@@ -56,10 +57,11 @@ internal static class StackTraceTexts
         for (var i = 0; i < count; i++)
         {
             var frame = trace.GetFrame(i)!;
-            if (MethodOf(frame) is not { } method)
+            if (MethodOf(frame) is not { IsCollectible: false } method)
             {
                 // A frame whose method the runtime cannot name (a dynamic method; most frames under NativeAOT) does not
-                // tell two call paths apart, so such a trace is never shared.
+                // tell two call paths apart, and a kept method of a collectible assembly (a plugin's load context)
+                // would keep that assembly from unloading: such a trace is never shared.
                 return exception.StackTrace;
             }
 
