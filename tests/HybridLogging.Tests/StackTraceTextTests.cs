@@ -98,15 +98,16 @@ public sealed class StackTraceTextTests
     public void An_exception_from_a_collectible_assembly_does_not_keep_that_assembly_loaded()
     {
         // A plugin in a collectible load context fails; once its exceptions are gone, nothing of the logging keeps it.
-        var plugin = FailInCollectibleAssembly();
+        var (methods, exceptionType) = FailInCollectibleAssembly();
 
-        for (var i = 0; i < 20 && plugin.IsAlive; i++)
+        for (var i = 0; i < 20 && (methods.IsAlive || exceptionType.IsAlive); i++)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
         }
 
-        Assert.False(plugin.IsAlive);
+        Assert.False(methods.IsAlive);
+        Assert.False(exceptionType.IsAlive);
     }
 
     /// <summary>
@@ -137,24 +138,44 @@ public sealed class StackTraceTextTests
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static WeakReference FailInCollectibleAssembly()
+    private static (WeakReference Methods, WeakReference ExceptionType) FailInCollectibleAssembly()
     {
         var assembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName("Plugin" + Guid.NewGuid().ToString("N")), AssemblyBuilderAccess.RunAndCollect);
-        var type = assembly.DefineDynamicModule("Plugin").DefineType("Plugin.Thrower", TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed);
-        var il = type.DefineMethod("Fail", MethodAttributes.Public | MethodAttributes.Static, typeof(void), Type.EmptyTypes).GetILGenerator();
-        il.Emit(OpCodes.Ldstr, "plugin failure");
-        il.Emit(OpCodes.Newobj, typeof(InvalidOperationException).GetConstructor([typeof(string)])!);
-        il.Emit(OpCodes.Throw);
-        var created = type.CreateType();
-        var fail = created.GetMethod("Fail")!.CreateDelegate<Action>(); // no reflection stub among the frames
-        for (var i = 0; i < 2; i++)
+        var module = assembly.DefineDynamicModule("Plugin");
+
+        // The plugin's own exception type, thrown by the plugin's own method.
+        var exceptionType = module.DefineType("Plugin.PluginException", TypeAttributes.Public | TypeAttributes.Sealed, typeof(Exception));
+        var constructor = exceptionType.DefineConstructor(MethodAttributes.Public, CallingConventions.Standard, [typeof(string)]);
+        var ctor = constructor.GetILGenerator();
+        ctor.Emit(OpCodes.Ldarg_0);
+        ctor.Emit(OpCodes.Ldarg_1);
+        ctor.Emit(OpCodes.Call, typeof(Exception).GetConstructor([typeof(string)])!);
+        ctor.Emit(OpCodes.Ret);
+        var thrower = module.DefineType("Plugin.Thrower", TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed);
+        foreach (var (name, exceptionConstructor) in new (string, ConstructorInfo)[] { ("FailPlain", typeof(InvalidOperationException).GetConstructor([typeof(string)])!), ("FailOwn", constructor) })
         {
-            var exception = Assert.Throws<InvalidOperationException>(fail);
-            Assert.Contains("Plugin.Thrower.Fail", StackTraceTexts.Of(exception), StringComparison.Ordinal);
-            Assert.Equal(exception.StackTrace, StackTraceTexts.Of(exception));
+            var il = thrower.DefineMethod(name, MethodAttributes.Public | MethodAttributes.Static, typeof(void), Type.EmptyTypes).GetILGenerator();
+            il.Emit(OpCodes.Ldstr, "plugin failure");
+            il.Emit(OpCodes.Newobj, exceptionConstructor);
+            il.Emit(OpCodes.Throw);
         }
 
-        return new WeakReference(created); // the runtime type: what a kept method refers to
+        var pluginException = exceptionType.CreateType();
+        var created = thrower.CreateType();
+
+        // A runtime exception thrown by the plugin's method (the frames), and the plugin's own exception type (the type).
+        foreach (var name in new[] { "FailPlain", "FailOwn" })
+        {
+            var fail = created.GetMethod(name)!.CreateDelegate<Action>(); // no reflection stub among the frames
+            for (var i = 0; i < 2; i++)
+            {
+                var exception = Assert.ThrowsAny<Exception>(fail);
+                Assert.Contains("Plugin.Thrower." + name, StackTraceTexts.Of(exception), StringComparison.Ordinal);
+                Assert.Equal(exception.StackTrace, StackTraceTexts.Of(exception));
+            }
+        }
+
+        return (new WeakReference(created), new WeakReference(pluginException)); // runtime types: what kept methods and types refer to
     }
 
     private static Exception RethrownOnce(Exception exception)

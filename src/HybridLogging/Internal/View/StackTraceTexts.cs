@@ -106,6 +106,11 @@ internal static class StackTraceTexts
         }
 
         var type = exception.GetType();
+        if (type.IsCollectible)
+        {
+            return false; // a plugin's exception type: kept in PlainTypes, it would keep its load context from unloading
+        }
+
         if (PlainTypes.TryGetValue(type, out var plain))
         {
             return plain;
