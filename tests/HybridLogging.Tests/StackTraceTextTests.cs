@@ -95,6 +95,27 @@ public sealed class StackTraceTextTests
     }
 
     [Fact]
+    public void Threads_reading_and_replacing_the_shared_texts_at_once_each_get_their_own_exceptions_text()
+    {
+        // Four threads throw from every site and depth in different orders, so slots are read while others replace them.
+        var mismatches = 0;
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, thread =>
+        {
+            for (var i = 0; i < 600; i++)
+            {
+                var shape = (i * (thread + 1) * 7) % 12;
+                var exception = Throw(site: shape % 3, depth: shape / 3);
+                if (StackTraceTexts.Of(exception) != exception.StackTrace)
+                {
+                    Interlocked.Increment(ref mismatches);
+                }
+            }
+        });
+
+        Assert.Equal(0, mismatches);
+    }
+
+    [Fact]
     public void An_exception_from_a_collectible_assembly_does_not_keep_that_assembly_loaded()
     {
         // A plugin in a collectible load context fails; once its exceptions are gone, nothing of the logging keeps it.
