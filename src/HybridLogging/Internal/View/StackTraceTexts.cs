@@ -41,19 +41,55 @@ internal static class StackTraceTexts
     /// <summary>The text <see cref="Exception.StackTrace"/> returns now; may throw what an override throws.</summary>
     public static string? Of(Exception exception)
     {
-        if (!CanShare(exception))
+        StackTrace? trace;
+        int hash;
+        try
         {
+            if (!TryKey(exception, out trace, out hash))
+            {
+                return exception.StackTrace;
+            }
+
+            var known = Volatile.Read(ref Recent[Slot(hash)]);
+            if (known is not null && known.Matches(hash, trace))
+            {
+                return known.Text;
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Listing the frames is only a shortcut: whatever goes wrong there, the text is read the usual way.
             return exception.StackTrace;
         }
 
-        var trace = new StackTrace(exception, fNeedFileInfo: false);
+        var text = exception.StackTrace;
+        if (text is not null && text.Length <= MaxSharedLength)
+        {
+            // Replaced without a lock: a lost race loses a later reuse, never correctness (an entry is immutable).
+            Volatile.Write(ref Recent[Slot(hash)], new Known(hash, trace, text));
+        }
+
+        return text;
+    }
+
+    private static int Slot(int hash) => (int)((uint)hash % Slots);
+
+    private static bool TryKey(Exception exception, [NotNullWhen(true)] out StackTrace? trace, out int hash)
+    {
+        trace = null;
+        hash = 0;
+        if (!CanShare(exception))
+        {
+            return false;
+        }
+
+        trace = new StackTrace(exception, fNeedFileInfo: false);
         var count = trace.FrameCount;
         if (count == 0 || count > MaxFrames)
         {
-            return exception.StackTrace; // not thrown (no text, or a remote one), or too deep to be worth a key
+            return false; // not thrown (no text, or a remote one), or too deep to be worth a key
         }
 
-        var hash = 0;
         for (var i = 0; i < count; i++)
         {
             var frame = trace.GetFrame(i)!;
@@ -62,27 +98,13 @@ internal static class StackTraceTexts
                 // A frame whose method the runtime cannot name (a dynamic method; most frames under NativeAOT) does not
                 // tell two call paths apart, and a kept method of a collectible assembly (a plugin's load context)
                 // would keep that assembly from unloading: such a trace is never shared.
-                return exception.StackTrace;
+                return false;
             }
 
             hash = HashCode.Combine(hash, method.GetHashCode(), frame.GetILOffset());
         }
 
-        var slot = (int)((uint)hash % Slots);
-        var known = Volatile.Read(ref Recent[slot]);
-        if (known is not null && known.Matches(hash, trace))
-        {
-            return known.Text;
-        }
-
-        var text = exception.StackTrace;
-        if (text is not null && text.Length <= MaxSharedLength)
-        {
-            // Replaced without a lock: a lost race loses a later reuse, never correctness (an entry is immutable).
-            Volatile.Write(ref Recent[slot], new Known(hash, trace, text));
-        }
-
-        return text;
+        return true;
     }
 
     private static bool CanShare(Exception exception)
