@@ -46,8 +46,8 @@ public sealed class ConsumerInstallTests(PackedFeed feed, ITestOutputHelper outp
         output.WriteLine(run.Output);
         Assert.Contains("consumer done", run.Output, StringComparison.Ordinal);
 
-        ConsumerApp.AssertLogged(ConsumerApp.ReadLines(Path.Combine(app.Folder, "logs", "app.json")), "file");
-        ConsumerApp.AssertLogged(await kinesis.ReadLinesAsync(stream, ct), "kinesis");
+        ConsumerApp.AssertLogged(ConsumerApp.ReadLines(Path.Combine(app.Folder, "logs", "app.json")), "file", app.Folder);
+        ConsumerApp.AssertLogged(await kinesis.ReadLinesAsync(stream, ct), "kinesis", app.Folder);
 
         output.WriteLine(
             $"pack {feed.PackElapsed.TotalSeconds:0.0} s (shared), emulator {emulatorElapsed.TotalSeconds:0.0} s, restore {restore.Elapsed.TotalSeconds:0.0} s, " +

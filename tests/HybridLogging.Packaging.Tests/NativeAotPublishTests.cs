@@ -62,7 +62,7 @@ public sealed class NativeAotPublishTests(PackedFeed feed, ITestOutputHelper out
         // The working directory is the content root, where the host finds appsettings.json.
         var run = (await Dotnet.RunProgramAsync(binary, app.Folder, [], app.Environment, TimeSpan.FromMinutes(1), ct)).EnsureSuccess();
         output.WriteLine(run.Output);
-        ConsumerApp.AssertLogged(ConsumerApp.ReadLines(Path.Combine(app.Folder, "logs", "aot.json")), "native file");
+        ConsumerApp.AssertLogged(ConsumerApp.ReadLines(Path.Combine(app.Folder, "logs", "aot.json")), "native file", app.Folder);
 
         // The file sink's early writeback is a P/Invoke of libc's sync_file_range: it must resolve in a native binary too
         // (when it does not, the sink reports it on the self-log, which the app writes to standard error).

@@ -6,6 +6,7 @@ namespace HybridLogging.Packaging.Tests.Kit;
 internal static class ConsumerApp
 {
     public const int OrderCount = 3;
+    public const int FailureCount = 2;
 
     /// <summary>
     /// Program.cs: logs through AddHybridLogging with the destinations of appsettings.json, inside a correlation
@@ -33,6 +34,16 @@ internal static class ConsumerApp
                 }
             }
 
+            // A failure that repeats: two exceptions from one throw site. Their stack texts, as the runtime gives them,
+            // go to files the test compares the logged ones with.
+            Directory.CreateDirectory("logs");
+            for (var attempt = 1; attempt <= {{FailureCount}}; attempt++)
+            {
+                var failure = Fail(attempt);
+                File.WriteAllText($"logs/stack-{attempt}.txt", failure.StackTrace);
+                logger.LogError(failure, "Provider {Provider} failed on attempt {Attempt}", "openai", attempt);
+            }
+
             logger.LogWarning("Consumer {Name} done", "packaging");
             var provider = host.Services.GetServices<ILoggerProvider>().OfType<HybridLoggerProvider>().Single();
             await provider.FlushAsync();
@@ -43,6 +54,19 @@ internal static class ConsumerApp
         }
 
         Console.WriteLine("consumer done");
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        static Exception Fail(int attempt)
+        {
+            try
+            {
+                throw new InvalidOperationException($"provider timed out ({attempt})");
+            }
+            catch (InvalidOperationException ex)
+            {
+                return ex;
+            }
+        }
         """;
 
     /// <summary>appsettings.json with the given destinations (JSON members of <c>Sinks</c>).</summary>
@@ -60,9 +84,10 @@ internal static class ConsumerApp
         """;
 
     /// <summary>Checks the lines one run of <see cref="Program"/> logged: every field a user relies on.</summary>
-    public static void AssertLogged(IReadOnlyList<string> lines, string where)
+    /// <summary>Checks the lines one consumer logged; <paramref name="appFolder"/> holds the stack texts it wrote.</summary>
+    public static void AssertLogged(IReadOnlyList<string> lines, string where, string appFolder)
     {
-        Assert.True(lines.Count == OrderCount + 1, $"{where}: expected {OrderCount + 1} lines, got {lines.Count}:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}");
+        Assert.True(lines.Count == OrderCount + FailureCount + 1, $"{where}: expected {OrderCount + FailureCount + 1} lines, got {lines.Count}:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}");
         var entries = lines.Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
         for (var i = 1; i <= OrderCount; i++)
         {
@@ -76,6 +101,18 @@ internal static class ConsumerApp
             Assert.Equal(12.5 * i, entry.GetProperty("properties").GetProperty("Amount").GetDouble());
             Assert.Equal("packaging-consumer", entry.GetProperty("metadata").GetProperty("service").GetString());
             Assert.True(entry.GetProperty("timestamp").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddHours(-1));
+        }
+
+        for (var attempt = 1; attempt <= FailureCount; attempt++)
+        {
+            var entry = entries.Single(e => e.GetProperty("message").GetString() == $"Provider openai failed on attempt {attempt}");
+            Assert.Equal("ERROR", entry.GetProperty("level").GetString());
+            var error = entry.GetProperty("error");
+            Assert.Equal("System.InvalidOperationException", error.GetProperty("type").GetString());
+            Assert.Equal($"provider timed out ({attempt})", error.GetProperty("message").GetString());
+            var expected = File.ReadAllText(Path.Combine(appFolder, "logs", $"stack-{attempt}.txt"));
+            Assert.Contains("Fail", expected, StringComparison.Ordinal);
+            Assert.Equal(expected, error.GetProperty("stackTrace").GetString()); // the repeated failure's text, shared or not
         }
 
         var last = entries.Single(e => e.GetProperty("message").GetString() == "Consumer packaging done");
