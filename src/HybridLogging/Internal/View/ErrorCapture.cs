@@ -17,9 +17,8 @@ internal static class ErrorCapture
     // each is formatted once instead of twice per logged exception.
     private static readonly ConcurrentDictionary<int, string> Codes = new();
 
-    // Snapshots taken lately, by a cheap hash of their shape (see Reuse). Slots are replaced without a lock: a lost
-    // race loses a reuse, never correctness, since a LogError is immutable and a hit is checked field by field.
-    private static readonly LogError?[] Recent = new LogError?[RecentSnapshots];
+    // Snapshots taken lately, by a cheap hash of their shape (see Reuse); a hit is checked field by field.
+    private static readonly RecentSlots<LogError> Recent = new(RecentSnapshots);
 
     /// <summary>Levels of inner exceptions kept for a logged exception.</summary>
     public const int DefaultDepth = 4;
@@ -43,8 +42,8 @@ internal static class ErrorCapture
     /// </summary>
     private static LogError Reuse(LogError error)
     {
-        var slot = (int)((uint)HashCode.Combine(error.Type, error.Message.Length, error.StackTrace?.Length ?? -1, error.Code, error.InnerErrors.Count) % RecentSnapshots);
-        var recent = Volatile.Read(ref Recent[slot]);
+        var hash = HashCode.Combine(error.Type, error.Message.Length, error.StackTrace?.Length ?? -1, error.Code, error.InnerErrors.Count);
+        var recent = Recent.Get(hash);
         if (recent is not null && SameContent(recent, error))
         {
             return recent;
@@ -53,7 +52,7 @@ internal static class ErrorCapture
         var budget = MaxReusedChars;
         if (Fits(error, ref budget))
         {
-            Volatile.Write(ref Recent[slot], error);
+            Recent.Set(hash, error);
         }
 
         return error;

@@ -34,7 +34,7 @@ internal static class StackTraceTexts
     private const int MaxFrames = 256;
     private const int MaxTypes = 256;
 
-    private static readonly Known?[] Recent = new Known?[Slots];
+    private static readonly RecentSlots<Known> Recent = new(Slots);
     private static readonly ConcurrentDictionary<Type, bool> PlainTypes = new();
     private static volatile bool _fieldsMissing;
 
@@ -50,7 +50,7 @@ internal static class StackTraceTexts
                 return exception.StackTrace;
             }
 
-            var known = Volatile.Read(ref Recent[Slot(hash)]);
+            var known = Recent.Get(hash);
             if (known is not null && known.Matches(hash, trace))
             {
                 return known.Text;
@@ -65,14 +65,11 @@ internal static class StackTraceTexts
         var text = exception.StackTrace;
         if (text is not null && text.Length <= MaxSharedLength)
         {
-            // Replaced without a lock: a lost race loses a later reuse, never correctness (an entry is immutable).
-            Volatile.Write(ref Recent[Slot(hash)], new Known(hash, trace, text));
+            Recent.Set(hash, new Known(hash, trace, text));
         }
 
         return text;
     }
-
-    private static int Slot(int hash) => (int)((uint)hash % Slots);
 
     private static bool TryKey(Exception exception, [NotNullWhen(true)] out StackTrace? trace, out int hash)
     {
