@@ -11,7 +11,6 @@ public sealed class LogSubscription : IAsyncEnumerable<LogEntry>, IAsyncDisposab
     private readonly Internal.SubscriberBuffer _buffer;
     private readonly Action<LogSubscription> _unsubscribe;
     private readonly Internal.FilterSet _filter;
-    private long _delivered;
     private int _disposed;
 
     internal LogSubscription(string? streamId, LogFilter? filter, int capacity, Action<LogSubscription> unsubscribe)
@@ -33,19 +32,13 @@ public sealed class LogSubscription : IAsyncEnumerable<LogEntry>, IAsyncDisposab
     public long Missed => _buffer.Missed;
 
     /// <summary>Entries offered to this subscription (delivered to the buffer, including ones later missed).</summary>
-    public long Offered => Volatile.Read(ref _delivered);
+    public long Offered => _buffer.Written;
 
     /// <summary>Whether this subscription's filter passes the entry (dispatcher thread).</summary>
     internal bool Accepts(LogEntryView entry) => _filter.Matches(entry);
 
     /// <summary>Buffers a copy of an entry its filter passed; the entry object is built when it is read (dispatcher thread).</summary>
-    internal void Offer(LogEntryView entry)
-    {
-        if (_buffer.Write(entry))
-        {
-            Volatile.Write(ref _delivered, _delivered + 1);
-        }
-    }
+    internal void Offer(LogEntryView entry) => _buffer.Write(entry);
 
     /// <summary>Wakes the reader for what was offered this round (dispatcher thread, at the end of each round).</summary>
     internal void Signal() => _buffer.Signal();

@@ -99,6 +99,38 @@ public sealed class SubscriberBufferTests
     }
 
     [Fact]
+    public void A_writer_that_last_saw_the_buffer_full_drops_nothing_once_the_reader_has_made_room()
+    {
+        // Each side keeps the other's position as it last saw it: a stale view must make either side look again,
+        // never drop an entry (writer) or report an empty buffer that has entries (reader).
+        var buffer = new SubscriberBuffer(capacity: 4);
+        for (var i = 0; i < 4; i++)
+        {
+            buffer.Write(View(new LogEntry { EventId = i }));
+        }
+
+        var read = new List<int>();
+        while (buffer.TryRead(out var entry))
+        {
+            read.Add(entry.EventId.Id);
+        }
+
+        for (var i = 4; i < 8; i++)
+        {
+            buffer.Write(View(new LogEntry { EventId = i }));
+        }
+
+        while (buffer.TryRead(out var entry))
+        {
+            read.Add(entry.EventId.Id);
+        }
+
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7], read);
+        Assert.Equal(0, buffer.Missed);
+        Assert.Equal(8, buffer.Written);
+    }
+
+    [Fact]
     public async Task A_waiting_reader_wakes_at_the_end_of_a_round_and_ends_after_what_is_buffered()
     {
         var buffer = new SubscriberBuffer(capacity: 100);

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace HybridLogging.Internal;
 
 /// <summary>
@@ -23,10 +25,12 @@ internal sealed class SubscriberBuffer
     private readonly LogEntryView?[] _slots;
     private readonly BoundedRing<LogEntryView> _pool;
     private readonly int _wakeEvery;
-    private long _head;
-    private long _tail;
-    private long _missed;
-    private int _sinceWake;
+
+    // The writer's and the reader's positions sit on cache lines of their own, each side keeping the last position it
+    // saw of the other's. Side by side in one object, every write and every read moved the line between the two cores
+    // (the writer read the head the reader had just advanced, the reader the tail the writer had just advanced).
+    private WriterSide _writer;
+    private ReaderSide _reader;
     private volatile bool _completed;
     private TaskCompletionSource? _waiter;
 
@@ -39,7 +43,10 @@ internal sealed class SubscriberBuffer
     }
 
     /// <summary>Entries dropped because the buffer was full.</summary>
-    public long Missed => Volatile.Read(ref _missed);
+    public long Missed => Volatile.Read(ref _writer.Missed);
+
+    /// <summary>Entries written since the buffer was created (including ones later missed).</summary>
+    public long Written => Volatile.Read(ref _writer.Tail);
 
     /// <summary>Adds a copy of the entry's view, dropping the oldest when full (writer only). False once completed.</summary>
     public bool Write(LogEntryView entry)
@@ -49,22 +56,20 @@ internal sealed class SubscriberBuffer
             return false;
         }
 
-        var tail = _tail;
+        var tail = _writer.Tail;
         var capacity = _slots.Length;
-        while (true)
+        while (tail - _writer.Head >= capacity)
         {
-            var head = Volatile.Read(ref _head);
-            if (tail - head < capacity)
+            // Full as far as the writer last saw: look at the reader's position, and if it is still full the oldest entry
+            // goes, unless the reader takes it first (then there is room). Winning the CAS makes the writer the copy's
+            // only owner: the reader touches a slot only after winning the same CAS.
+            var head = Volatile.Read(ref _reader.Head);
+            _writer.Head = head;
+            if (tail - head >= capacity && Interlocked.CompareExchange(ref _reader.Head, head + 1, head) == head)
             {
-                break;
-            }
-
-            // Full: the oldest entry goes, unless the reader takes it first (then there is room). Winning the CAS makes
-            // the writer the copy's only owner: the reader touches a slot only after winning the same CAS.
-            if (Interlocked.CompareExchange(ref _head, head + 1, head) == head)
-            {
-                Interlocked.Increment(ref _missed);
+                Volatile.Write(ref _writer.Missed, _writer.Missed + 1);
                 Release(Interlocked.Exchange(ref _slots[head % capacity], null));
+                _writer.Head = head + 1;
             }
         }
 
@@ -75,8 +80,8 @@ internal sealed class SubscriberBuffer
 
         copy.CopyFrom(entry);
         Volatile.Write(ref _slots[tail % capacity], copy);
-        Volatile.Write(ref _tail, tail + 1);
-        if (++_sinceWake >= _wakeEvery)
+        Volatile.Write(ref _writer.Tail, tail + 1);
+        if (++_writer.SinceWake >= _wakeEvery)
         {
             Wake();
         }
@@ -87,7 +92,7 @@ internal sealed class SubscriberBuffer
     /// <summary>Wakes a waiting reader if anything was written since the last wake (writer, at the end of a round).</summary>
     public void Signal()
     {
-        if (_sinceWake != 0)
+        if (_writer.SinceWake != 0)
         {
             Wake();
         }
@@ -102,7 +107,7 @@ internal sealed class SubscriberBuffer
 
     private void Wake()
     {
-        _sinceWake = 0;
+        _writer.SinceWake = 0;
 
         // Full fence: the tail written above must be visible before the waiter is read (the reader publishes its
         // waiter, then rereads the tail).
@@ -118,16 +123,20 @@ internal sealed class SubscriberBuffer
         var capacity = _slots.Length;
         while (true)
         {
-            var head = Volatile.Read(ref _head);
-            if (head >= Volatile.Read(ref _tail))
+            var head = Volatile.Read(ref _reader.Head);
+            if (head >= _reader.Tail)
             {
-                entry = null!;
-                return false;
+                _reader.Tail = Volatile.Read(ref _writer.Tail);
+                if (head >= _reader.Tail)
+                {
+                    entry = null!;
+                    return false;
+                }
             }
 
             var slot = head % capacity;
             var read = Volatile.Read(ref _slots[slot]);
-            if (Interlocked.CompareExchange(ref _head, head + 1, head) == head)
+            if (Interlocked.CompareExchange(ref _reader.Head, head + 1, head) == head)
             {
                 // The writer may already have put a newer copy here; only this one's reference is cleared.
                 Interlocked.CompareExchange(ref _slots[slot], null, read);
@@ -152,19 +161,19 @@ internal sealed class SubscriberBuffer
     {
         while (true)
         {
-            if (Volatile.Read(ref _head) < Volatile.Read(ref _tail))
+            if (HasUnread())
             {
                 return true;
             }
 
             if (_completed)
             {
-                return Volatile.Read(ref _head) < Volatile.Read(ref _tail);
+                return HasUnread();
             }
 
             var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Interlocked.Exchange(ref _waiter, waiter);
-            if (Volatile.Read(ref _head) < Volatile.Read(ref _tail) || _completed)
+            if (HasUnread() || _completed)
             {
                 Interlocked.CompareExchange(ref _waiter, null, waiter);
                 continue;
@@ -172,5 +181,35 @@ internal sealed class SubscriberBuffer
 
             await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private bool HasUnread() => Volatile.Read(ref _reader.Head) < Volatile.Read(ref _writer.Tail);
+
+    /// <summary>What the writer owns: its position, the reader's as last seen, the wake count and the misses.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    private struct WriterSide
+    {
+        [FieldOffset(64)]
+        public long Tail;
+
+        [FieldOffset(72)]
+        public long Head;
+
+        [FieldOffset(80)]
+        public long Missed;
+
+        [FieldOffset(88)]
+        public int SinceWake;
+    }
+
+    /// <summary>What the reader advances (and the writer, to drop the oldest): the head; and the tail as it last saw it.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    private struct ReaderSide
+    {
+        [FieldOffset(64)]
+        public long Head;
+
+        [FieldOffset(72)]
+        public long Tail;
     }
 }
