@@ -21,6 +21,19 @@ public class RedactionBenchmarks
         "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf" +
         "36POk6yJV_adQssw5c and card 4111111111111111";
 
+    // The sample's eight messages as the dispatcher renders them (benchmarks/.../Common/SampleLog.cs).
+    private static readonly string[] SampleMessages =
+    [
+        "Routing chat request to bedrock (fallback openai-fallback): primary-healthy",
+        "Routing chat request to fallback openai-fallback instead of bedrock: circuit-open",
+        "Primary bedrock failed with ThrottlingException after 97.5 ms; falling back to openai-fallback (primary-error)",
+        "Answered by bedrock: latency 134.5 ms, request duration 140.2 ms",
+        "Request failed on every provider; last openai-fallback failed with ModelTimeoutException (all-failed) after 431.6 ms",
+        "Circuit for bedrock opened for 30000 ms after ThrottlingException (failure-ratio)",
+        "Circuit for bedrock half-open: probing with this request",
+        "Circuit for bedrock closed: provider healthy again",
+    ];
+
     private readonly SecretPatterns _patterns = SecretPatterns.Default;
     private readonly SecretNames _names = SecretNames.Default;
 
@@ -36,6 +49,19 @@ public class RedactionBenchmarks
 
     [Benchmark]
     public bool ContainsSecret_short_message() => _patterns.ContainsSecret(ShortMessage);
+
+    /// <summary>All eight of the sample's messages, one scan each (divide by 8 for one message).</summary>
+    [Benchmark]
+    public int ContainsSecret_sample_messages()
+    {
+        var found = 0;
+        foreach (var message in SampleMessages)
+        {
+            found += _patterns.ContainsSecret(message) ? 1 : 0;
+        }
+
+        return found;
+    }
 
     [Benchmark]
     public bool ContainsSecret_long_message() => _patterns.ContainsSecret(LongMessage);
