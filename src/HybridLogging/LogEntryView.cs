@@ -321,7 +321,7 @@ public sealed partial class LogEntryView
             Category = Category,
             Source = Source,
             EventId = EventId,
-            Message = Message.ToString(),
+            Message = SharedEntryParts.Message(Message),
             MessageTemplate = MessageTemplate,
             Properties = properties,
             CorrelationId = CorrelationId,
@@ -333,8 +333,8 @@ public sealed partial class LogEntryView
             OperationType = OperationType,
             Duration = DurationMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
             Error = Error,
-            Performance = HasPerformance ? new PerformanceInfo { LatencyMs = LatencyMs, Throughput = Throughput, ErrorRate = ErrorRate } : null,
-            Routing = HasRouting ? new RoutingInfo { Provider = Provider, Fallback = Fallback, Reason = RoutingReason } : null,
+            Performance = HasPerformance ? SharedEntryParts.Performance(LatencyMs, Throughput, ErrorRate) : null,
+            Routing = HasRouting ? SharedEntryParts.Routing(Provider, Fallback, RoutingReason) : null,
             Metadata = Metadata,
         };
     }
