@@ -13,14 +13,15 @@ public sealed partial class LogEntryView
     internal const int LargeMessageChars = 4096;
 
     /// <summary>
-    /// Forgets the copied entry before the copy goes back to a pool, and lets go of a buffer a huge message grew: a
-    /// subscriber's pool holds up to its capacity of copies for as long as the subscription lives.
+    /// Readies a copy to go back to a pool: lets go of a buffer a huge message grew, and nothing else. The next
+    /// <see cref="CopyFrom"/> overwrites every field, so clearing them here would only write, from the reader's core, the
+    /// cache lines the writer's core is about to write again. Until then the copy keeps its last entry's values alive:
+    /// a subscription's pool holds at most its capacity + 2 copies, the same bound as the unread entries it may hold.
     /// </summary>
-    internal void ClearForPool()
-    {
-        Clear();
-        LetGoOfLargeMessageBuffer(needed: 0);
-    }
+    internal void ReleaseForReuse() => LetGoOfLargeMessageBuffer(needed: 0);
+
+    /// <summary>The entry of a copy that is read once: built, not kept in the copy (which goes back to its pool).</summary>
+    internal LogEntry ReadOnce() => _entry ?? BuildEntry();
 
     // One huge message must not pin its buffer in a long-lived copy once the copy holds (or will hold) a small one.
     private void LetGoOfLargeMessageBuffer(int needed)
@@ -28,6 +29,7 @@ public sealed partial class LogEntryView
         if (_message.Length > LargeMessageChars && needed <= LargeMessageChars / 4)
         {
             _message = [];
+            MessageLength = 0;
         }
     }
 

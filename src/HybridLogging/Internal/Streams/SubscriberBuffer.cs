@@ -140,7 +140,7 @@ internal sealed class SubscriberBuffer
             {
                 // The writer may already have put a newer copy here; only this one's reference is cleared.
                 Interlocked.CompareExchange(ref _slots[slot], null, read);
-                entry = read!.ToLogEntry();
+                entry = read!.ReadOnce();
                 Release(read);
                 return true;
             }
@@ -151,7 +151,7 @@ internal sealed class SubscriberBuffer
     {
         if (copy is not null)
         {
-            copy.ClearForPool();
+            copy.ReleaseForReuse();
             _pool.TryEnqueue(copy);
         }
     }
