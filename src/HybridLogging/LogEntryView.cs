@@ -333,7 +333,7 @@ public sealed partial class LogEntryView
             OperationType = OperationType,
             Duration = DurationMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
             Error = Error,
-            Performance = HasPerformance ? SharedEntryParts.Performance(LatencyMs, Throughput, ErrorRate) : null,
+            Performance = HasPerformance ? new PerformanceInfo { LatencyMs = LatencyMs, Throughput = Throughput, ErrorRate = ErrorRate } : null,
             Routing = HasRouting ? SharedEntryParts.Routing(Provider, Fallback, RoutingReason) : null,
             Metadata = Metadata,
         };

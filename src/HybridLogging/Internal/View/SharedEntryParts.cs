@@ -4,18 +4,18 @@ namespace HybridLogging.Internal;
 
 /// <summary>
 /// The immutable parts of a <see cref="LogEntry"/> built from a view that an entry built lately already holds: the
-/// message string, the <see cref="RoutingInfo"/> and the <see cref="PerformanceInfo"/>. Thread-safe without a lock
+/// message string and the <see cref="RoutingInfo"/>. Thread-safe without a lock
 /// (<see cref="RecentSlots{T}"/>): entries are built on the dispatcher (entry sinks), on each subscriber's reader and in
 /// queries.
 /// </summary>
 /// <remarks>
 /// A service logs the same text again and again ("Circuit for bedrock closed", a routing decision with the same
 /// provider and reason), and a live subscriber or an entry sink gets a new entry for each. The entry's own object has
-/// to be new; its message string (about 180 B for the sample's messages) and its two small detail objects need not
-/// be. In the peers benchmark's full configuration the subscriber's reader allocated about 500 B per entry read, was
-/// the thread that triggered most collections, and spent most of its time in them. Every part is checked in full
-/// before it is shared (the whole text, each reference, each number), so a hash collision costs a new string, never a
-/// wrong one.
+/// to be new; its message string (about 180 B for the sample's messages) and its routing object need not be. Measured
+/// figures (<see cref="PerformanceInfo"/>) are not shared: a real latency rarely repeats to the bit. In the peers
+/// benchmark's full configuration the subscriber's reader allocated about 500 B per entry read, was the thread that
+/// triggered most collections, and spent most of its time in them. Every part is checked in full before it is shared
+/// (the whole text, each reference), so a hash collision costs a new string, never a wrong one.
 /// </remarks>
 internal static class SharedEntryParts
 {
@@ -24,7 +24,6 @@ internal static class SharedEntryParts
 
     private static readonly RecentSlots<string> Messages = new(256);
     private static readonly RecentSlots<RoutingInfo> Routings = new(32);
-    private static readonly RecentSlots<PerformanceInfo> Performances = new(64);
 
     /// <summary>A string with the text: one made lately for the same text when there is one.</summary>
     public static string Message(ReadOnlySpan<char> text)
@@ -66,25 +65,6 @@ internal static class SharedEntryParts
         Routings.Set(hash, made);
         return made;
     }
-
-    /// <summary>A performance object with these figures: one made lately for the same figures when there is one.</summary>
-    public static PerformanceInfo Performance(double? latencyMs, double? throughput, double? errorRate)
-    {
-        var hash = HashCode.Combine(latencyMs, throughput, errorRate);
-        if (Performances.Get(hash) is { } recent &&
-            Same(recent.LatencyMs, latencyMs) && Same(recent.Throughput, throughput) && Same(recent.ErrorRate, errorRate))
-        {
-            return recent;
-        }
-
-        var made = new PerformanceInfo { LatencyMs = latencyMs, Throughput = throughput, ErrorRate = errorRate };
-        Performances.Set(hash, made);
-        return made;
-    }
-
-    // Bit for bit, so 0.0 and -0.0 (which print differently) are never shared.
-    private static bool Same(double? a, double? b) =>
-        a.HasValue == b.HasValue && (!a.HasValue || BitConverter.DoubleToInt64Bits(a.Value) == BitConverter.DoubleToInt64Bits(b!.Value));
 
     // A fixed-cost hash of the length and five sampled stretches: hashing every character would cost a message that
     // never repeats (one with a request id in it) as much as a hit saves. Texts that differ only between the samples
