@@ -10,9 +10,11 @@ internal static class ConsumerApp
 
     /// <summary>
     /// Program.cs: logs through AddHybridLogging with the destinations of appsettings.json, inside a correlation
-    /// context, then prints each destination's counts. <paramref name="registration"/> is extra service registration.
+    /// context, then prints each destination's counts. <paramref name="registration"/> is extra service registration;
+    /// <paramref name="moreLogging"/> runs after the failures are logged (with <c>logger</c> in scope), and
+    /// <paramref name="types"/> is declared after the program's statements.
     /// </summary>
-    public static string Program(string registration = "") => $$"""
+    public static string Program(string registration = "", string moreLogging = "", string types = "") => $$"""
         using HybridLogging;
         using Microsoft.Extensions.DependencyInjection;
         using Microsoft.Extensions.Hosting;
@@ -44,6 +46,8 @@ internal static class ConsumerApp
                 logger.LogError(failure, "Provider {Provider} failed on attempt {Attempt}", "openai", attempt);
             }
 
+            {{moreLogging}}
+
             logger.LogWarning("Consumer {Name} done", "packaging");
             var provider = host.Services.GetServices<ILoggerProvider>().OfType<HybridLoggerProvider>().Single();
             await provider.FlushAsync();
@@ -67,6 +71,8 @@ internal static class ConsumerApp
                 return ex;
             }
         }
+
+        {{types}}
         """;
 
     /// <summary>appsettings.json with the given destinations (JSON members of <c>Sinks</c>).</summary>
@@ -83,11 +89,14 @@ internal static class ConsumerApp
         }
         """;
 
-    /// <summary>Checks the lines one run of <see cref="Program"/> logged: every field a user relies on.</summary>
-    /// <summary>Checks the lines one consumer logged; <paramref name="appFolder"/> holds the stack texts it wrote.</summary>
-    public static void AssertLogged(IReadOnlyList<string> lines, string where, string appFolder)
+    /// <summary>
+    /// Checks the lines one run of <see cref="Program"/> logged, every field a user relies on; <paramref name="appFolder"/>
+    /// holds the stack texts it wrote, and <paramref name="moreLines"/> lines came from its <c>moreLogging</c>.
+    /// </summary>
+    public static void AssertLogged(IReadOnlyList<string> lines, string where, string appFolder, int moreLines = 0)
     {
-        Assert.True(lines.Count == OrderCount + FailureCount + 1, $"{where}: expected {OrderCount + FailureCount + 1} lines, got {lines.Count}:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}");
+        var expectedCount = OrderCount + FailureCount + 1 + moreLines;
+        Assert.True(lines.Count == expectedCount, $"{where}: expected {expectedCount} lines, got {lines.Count}:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}");
         var entries = lines.Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
         for (var i = 1; i <= OrderCount; i++)
         {
