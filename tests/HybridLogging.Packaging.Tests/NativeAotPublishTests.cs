@@ -34,27 +34,16 @@ public sealed class NativeAotPublishTests(PackedFeed feed, ITestOutputHelper out
         var ct = TestContext.Current.CancellationToken;
         var clock = Stopwatch.StartNew();
         using var app = feed.NewConsumer("AotConsumer");
-        var ids = feed.Packages.Keys.Order(StringComparer.Ordinal).ToList();
-        var roots = string.Join(Environment.NewLine, ids.Select(id => $"""    <TrimmerRootAssembly Include="{id}" />"""));
-        app.WriteProject("AotConsumer", ids, $"""
+        app.WriteRootedProject("AotConsumer", $"""
                 <PublishAot>true</PublishAot>
-                <InvariantGlobalization>true</InvariantGlobalization>
-                <!-- One warning per problem, not one per assembly, so a failure names the member. -->
-                <TrimmerSingleWarn>false</TrimmerSingleWarn>
                 {NativeToolchain.Properties}
-            """, roots);
-        // Trimmed and AOT apps register sink factories as services: the convention lookup by assembly name is not
-        // available there (README, FileSinkFactory).
-        app.Write("Program.cs", ConsumerApp.Program(
-            "builder.Services.AddSingleton<HybridLogging.ILogSinkFactory, HybridLogging.FileSinkFactory>();" + Environment.NewLine + BulkFile));
+            """);
+        app.Write("Program.cs", ConsumerApp.Program(ConsumerProject.FileFactoryRegistration + Environment.NewLine + BulkFile));
         app.Write("appsettings.json", ConsumerApp.Settings("""
             "files": { "Type": "File", "Path": "logs/aot.json" }
             """));
 
-        var publish = (await app.DotnetAsync(
-            ["publish", "-c", "Release", "-r", NativeToolchain.RuntimeIdentifier, "-o", "publish", "--disable-build-servers"],
-            TimeSpan.FromMinutes(7),
-            ct)).EnsureSuccess();
+        var publish = await app.PublishAsync(TimeSpan.FromMinutes(7), ct);
         var binary = Path.Combine(app.Folder, "publish", "AotConsumer");
         Assert.True(File.Exists(binary), $"no native binary at {binary}:{Environment.NewLine}{publish.Output}");
         Assert.False(File.Exists(Path.Combine(app.Folder, "publish", "HybridLogging.dll")), "the publish output holds managed assemblies: not a NativeAOT build");

@@ -58,27 +58,16 @@ public sealed class TrimmedPublishTests(PackedFeed feed, ITestOutputHelper outpu
         var ct = TestContext.Current.CancellationToken;
         var clock = Stopwatch.StartNew();
         using var app = feed.NewConsumer("TrimmedConsumer");
-        var ids = feed.Packages.Keys.Order(StringComparer.Ordinal).ToList();
-        var roots = string.Join(Environment.NewLine, ids.Select(id => $"""    <TrimmerRootAssembly Include="{id}" />"""));
-        app.WriteProject("TrimmedConsumer", ids, """
+        app.WriteRootedProject("TrimmedConsumer", """
                 <PublishTrimmed>true</PublishTrimmed>
                 <SelfContained>true</SelfContained>
-                <InvariantGlobalization>true</InvariantGlobalization>
-                <TrimmerSingleWarn>false</TrimmerSingleWarn>
-            """, roots);
-        // As in NativeAOT apps, sink factories are registered in code: the lookup by assembly name is not trim-safe.
-        app.Write("Program.cs", ConsumerApp.Program(
-            "builder.Services.AddSingleton<HybridLogging.ILogSinkFactory, HybridLogging.FileSinkFactory>();",
-            MoreLogging,
-            Types));
+            """);
+        app.Write("Program.cs", ConsumerApp.Program(ConsumerProject.FileFactoryRegistration, MoreLogging, Types));
         app.Write("appsettings.json", ConsumerApp.Settings("""
             "files": { "Type": "File", "Path": "logs/trimmed.json" }
             """));
 
-        var publish = (await app.DotnetAsync(
-            ["publish", "-c", "Release", "-r", NativeToolchain.RuntimeIdentifier, "-o", "publish", "--disable-build-servers"],
-            TimeSpan.FromMinutes(6),
-            ct)).EnsureSuccess();
+        var publish = await app.PublishAsync(TimeSpan.FromMinutes(6), ct);
         var published = Path.Combine(app.Folder, "publish");
         Assert.True(File.Exists(Path.Combine(published, "HybridLogging.dll")), $"no managed HybridLogging.dll in {published}:{Environment.NewLine}{publish.Output}");
 

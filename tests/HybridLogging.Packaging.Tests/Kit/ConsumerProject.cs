@@ -68,6 +68,31 @@ internal sealed class ConsumerProject : IDisposable
             """);
     }
 
+    /// <summary>Registers the File sink's factory in code, as trimmed and NativeAOT apps must (README).</summary>
+    public const string FileFactoryRegistration =
+        "builder.Services.AddSingleton<HybridLogging.ILogSinkFactory, HybridLogging.FileSinkFactory>();";
+
+    /// <summary>
+    /// A project file for an app published by the trimmer (<paramref name="publishProperties"/> say which way) that
+    /// references every package of the feed and roots each, so all of their code is analysed, not only what this app
+    /// reaches; one warning per problem (a failure names the member), and warnings are errors.
+    /// </summary>
+    public void WriteRootedProject(string name, string publishProperties)
+    {
+        var ids = _feed.Packages.Keys.Order(StringComparer.Ordinal).ToList();
+        var roots = string.Join(System.Environment.NewLine, ids.Select(id => $"""    <TrimmerRootAssembly Include="{id}" />"""));
+        WriteProject(name, ids, $"""
+            {publishProperties}
+                <InvariantGlobalization>true</InvariantGlobalization>
+                <TrimmerSingleWarn>false</TrimmerSingleWarn>
+            """, roots);
+    }
+
+    /// <summary><c>dotnet publish</c> for this machine's runtime identifier into <c>publish</c>; fails the test if it fails.</summary>
+    public async Task<ProcessResult> PublishAsync(TimeSpan timeout, CancellationToken ct) =>
+        (await DotnetAsync(["publish", "-c", "Release", "-r", NativeToolchain.RuntimeIdentifier, "-o", "publish", "--disable-build-servers"], timeout, ct))
+            .EnsureSuccess();
+
     public Task<ProcessResult> DotnetAsync(IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken ct) =>
         Dotnet.RunAsync(Folder, arguments, Environment, timeout, ct);
 
