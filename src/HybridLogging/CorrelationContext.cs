@@ -7,9 +7,10 @@ namespace HybridLogging;
 /// </summary>
 /// <remarks>
 /// Instances are immutable so a log call captures the current one by reference, with no copy and no allocation. A
-/// generated correlation id is kept as a <see cref="Guid"/> and turned into its text the first time it is read (by the
-/// pipeline's dispatcher, when an entry logged inside is written), so beginning a context costs the request's thread
-/// no string.
+/// generated correlation id is kept as a <see cref="Guid"/> and turned into its text the first time it is read, so
+/// beginning a context costs the request's thread no string. The JSON writer puts the GUID's digits straight into each
+/// line; the text is made only for a reader that asks for it (an entry object, a filter on the id, a record's
+/// <see cref="LogRecord.CorrelationId"/>), once per context.
 /// </remarks>
 public sealed class CorrelationContext
 {
@@ -80,6 +81,16 @@ public sealed class CorrelationContext
             parent);
         CurrentContext.Value = context;
         return new CorrelationScope(context, parent);
+    }
+
+    /// <summary>
+    /// The generated id, for writers that put its 32 hex digits straight into their output (the same text as
+    /// <see cref="CorrelationId"/>, without making the string); false when the id was given or inherited.
+    /// </summary>
+    internal bool TryGetGeneratedId(out Guid id)
+    {
+        id = _generatedId;
+        return id != Guid.Empty;
     }
 
     // Any thread may read the id first; all of them must see one string instance.

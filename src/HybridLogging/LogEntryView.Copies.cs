@@ -78,7 +78,8 @@ public sealed partial class LogEntryView
         Shape = source.Shape;
         EventId = source.EventId;
         MessageTemplate = source.MessageTemplate;
-        CorrelationId = source.CorrelationId;
+        _correlationId = source._correlationId;
+        _generatedCorrelation = source._generatedCorrelation;
         RequestId = source.RequestId;
         UserId = source.UserId;
         SessionId = source.SessionId;

@@ -24,6 +24,8 @@ public sealed partial class LogEntryView
     private Exception? _exception;
     private LogError? _error;
     private LogEntry? _entry;
+    private string? _correlationId;
+    private CorrelationContext? _generatedCorrelation;
 
     internal LogEntryView()
     {
@@ -66,7 +68,39 @@ public sealed partial class LogEntryView
     public string? MessageTemplate { get; internal set; }
 
     /// <summary>Correlation id: from a property, a scope, the correlation context, or the trace id.</summary>
-    public string? CorrelationId { get; internal set; }
+    public string? CorrelationId
+    {
+        get => _correlationId ?? _generatedCorrelation?.CorrelationId;
+        internal set
+        {
+            _correlationId = value;
+            _generatedCorrelation = null;
+        }
+    }
+
+    /// <summary>Whether the entry has a correlation id, without making a generated one's text.</summary>
+    internal bool HasCorrelationId => _correlationId is not null || _generatedCorrelation is not null;
+
+    /// <summary>
+    /// The context whose generated correlation id the entry carries, while that id is known only as a <see cref="Guid"/>:
+    /// the JSON writer formats its digits into the line, and the string is made only for a reader that asks for it
+    /// (an entry object, a filter on the id, a record's <see cref="LogRecord.CorrelationId"/>).
+    /// </summary>
+    internal CorrelationContext? GeneratedCorrelation => _generatedCorrelation;
+
+    /// <summary>Takes the context's correlation id: its text if it has one, else the context, for its generated id.</summary>
+    internal void SetCorrelation(CorrelationContext context)
+    {
+        if (context.TryGetGeneratedId(out _))
+        {
+            _correlationId = null;
+            _generatedCorrelation = context;
+        }
+        else
+        {
+            CorrelationId = context.CorrelationId;
+        }
+    }
 
     /// <summary>Request id.</summary>
     public string? RequestId { get; internal set; }
@@ -290,7 +324,7 @@ public sealed partial class LogEntryView
         Category = Source = string.Empty;
         Names = null;
         Shape = null;
-        MessageTemplate = CorrelationId = RequestId = UserId = SessionId = OperationType = TraceId = SpanId = null;
+        MessageTemplate = CorrelationId = RequestId = UserId = SessionId = OperationType = TraceId = SpanId = null; // CorrelationId's setter forgets a pending context too
         DurationMs = LatencyMs = Throughput = ErrorRate = null;
         Provider = Fallback = RoutingReason = ErrorCode = null;
         HasRouting = false;

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
 using HybridLogging.Tests.Kit;
 using Microsoft.Extensions.Logging;
 
@@ -194,6 +196,41 @@ public sealed class CorrelationTests
     }
 
     [Fact]
+    public async Task A_generated_id_reaches_json_lines_without_its_text_being_made_and_records_share_one_text()
+    {
+        // Written as JSON lines only, the generated id's digits come straight from its GUID: the text is never made.
+        var lines = new LinesSink();
+        var context = await LogTwiceInsideAContext(lines);
+        var text = typeof(CorrelationContext).GetField("_correlationId", BindingFlags.Instance | BindingFlags.NonPublic)!;
+        Assert.Null(text.GetValue(context));
+        Assert.Equal(2, lines.Lines.Count);
+        Assert.All(lines.Lines, line => Assert.Equal(context.CorrelationId, JsonDocument.Parse(line).RootElement.GetProperty("correlationId").GetString()));
+        Assert.Matches("^[0-9a-f]{32}$", context.CorrelationId);
+
+        // A sink that reads its records' ids gets the context's own text, made once when first read.
+        var records = new CorrelationRecordsSink();
+        var other = await LogTwiceInsideAContext(records);
+        Assert.Equal(2, records.Ids.Count);
+        Assert.All(records.Ids, id => Assert.Same(other.CorrelationId, id));
+    }
+
+    private static async Task<CorrelationContext> LogTwiceInsideAContext(ILogSink sink)
+    {
+        await using var provider = TestProvider.Create(sink);
+        var logger = provider.CreateLogger("Tests.Correlation");
+        CorrelationContext context;
+        using (CorrelationContext.Begin(requestId: "req-1"))
+        {
+            context = CorrelationContext.Current!;
+            logger.LogInformation("first");
+            logger.LogInformation("second");
+        }
+
+        await provider.FlushAsync(TestProvider.Token);
+        return context;
+    }
+
+    [Fact]
     public async Task Activity_trace_and_span_ids_are_captured()
     {
         var sink = new CollectingSink();
@@ -255,5 +292,42 @@ public sealed class CorrelationTests
 
         await host.FlushAsync();
         Assert.Null(Assert.Single(sink.Entries).GetProperty("TenantId"));
+    }
+
+    /// <summary>Takes JSON records and keeps each record's correlation id (reading it, as a partitioning sink does).</summary>
+    private sealed class CorrelationRecordsSink : IFormattedLogSink
+    {
+        private readonly List<string?> _ids = [];
+
+        public List<string?> Ids
+        {
+            get
+            {
+                lock (_ids)
+                {
+                    return [.. _ids];
+                }
+            }
+        }
+
+        public Formatting.LogEntryFormatter Formatter => Formatting.JsonLogFormatter.Instance;
+
+        public ValueTask WriteAsync(LogRecordBatch batch, CancellationToken cancellationToken)
+        {
+            lock (_ids)
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    _ids.Add(batch[i].CorrelationId);
+                }
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask WriteBatchAsync(IReadOnlyList<LogEntry> batch, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("records only");
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

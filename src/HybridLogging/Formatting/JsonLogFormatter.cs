@@ -73,7 +73,17 @@ public sealed class JsonLogFormatter : LogEntryFormatter
         w.Escaped(entry.Message);
         w.Byte((byte)'"');
         Field(ref w, ",\"messageTemplate\":\""u8, entry.MessageTemplate, shape is not null && ReferenceEquals(shape.OutputTemplate, entry.MessageTemplate) ? shape.EncodedOutputTemplate : null);
-        Field(ref w, ",\"correlationId\":\""u8, entry.CorrelationId);
+        if (entry.GeneratedCorrelation is { } context && context.TryGetGeneratedId(out var generated))
+        {
+            // The id's digits straight from the GUID: the request's id text is never made for the line.
+            w.Raw(",\"correlationId\":\""u8);
+            w.GuidDigits(generated);
+            w.Byte((byte)'"');
+        }
+        else
+        {
+            Field(ref w, ",\"correlationId\":\""u8, entry.CorrelationId);
+        }
         Field(ref w, ",\"requestId\":\""u8, entry.RequestId);
         Field(ref w, ",\"userId\":\""u8, entry.UserId);
         Field(ref w, ",\"sessionId\":\""u8, entry.SessionId);

@@ -22,7 +22,7 @@ public readonly struct LogRecord
         TimestampTicks = timestamp.UtcTicks;
         Level = level;
         Source = source ?? string.Empty;
-        CorrelationId = correlationId;
+        _correlation = correlationId;
     }
 
     internal LogRecord(ReadOnlyMemory<byte> bytes, in RecordInfo info)
@@ -32,8 +32,11 @@ public readonly struct LogRecord
         TimestampTicks = info.TimestampTicks;
         Level = info.Level;
         Source = info.Source;
-        CorrelationId = info.CorrelationId;
+        _correlation = info.Correlation;
     }
+
+    // The id's text, or the context whose generated id it is (its text is made on first read, then shared).
+    private readonly object? _correlation;
 
     /// <summary>The formatted entry (for the JSON formatter: one JSON object and its trailing newline).</summary>
     public ReadOnlyMemory<byte> Bytes { get; }
@@ -57,13 +60,17 @@ public readonly struct LogRecord
     public string Source { get; }
 
     /// <summary>The entry's correlation id, if any.</summary>
-    public string? CorrelationId { get; }
+    public string? CorrelationId => _correlation as string ?? (_correlation as CorrelationContext)?.CorrelationId;
 
-    internal RecordInfo Info => new(0, Bytes.Length, Sequence, TimestampTicks, Level, Source, CorrelationId);
+    internal RecordInfo Info => new(0, Bytes.Length, Sequence, TimestampTicks, Level, Source, _correlation);
 }
 
-/// <summary>What the dispatcher records about each formatted entry, next to its bytes in a chunk.</summary>
-internal readonly record struct RecordInfo(int Offset, int Length, long Sequence, long TimestampTicks, LogLevel Level, string Source, string? CorrelationId)
+/// <summary>
+/// What the dispatcher records about each formatted entry, next to its bytes in a chunk. <paramref name="Correlation"/>
+/// is the correlation id's text, or the <see cref="CorrelationContext"/> whose generated id it is (see
+/// <see cref="LogEntryView.GeneratedCorrelation"/>).
+/// </summary>
+internal readonly record struct RecordInfo(int Offset, int Length, long Sequence, long TimestampTicks, LogLevel Level, string Source, object? Correlation)
 {
     public RecordInfo At(int offset) => this with { Offset = offset };
 }

@@ -136,6 +136,14 @@ internal ref struct Utf8Writer
         _position += written;
     }
 
+    /// <summary>A GUID as 32 lowercase hex digits (the "N" format, the text <see cref="Guid.ToString(string)"/> gives).</summary>
+    public void GuidDigits(Guid value)
+    {
+        Ensure(32);
+        value.TryFormat(_span[_position..], out var written, "N");
+        _position += written;
+    }
+
     /// <summary>A finite double as a JSON number (shortest round-trip text); callers write non-finite values as strings.</summary>
     public void Double(double value)
     {

@@ -115,7 +115,11 @@ internal sealed class ViewBuilder
 
         if (pending.Correlation is { } correlation)
         {
-            view.CorrelationId ??= correlation.CorrelationId;
+            if (!view.HasCorrelationId)
+            {
+                view.SetCorrelation(correlation);
+            }
+
             view.RequestId ??= correlation.RequestId;
             view.UserId ??= correlation.UserId;
             view.SessionId ??= correlation.SessionId;
@@ -133,7 +137,10 @@ internal sealed class ViewBuilder
             view.SpanId = SpanText(pending.SpanId);
         }
 
-        view.CorrelationId ??= view.TraceId;
+        if (!view.HasCorrelationId)
+        {
+            view.CorrelationId = view.TraceId;
+        }
         view.SetException(pending.Exception);
         if (pending.Error is { } error)
         {

@@ -79,7 +79,11 @@ internal static class WellKnownFields
         switch (field)
         {
             case WellKnownField.CorrelationId:
-                view.CorrelationId ??= AsId(value);
+                if (!view.HasCorrelationId)
+                {
+                    view.CorrelationId = AsId(value);
+                }
+
                 return true;
             case WellKnownField.RequestId:
                 view.RequestId ??= AsId(value);
