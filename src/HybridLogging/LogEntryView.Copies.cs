@@ -78,8 +78,7 @@ public sealed partial class LogEntryView
         Shape = source.Shape;
         EventId = source.EventId;
         MessageTemplate = source.MessageTemplate;
-        _correlationId = source._correlationId;
-        _generatedCorrelation = source._generatedCorrelation;
+        _correlation = source._correlation;
         RequestId = source.RequestId;
         UserId = source.UserId;
         SessionId = source.SessionId;

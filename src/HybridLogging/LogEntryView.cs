@@ -24,8 +24,7 @@ public sealed partial class LogEntryView
     private Exception? _exception;
     private LogError? _error;
     private LogEntry? _entry;
-    private string? _correlationId;
-    private CorrelationContext? _generatedCorrelation;
+    private object? _correlation; // the id's text, or the context whose generated id it is (see GeneratedCorrelation)
 
     internal LogEntryView()
     {
@@ -70,37 +69,26 @@ public sealed partial class LogEntryView
     /// <summary>Correlation id: from a property, a scope, the correlation context, or the trace id.</summary>
     public string? CorrelationId
     {
-        get => _correlationId ?? _generatedCorrelation?.CorrelationId;
-        internal set
-        {
-            _correlationId = value;
-            _generatedCorrelation = null;
-        }
+        get => CorrelationIds.Text(_correlation);
+        internal set => _correlation = value;
     }
 
     /// <summary>Whether the entry has a correlation id, without making a generated one's text.</summary>
-    internal bool HasCorrelationId => _correlationId is not null || _generatedCorrelation is not null;
+    internal bool HasCorrelationId => _correlation is not null;
+
+    /// <summary>The correlation id as the view holds it, for records: its text, or the context of a generated one.</summary>
+    internal object? Correlation => _correlation;
 
     /// <summary>
     /// The context whose generated correlation id the entry carries, while that id is known only as a <see cref="Guid"/>:
     /// the JSON writer formats its digits into the line, and the string is made only for a reader that asks for it
     /// (an entry object, a filter on the id, a record's <see cref="LogRecord.CorrelationId"/>).
     /// </summary>
-    internal CorrelationContext? GeneratedCorrelation => _generatedCorrelation;
+    internal CorrelationContext? GeneratedCorrelation => _correlation as CorrelationContext;
 
-    /// <summary>Takes the context's correlation id: its text if it has one, else the context, for its generated id.</summary>
-    internal void SetCorrelation(CorrelationContext context)
-    {
-        if (context.TryGetGeneratedId(out _))
-        {
-            _correlationId = null;
-            _generatedCorrelation = context;
-        }
-        else
-        {
-            CorrelationId = context.CorrelationId;
-        }
-    }
+    /// <summary>Takes the context's correlation id: the context itself for a generated id, else the id's text.</summary>
+    internal void SetCorrelation(CorrelationContext context) =>
+        _correlation = context.TryGetGeneratedId(out _) ? context : context.CorrelationId;
 
     /// <summary>Request id.</summary>
     public string? RequestId { get; internal set; }
@@ -324,7 +312,7 @@ public sealed partial class LogEntryView
         Category = Source = string.Empty;
         Names = null;
         Shape = null;
-        MessageTemplate = CorrelationId = RequestId = UserId = SessionId = OperationType = TraceId = SpanId = null; // CorrelationId's setter forgets a pending context too
+        MessageTemplate = CorrelationId = RequestId = UserId = SessionId = OperationType = TraceId = SpanId = null;
         DurationMs = LatencyMs = Throughput = ErrorRate = null;
         Provider = Fallback = RoutingReason = ErrorCode = null;
         HasRouting = false;

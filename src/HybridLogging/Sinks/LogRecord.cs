@@ -60,15 +60,15 @@ public readonly struct LogRecord
     public string Source { get; }
 
     /// <summary>The entry's correlation id, if any.</summary>
-    public string? CorrelationId => _correlation as string ?? (_correlation as CorrelationContext)?.CorrelationId;
+    public string? CorrelationId => Internal.CorrelationIds.Text(_correlation);
 
     internal RecordInfo Info => new(0, Bytes.Length, Sequence, TimestampTicks, Level, Source, _correlation);
 }
 
 /// <summary>
 /// What the dispatcher records about each formatted entry, next to its bytes in a chunk. <paramref name="Correlation"/>
-/// is the correlation id's text, or the <see cref="CorrelationContext"/> whose generated id it is (see
-/// <see cref="LogEntryView.GeneratedCorrelation"/>).
+/// is the correlation id as the view holds it: its text, or the <see cref="CorrelationContext"/> whose generated id it
+/// is (see <see cref="LogEntryView.GeneratedCorrelation"/>).
 /// </summary>
 internal readonly record struct RecordInfo(int Offset, int Length, long Sequence, long TimestampTicks, LogLevel Level, string Source, object? Correlation)
 {

@@ -23,4 +23,10 @@ internal static class CorrelationIds
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant (binary 10)
         return new Guid(bytes);
     }
+
+    /// <summary>
+    /// The text of a correlation id held as its text or as the <see cref="CorrelationContext"/> whose generated id it
+    /// is (the context makes the text on first read and shares it): what entry views and records keep.
+    /// </summary>
+    public static string? Text(object? correlation) => correlation as string ?? (correlation as CorrelationContext)?.CorrelationId;
 }

@@ -178,7 +178,7 @@ internal sealed class Dispatcher
         }
 
         Array.Clear(_formattedChunk, 0, table.ShapeCount);
-        var info = new RecordInfo(0, 0, view.Sequence, view.TimestampTicks, view.Level, view.Source, (object?)view.GeneratedCorrelation ?? view.CorrelationId);
+        var info = new RecordInfo(0, 0, view.Sequence, view.TimestampTicks, view.Level, view.Source, view.Correlation);
         var any = false;
         foreach (var group in groups)
         {

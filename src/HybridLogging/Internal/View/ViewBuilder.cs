@@ -141,6 +141,7 @@ internal sealed class ViewBuilder
         {
             view.CorrelationId = view.TraceId;
         }
+
         view.SetException(pending.Exception);
         if (pending.Error is { } error)
         {
