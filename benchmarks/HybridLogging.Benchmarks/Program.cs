@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using HybridLogging.Benchmarks.Peers;
 
-// Modes that time whole runs (not BenchmarkDotNet): peers, latency, memory, flush, chart, dispatch. Everything else goes to BDN.
+// Modes that time whole runs (not BenchmarkDotNet): peers, paced, latency, memory, flush, chart, dispatch. Everything else goes to BDN.
 if (args.Length > 0)
 {
     switch (args[0])
@@ -14,6 +14,8 @@ if (args.Length > 0)
             return MemoryMode.Run(args[1..]);
         case "chart":
             return ChartMode.Run(args[1..]);
+        case "paced":
+            return PacedMode.Run(args[1..]);
         case "dispatch":
             return HybridLogging.Benchmarks.Dispatch.DispatchMode.Run(args[1..]);
     }

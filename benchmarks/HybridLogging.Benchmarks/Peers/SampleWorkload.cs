@@ -87,22 +87,34 @@ public sealed class SampleWorkload
     /// <summary>Logs thread <paramref name="thread"/>'s share of the entries, one request after another.</summary>
     public void Run(int thread, ILogger router, ILogger breaker, bool correlationContext)
     {
-        var ids = _ids[thread];
         foreach (var (r, calls) in Walk(_slices[thread].Count))
         {
-            var id = ids[r % IdsPerThread];
-            var user = Users[r % Users.Length];
-            var session = Sessions[r / 10 % Sessions.Length];
-            if (correlationContext)
-            {
-                using var scope = CorrelationContext.Begin(requestId: id, userId: user, sessionId: session, operationType: Route);
-                Emit(router, breaker, r, calls);
-            }
-            else
-            {
-                using var scope = router.BeginScope(new RequestScope(PeerCorrelationId(), id, user, session, Route));
-                Emit(router, breaker, r, calls);
-            }
+            Request(thread, r, calls, router, breaker, correlationContext);
+        }
+    }
+
+    /// <summary>Logs request <paramref name="request"/> of thread <paramref name="thread"/>'s cycle whole; returns its calls.</summary>
+    public int RunRequest(int thread, int request, ILogger router, ILogger breaker, bool correlationContext)
+    {
+        var calls = Cycle[request % Cycle.Length];
+        Request(thread, request, calls, router, breaker, correlationContext);
+        return calls.Length;
+    }
+
+    private void Request(int thread, int r, ArraySegment<Call> calls, ILogger router, ILogger breaker, bool correlationContext)
+    {
+        var id = _ids[thread][r % IdsPerThread];
+        var user = Users[r % Users.Length];
+        var session = Sessions[r / 10 % Sessions.Length];
+        if (correlationContext)
+        {
+            using var scope = CorrelationContext.Begin(requestId: id, userId: user, sessionId: session, operationType: Route);
+            Emit(router, breaker, r, calls);
+        }
+        else
+        {
+            using var scope = router.BeginScope(new RequestScope(PeerCorrelationId(), id, user, session, Route));
+            Emit(router, breaker, r, calls);
         }
     }
 

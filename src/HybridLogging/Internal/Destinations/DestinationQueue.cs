@@ -12,7 +12,7 @@ internal sealed class DestinationQueue(SinkOptions options, HybridLoggingOptions
     private readonly BoundedRing<object> _ring = new(options.QueueCapacity);
     private readonly QueueFullMode _fullMode = options.FullMode;
     private readonly long _blockTimeoutTicks = (long)(defaults.BlockTimeout.TotalSeconds * Stopwatch.Frequency);
-    private readonly SemaphoreSlim _room = new(0, int.MaxValue);
+    private readonly WakeSignal _room = new();
     private long _queuedEntries;
     private int _posterWaiting;
 
@@ -83,9 +83,9 @@ internal sealed class DestinationQueue(SinkOptions options, HybridLoggingOptions
     /// <summary>Called by the consumer after it took items: lets a Block-mode producer retry.</summary>
     public void ReleaseWaitingProducer()
     {
-        if (Volatile.Read(ref _posterWaiting) != 0 && _room.CurrentCount == 0)
+        if (Volatile.Read(ref _posterWaiting) != 0 && !_room.IsSet)
         {
-            _room.Release();
+            _room.Set();
         }
     }
 

@@ -13,7 +13,7 @@ internal sealed partial class SinkWorker
         {
             if (Interlocked.Exchange(ref _sleeping, 0) != 0 || force)
             {
-                _wake.Release();
+                _wake.Set();
             }
         }
     }
@@ -114,7 +114,8 @@ internal sealed partial class SinkWorker
                     await home.ReturnHome();
                 }
 
-                _wake.Wait(wait, _abort.Token);
+                _wake.Wait(wait);
+                _abort.Token.ThrowIfCancellationRequested();
                 Interlocked.Exchange(ref _sleeping, 0);
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)

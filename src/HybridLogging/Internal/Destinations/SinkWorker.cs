@@ -21,7 +21,7 @@ internal sealed partial class SinkWorker : IAsyncDisposable
     private readonly DestinationQueue _queue;
     private readonly Action _forceWake;
     private readonly Func<bool> _isClosed;
-    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly WakeSignal _wake = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly DestinationCounters _counters = new();
     private readonly BatchWriter _writer;
@@ -238,6 +238,7 @@ internal sealed partial class SinkWorker : IAsyncDisposable
         {
             SelfLog.Report($"Destination '{Name}' did not drain within {timeout}; the rest of its queue is dropped.");
             await _abort.CancelAsync().ConfigureAwait(false);
+            Wake(force: true); // a loop asleep between batches sees the abort
             try
             {
                 await _loop.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);

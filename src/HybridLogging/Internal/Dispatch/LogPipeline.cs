@@ -17,9 +17,10 @@ internal sealed class LogPipeline : IAsyncDisposable
     private readonly PipelineQueue _queue;
     private readonly Action _wakeIfSleeping;
     private readonly Func<bool> _isAccepting;
-    private static readonly long IdleSpinTicks = Stopwatch.Frequency / 10_000; // 100 µs
+    private static readonly long MaxSpinTicks = Stopwatch.Frequency / 10_000; // 100 µs
+    private static readonly long MinSpinTicks = Stopwatch.Frequency / 500_000; // 2 µs
 
-    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly WakeSignal _wake = new();
     private readonly ConcurrentQueue<(long Target, TaskCompletionSource Done)> _flushRequests = new();
     private readonly Dispatcher _dispatcher = new();
     private RouteTable? _tableSeen;
@@ -33,6 +34,7 @@ internal sealed class LogPipeline : IAsyncDisposable
     private long _lastReportedDrops;
     private long _lastReportTimestamp;
     private int _sleeping;
+    private long _spinTicks = MaxSpinTicks;
     private volatile bool _accepting = true;
     private volatile bool _stopping;
     private volatile bool _exited;
@@ -77,7 +79,7 @@ internal sealed class LogPipeline : IAsyncDisposable
             _routeWaiters.Enqueue((table.Version, applied));
         }
 
-        _wake.Release();
+        _wake.Set();
         if (_exited)
         {
             CompleteRouteWaiters(long.MaxValue);
@@ -108,7 +110,7 @@ internal sealed class LogPipeline : IAsyncDisposable
     {
         if (Volatile.Read(ref _sleeping) != 0 && Interlocked.Exchange(ref _sleeping, 0) != 0)
         {
-            _wake.Release();
+            _wake.Set();
         }
     }
 
@@ -118,7 +120,7 @@ internal sealed class LogPipeline : IAsyncDisposable
         var target = _queue.EnqueuedCount;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _flushRequests.Enqueue((target, done));
-        _wake.Release();
+        _wake.Set();
         if (_exited)
         {
             // After shutdown no dispatcher is left to answer the request: everything is already written or counted.
@@ -243,8 +245,13 @@ internal sealed class LogPipeline : IAsyncDisposable
                     continue;
                 }
 
+                var slept = Stopwatch.GetTimestamp();
                 _wake.Wait(1000);
                 Interlocked.Exchange(ref _sleeping, 0);
+                if (Stopwatch.GetTimestamp() - slept < MaxSpinTicks)
+                {
+                    _spinTicks = MaxSpinTicks; // work came back within a full spin: spinning would have saved this sleep
+                }
             }
             catch (Exception ex)
             {
@@ -254,18 +261,26 @@ internal sealed class LogPipeline : IAsyncDisposable
     }
 
     /// <summary>
-    /// Before blocking, polls for up to <see cref="IdleSpinTicks"/> (yielding, so other runnable threads such as
-    /// subscribers get the core): at steady rates the next entry arrives within microseconds, and a semaphore
-    /// wake-up per idle-to-busy transition cost a kernel round trip per entry (spin-then-block, as in the Disruptor).
+    /// Before blocking, polls for a while (yielding, so other runnable threads such as subscribers get the core): at
+    /// steady high rates the next entry arrives within microseconds, and a wake-up per idle-to-busy transition cost a
+    /// kernel round trip per entry (spin-then-block, as in the Disruptor). The while adapts, as an adaptive mutex's
+    /// spin does: up to 100 µs while spinning finds work, halved (down to 2 µs) each time it does not, back to 100 µs
+    /// once work comes back sooner than a full spin would have waited.
     /// </summary>
+    /// <remarks>
+    /// A fixed 100 µs cost a service that logs in bursts (a few calls per request, a request every millisecond or so)
+    /// 100 µs of CPU per burst for nothing: at 20,000 entries/s in bursts a millisecond apart (<c>paced</c> benchmark)
+    /// about 5 of the 6.5 µs per entry the logger's threads spent.
+    /// </remarks>
     private bool SpinForWork()
     {
-        var until = Stopwatch.GetTimestamp() + IdleSpinTicks;
+        var until = Stopwatch.GetTimestamp() + _spinTicks;
         var spins = 0;
         while (Stopwatch.GetTimestamp() < until)
         {
             if (_queue.Count > 0 || !_flushRequests.IsEmpty || _stopping)
             {
+                _spinTicks = MaxSpinTicks;
                 return true;
             }
 
@@ -282,6 +297,7 @@ internal sealed class LogPipeline : IAsyncDisposable
             }
         }
 
+        _spinTicks = Math.Max(MinSpinTicks, _spinTicks / 2);
         return false;
     }
 
@@ -388,7 +404,7 @@ internal sealed class LogPipeline : IAsyncDisposable
 
         _accepting = false;
         _stopping = true;
-        _wake.Release();
+        _wake.Set();
         var left = timeout - Stopwatch.GetElapsedTime(started);
         if (!_thread.Join(left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1)))
         {

@@ -12,7 +12,7 @@ internal sealed class PipelineQueue(HybridLoggingOptions options)
     private readonly BoundedRing<PendingEntry> _ring = new(options.QueueCapacity);
     private readonly QueueFullMode _fullMode = options.FullMode;
     private readonly long _blockTimeoutTicks = (long)(options.BlockTimeout.TotalSeconds * Stopwatch.Frequency);
-    private readonly SemaphoreSlim _room = new(0, int.MaxValue);
+    private readonly WakeSignal _room = new();
     private int _blockedProducers;
     private long _droppedNewest;
     private long _droppedOldest;
@@ -86,14 +86,14 @@ internal sealed class PipelineQueue(HybridLoggingOptions options)
     /// </remarks>
     public void ReleaseBlockedProducers()
     {
-        if (Volatile.Read(ref _blockedProducers) > 0 && _ring.Count <= _ring.Capacity / 2 && _room.CurrentCount == 0)
+        if (Volatile.Read(ref _blockedProducers) > 0 && _ring.Count <= _ring.Capacity / 2 && !_room.IsSet)
         {
-            _room.Release(Volatile.Read(ref _blockedProducers));
+            _room.Set(); // wakes every blocked producer
         }
     }
 
     /// <summary>
-    /// Block mode: spin briefly, then sleep on a semaphore the dispatcher releases as it frees slots, until the entry
+    /// Block mode: spin briefly, then sleep on a signal the dispatcher sets as it frees slots, until the entry
     /// fits or <see cref="HybridLoggingOptions.BlockTimeout"/> passes. Sleeping instead of spinning matters on small
     /// machines: a spinning producer takes the core the dispatcher and the sink worker need to make room.
     /// </summary>

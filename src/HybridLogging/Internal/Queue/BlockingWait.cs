@@ -10,7 +10,7 @@ internal static class BlockingWait
     /// <paramref name="room"/> for at most a millisecond (so a release that raced with the waiter's registration costs at
     /// most that) and returns true so the caller retries.
     /// </summary>
-    public static bool Step(SemaphoreSlim room, long deadline)
+    public static bool Step(WakeSignal room, long deadline)
     {
         var remaining = deadline - Stopwatch.GetTimestamp();
         if (remaining <= 0)
