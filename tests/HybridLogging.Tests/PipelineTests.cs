@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using HybridLogging.Tests.Kit;
 using Microsoft.Extensions.Logging;
 
@@ -215,6 +216,37 @@ public sealed class PipelineTests
         Assert.Equal(200, stats.Produced);
         Assert.True(stats.DroppedQueueFull + destination.Dropped > 0);
         Assert.Equal(200, stats.DroppedQueueFull + stats.DroppedShutdown + destination.Written + destination.Dropped + destination.Failed);
+    }
+
+    [Fact]
+    public async Task Entries_logged_in_bursts_with_pauses_between_reach_the_sink_promptly()
+    {
+        // Between bursts the dispatcher spins less and less and then sleeps, and the destination sleeps too: every burst
+        // must wake both. A lost wake-up would leave a burst waiting for the dispatcher's 1 s timeout (or, for an idle
+        // destination, for the next burst).
+        var sink = new CollectingSink();
+        await using var provider = TestProvider.Create(sink, o => o.BatchSize = 1);
+        var logger = provider.CreateLogger("Tests.Bursts");
+        var slowest = TimeSpan.Zero;
+        for (var burst = 0; burst < 60; burst++)
+        {
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < 3; i++)
+            {
+                logger.LogInformation("burst {Burst} entry {I}", burst, i);
+            }
+
+            while (sink.Count < (burst + 1) * 3 && watch.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                await Task.Delay(1, TestProvider.Token);
+            }
+
+            slowest = watch.Elapsed > slowest ? watch.Elapsed : slowest;
+            Assert.Equal((burst + 1) * 3, sink.Count);
+            await Task.Delay(burst % 3 == 0 ? 3 : 1, TestProvider.Token); // pauses long enough for the spin to give up
+        }
+
+        Assert.True(slowest < TimeSpan.FromSeconds(1), $"the slowest burst took {slowest}");
     }
 
     /// <summary>Checks "{T} {Seq}" entries arrive once each and in order per thread, without keeping them (one writer at a time).</summary>

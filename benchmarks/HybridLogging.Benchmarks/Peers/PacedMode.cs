@@ -43,19 +43,27 @@ public static partial class PacedMode
                 }
 
                 results[peer].Add(result);
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  round {round} {peer,-14} {result.Entries,9:N0} entries  caller {result.CallerNs,6:N0} ns/entry  other threads {result.BackgroundNs,6:N0} ns/entry  switches {result.Switches,5:N2}/entry  lines {result.Lines:N0}"));
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  round {round} {peer,-14} {result.Entries,9:N0} entries  caller {result.CallerNs,6:N0} ns/entry  other threads {result.BackgroundNs,6:N0} ns/entry  switches {result.Switches,5:N2}/entry  lines {result.Lines:N0} of {result.Logged:N0}"));
             }
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Paced: the sample's requests at {rate:N0} entries/s on one thread for {seconds} s, JSON lines to a file; median of {rounds} rounds (interleaved)."));
         Console.WriteLine();
-        Console.WriteLine("| Logger | Caller CPU ns/entry | Other threads' CPU ns/entry | Total CPU ns/entry | Total vs HybridLogging | Context switches per entry | Lines |");
+        Console.WriteLine("| Logger | Caller CPU ns/entry | Other threads' CPU ns/entry | Total CPU ns/entry | Total vs HybridLogging | Context switches per entry | Lines written / logged (last round, warm-up included) |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         var hybrid = results.TryGetValue(Peer.HybridLogging, out var h) ? Median(h.Select(r => r.CallerNs + r.BackgroundNs)) : double.NaN;
         foreach (var (peer, list) in results)
         {
             var total = Median(list.Select(r => r.CallerNs + r.BackgroundNs));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {peer} | {Median(list.Select(r => r.CallerNs)):N0} | {Median(list.Select(r => r.BackgroundNs)):N0} | {total:N0} | {total / hybrid:N2}x | {Median(list.Select(r => r.Switches)):N2} | {list[^1].Lines:N0} / {list[^1].Entries:N0} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {peer} | {Median(list.Select(r => r.CallerNs)):N0} | {Median(list.Select(r => r.BackgroundNs)):N0} | {total:N0} | {total / hybrid:N2}x | {Median(list.Select(r => r.Switches)):N2} | {list[^1].Lines:N0} / {list[^1].Logged:N0} |"));
+        }
+
+        // Every line must reach the file, or the CPU figures would flatter a logger that dropped work.
+        var incomplete = results.Where(p => p.Value.Any(r => r.Lines != r.Logged)).Select(p => p.Key).ToList();
+        if (incomplete.Count > 0)
+        {
+            Console.Error.WriteLine($"Lines missing for: {string.Join(", ", incomplete)}");
+            return 1;
         }
 
         return 0;
@@ -73,7 +81,7 @@ public static partial class PacedMode
         var request = 0;
 
         // Warm-up: one second at the rate, not measured.
-        Pace(rate, 1, () => workload.RunRequest(0, request++, router, breaker, correlationContext));
+        var warmup = Pace(rate, 1, () => workload.RunRequest(0, request++, router, breaker, correlationContext));
 
         var cpuBefore = Environment.CpuUsage.TotalTime;
         var (switchesBefore, _) = Switches();
@@ -91,7 +99,7 @@ public static partial class PacedMode
         var cpu = (Environment.CpuUsage.TotalTime - cpuBefore).TotalNanoseconds;
         var (switchesAfter, _) = Switches();
         var lines = File.ReadLines(path).LongCount();
-        return new Result(entries, (double)callerNs / entries, (cpu - callerNs) / entries, (double)(switchesAfter - switchesBefore) / entries, lines);
+        return new Result(entries, (double)callerNs / entries, (cpu - callerNs) / entries, (double)(switchesAfter - switchesBefore) / entries, lines, warmup + entries);
     }
 
     /// <summary>Logs the entries due at <paramref name="rate"/> per second, sleeping a millisecond between bursts; returns how many.</summary>
@@ -158,5 +166,5 @@ public static partial class PacedMode
         public long InvoluntarySwitches;
     }
 
-    private sealed record Result(int Entries, double CallerNs, double BackgroundNs, double Switches, long Lines);
+    private sealed record Result(int Entries, double CallerNs, double BackgroundNs, double Switches, long Lines, long Logged);
 }
