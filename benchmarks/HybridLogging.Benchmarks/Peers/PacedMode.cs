@@ -14,7 +14,9 @@ namespace HybridLogging.Benchmarks.Peers;
 /// process's other threads (the logger's background work, GC and JIT included), and the context switches per entry.
 /// </summary>
 /// <remarks>
-/// Usage: <c>paced [--rate 20000] [--seconds 5] [--rounds 3] [--peers HybridLogging,ZLogger,NLog,Serilog]</c>.
+/// Usage: <c>paced [--rate 20000] [--seconds 5] [--rounds 3] [--peers HybridLogging,ZLogger,NLog,Serilog] [--full]</c>.
+/// <c>--full</c> runs HybridLogging in the peers benchmark's full configuration (file, console redirected to a file, a
+/// Warning stream to a second file, a live subscriber) while the peers still write one file.
 /// The caller logs the entries due so far, then sleeps a millisecond, as request threads that mostly wait do. The
 /// window runs from the first measured call until the logger factory's Dispose returns (everything written). Each run
 /// starts with one second unmeasured, and a whole first round is run and not reported: the JIT's tiering to optimized
@@ -31,12 +33,13 @@ public static partial class PacedMode
         var rounds = PeerComparison.IntArg(args, "--rounds", 3);
         var peers = PeerComparison.StringArg(args, "--peers", "HybridLogging,ZLogger,NLog,Serilog")!
             .Split(',').Select(p => Enum.Parse<Peer>(p, ignoreCase: true)).ToArray();
+        var full = Array.IndexOf(args, "--full") >= 0;
         var results = peers.ToDictionary(p => p, _ => new List<Result>());
         for (var round = 0; round <= rounds; round++)
         {
             foreach (var peer in peers)
             {
-                var result = RunOnce(peer, rate, seconds);
+                var result = RunOnce(peer, rate, seconds, full && peer == Peer.HybridLogging);
                 if (round == 0)
                 {
                     continue; // JIT: tiering to optimized code still runs in the first windows after a short warm-up
@@ -47,7 +50,8 @@ public static partial class PacedMode
             }
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Paced: the sample's requests at {rate:N0} entries/s on one thread for {seconds} s, JSON lines to a file; median of {rounds} rounds (interleaved)."));
+        var shape = full ? "HybridLogging in the full configuration (file, console, a stream, a live subscriber), the peers to one file" : "JSON lines to a file";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Paced: the sample's requests at {rate:N0} entries/s on one thread for {seconds} s, {shape}; median of {rounds} rounds (interleaved)."));
         Console.WriteLine();
         Console.WriteLine("| Logger | Caller CPU ns/entry | Other threads' CPU ns/entry | Total CPU ns/entry | Total vs HybridLogging | Context switches per entry | Lines written / logged (last round, warm-up included) |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
@@ -69,11 +73,12 @@ public static partial class PacedMode
         return 0;
     }
 
-    private static Result RunOnce(Peer peer, int rate, int seconds)
+    private static Result RunOnce(Peer peer, int rate, int seconds, bool full)
     {
         using var dir = new TempDir($"paced-{peer}");
-        var path = dir.File("log.json");
-        var factory = Loggers.Create(peer, path, requestScopes: true);
+        using var configuration = full ? new FullConfiguration(dir.Path, subscriber: true) : null;
+        var path = configuration is null ? dir.File("log.json") : Path.Combine(configuration.FileFolder, "log.json");
+        var factory = configuration?.Factory ?? Loggers.Create(peer, path, requestScopes: true);
         var router = factory.CreateLogger(SampleLog.RouterCategory);
         var breaker = factory.CreateLogger(SampleLog.BreakerCategory);
         var workload = new SampleWorkload(rate * (seconds + 1), 1);
@@ -95,7 +100,15 @@ public static partial class PacedMode
         });
         caller.Start();
         caller.Join();
-        factory.Dispose();
+        if (configuration is null)
+        {
+            factory.Dispose();
+        }
+        else
+        {
+            configuration.Shutdown();
+        }
+
         var cpu = (Environment.CpuUsage.TotalTime - cpuBefore).TotalNanoseconds;
         var (switchesAfter, _) = Switches();
         var lines = File.ReadLines(path).LongCount();

@@ -33,6 +33,7 @@ internal sealed class SubscriberBuffer
     private ReaderSide _reader;
     private volatile bool _completed;
     private TaskCompletionSource? _waiter;
+    private SubscriberWakeThread? _wakeThread;
 
     public SubscriberBuffer(int capacity)
     {
@@ -103,6 +104,7 @@ internal sealed class SubscriberBuffer
     {
         _completed = true;
         Wake();
+        Volatile.Read(ref _wakeThread)?.Wake(); // ends the thread at once, even with no reader waiting
     }
 
     private void Wake()
@@ -110,10 +112,10 @@ internal sealed class SubscriberBuffer
         _writer.SinceWake = 0;
 
         // Full fence: the tail written above must be visible before the waiter is read (the reader publishes its
-        // waiter, then rereads the tail).
+        // waiter, then rereads the tail). The reader's wait is completed on its own thread, never here.
         if (Interlocked.CompareExchange(ref _waiter, null, null) is not null)
         {
-            Interlocked.Exchange(ref _waiter, null)?.TrySetResult();
+            Volatile.Read(ref _wakeThread)?.Wake();
         }
     }
 
@@ -171,7 +173,9 @@ internal sealed class SubscriberBuffer
                 return HasUnread();
             }
 
-            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Completed by the wake thread, which then runs this method's continuation itself (see SubscriberWakeThread).
+            _wakeThread ??= new SubscriberWakeThread(() => Interlocked.Exchange(ref _waiter, null), () => _completed);
+            var waiter = new TaskCompletionSource();
             Interlocked.Exchange(ref _waiter, waiter);
             if (HasUnread() || _completed)
             {

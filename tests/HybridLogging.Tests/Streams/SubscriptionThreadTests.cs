@@ -1,0 +1,52 @@
+using HybridLogging.Tests.Kit;
+using Microsoft.Extensions.Logging;
+
+namespace HybridLogging.Tests.Streams;
+
+/// <summary>Where a live subscription's reader runs, and that its wake thread ends with it.</summary>
+public sealed class SubscriptionThreadTests
+{
+    [Fact]
+    public async Task A_waiting_reader_resumes_on_its_subscriptions_own_thread_which_ends_with_the_subscription()
+    {
+        await using var provider = TestProvider.Create(new CollectingSink());
+        var logger = provider.CreateLogger("Tests.Subscriber");
+        var subscription = provider.Streams.Subscribe(null, 1000);
+        var readOn = new List<(string? Name, bool Pool)>();
+        Thread? wakeThread = null;
+        var reader = Task.Run(
+            async () =>
+            {
+                await foreach (var entry in subscription)
+                {
+                    readOn.Add((Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread));
+                    wakeThread ??= Thread.CurrentThread;
+                    if (readOn.Count == 300)
+                    {
+                        break; // ends the subscription
+                    }
+                }
+            },
+            TestProvider.Token);
+
+        // Bursts with pauses, so the reader waits (and is woken) many times.
+        for (var burst = 0; burst < 30 && !reader.IsCompleted; burst++)
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                logger.LogInformation("burst {Burst} entry {I}", burst, i);
+            }
+
+            await Task.Delay(2, TestProvider.Token);
+        }
+
+        await reader.WaitAsync(TimeSpan.FromSeconds(30), TestProvider.Token);
+        Assert.Equal(300, readOn.Count);
+
+        // Subscribed before anything was logged, the reader waited first, so every entry was read after a wake-up:
+        // on the subscription's thread, never on a pool thread (whose idle polling is what the thread avoids) or the
+        // dispatcher.
+        Assert.All(readOn, r => Assert.Equal(("HybridLogging subscriber", false), r));
+        Assert.True(wakeThread!.Join(TimeSpan.FromSeconds(10)), "the wake thread ended with the subscription");
+    }
+}
