@@ -6,6 +6,12 @@ namespace HybridLogging;
 /// Enumerate it once with <c>await foreach</c>; leaving the loop or disposing ends the subscription. The buffer holds
 /// copies of the pipeline's view: each <see cref="LogEntry"/> is built on the enumerating thread as it is read.
 /// </summary>
+/// <remarks>
+/// When the reader has caught up and waits, the subscription's own thread (named <c>HybridLogging subscriber</c>)
+/// resumes it as entries arrive, so the loop body runs there (or on the reader's captured synchronization context)
+/// until it awaits something else. Keep the body short or await slow work: a body that blocks holds up this
+/// subscription, never the pipeline or other subscriptions. The thread ends with the subscription.
+/// </remarks>
 public sealed class LogSubscription : IAsyncEnumerable<LogEntry>, IAsyncDisposable
 {
     private readonly Internal.SubscriberBuffer _buffer;
