@@ -143,6 +143,8 @@ public sealed partial class CapturedValuesTests
     [InlineData("It took {A,10}", "It took      12.")] // the padding is kept whole and the value cut, as string.Format then a cut
     [InlineData("It took {A,-10}", "It took 12.75   ")]
     [InlineData("It took x{A,12}", "It took x       ")]
+    [InlineData("It took xxx {A,7}", "It took xxx   12")] // the value itself overruns the limit: still padded first
+    [InlineData("It took xxxx {A,10}", "It took xxxx    ")]
     public async Task An_aligned_value_at_the_message_limit_is_cut_after_padding(string template, string expected)
     {
         var sink = new CollectingSink();

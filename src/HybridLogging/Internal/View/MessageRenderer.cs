@@ -39,6 +39,7 @@ internal static class MessageRenderer
             }
 
             var start = output.Length;
+            output.StartValue();
             var index = holeToValue.IsEmpty ? segment.Hole : holeToValue[segment.Hole];
             if (index >= values.Length)
             {
@@ -94,6 +95,11 @@ internal static class MessageRenderer
                     return;
                 case IEnumerable sequence:
                     AppendSequence(ref output, sequence, maxItems);
+                    if (output.Full)
+                    {
+                        output.CutLengthUnknown(); // the items after the cut were never rendered
+                    }
+
                     return;
                 case double d when format is null:
                     output.AppendDouble(d, (ISpanFormattable)value);
@@ -183,6 +189,8 @@ internal static class MessageRenderer
     {
         private char[] _buffer = view.MessageBuffer(Math.Min(maxLength, 256) + ValueSnapshot.TruncatedMarker.Length);
         private bool _truncated;
+        private bool _truncatedBeforeValue;
+        private int _valueCut; // characters of the current value lost to the limit; -1 when not known
 
         public int Length { get; private set; }
 
@@ -190,10 +198,25 @@ internal static class MessageRenderer
 
         public readonly int Remaining => maxLength - Length;
 
+        /// <summary>Marks where a hole's value starts, so <see cref="Align"/> knows how much of it the limit cut.</summary>
+        public void StartValue()
+        {
+            _truncatedBeforeValue = _truncated;
+            _valueCut = 0;
+        }
+
+        /// <summary>The current value was cut by the limit without its whole length being known.</summary>
+        public void CutLengthUnknown() => _valueCut = -1;
+
         public void Append(scoped ReadOnlySpan<char> text)
         {
             if (_truncated)
             {
+                if (_valueCut >= 0)
+                {
+                    _valueCut += text.Length;
+                }
+
                 return;
             }
 
@@ -202,6 +225,7 @@ internal static class MessageRenderer
             text[..take].CopyTo(_buffer.AsSpan(Length));
             Length += take;
             _truncated = take < text.Length;
+            _valueCut += text.Length - take;
         }
 
         /// <summary>A double without a format: its shortest round-trip text, the common values without the runtime's general algorithm.</summary>
@@ -222,6 +246,7 @@ internal static class MessageRenderer
         {
             if (_truncated)
             {
+                CutLengthUnknown();
                 return;
             }
 
@@ -257,6 +282,7 @@ internal static class MessageRenderer
                 else
                 {
                     _truncated = true; // longer than 4,096 characters: cut, not produced
+                    CutLengthUnknown();
                 }
             }
             finally
@@ -270,7 +296,13 @@ internal static class MessageRenderer
         {
             var width = Math.Abs(alignment);
             var written = Length - start;
-            if (written >= width || _truncated)
+            if (_truncated)
+            {
+                AlignCutValue(start, alignment);
+                return;
+            }
+
+            if (written >= width)
             {
                 return;
             }
@@ -294,6 +326,25 @@ internal static class MessageRenderer
 
             Length = start + total;
             _truncated = total < width;
+        }
+
+        /// <summary>
+        /// Right alignment of a value the limit cut: composite formatting pads the whole value, then the message is cut,
+        /// so the padding comes first and the value keeps what still fits. Left padding would follow the cut: none.
+        /// </summary>
+        private void AlignCutValue(int start, int alignment)
+        {
+            var full = Length - start + _valueCut;
+            if (alignment <= 0 || _truncatedBeforeValue || _valueCut < 0 || full >= alignment)
+            {
+                return;
+            }
+
+            var room = Length - start; // the value filled the message up to the limit
+            var pad = Math.Min(alignment - full, room);
+            var keep = room - pad;
+            _buffer.AsSpan(start, keep).CopyTo(_buffer.AsSpan(start + pad));
+            _buffer.AsSpan(start, pad).Fill(' ');
         }
 
         public void Finish()
