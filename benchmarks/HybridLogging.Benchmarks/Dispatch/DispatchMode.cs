@@ -281,11 +281,7 @@ public static class DispatchMode
         return [.. captured];
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
-    }
+    private static double Median(List<double> values) => Medians.Of(values);
 
     private static string? Arg(string[] args, string name)
     {

@@ -136,11 +136,7 @@ public static partial class PacedMode
         return sent;
     }
 
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
-    }
+    private static double Median(IEnumerable<double> values) => Medians.Of(values);
 
     /// <summary>Voluntary and involuntary context switches of the whole process so far (every thread, ended ones too).</summary>
     private static (long Total, bool Known) Switches()

@@ -212,7 +212,7 @@ internal sealed partial class LogPipeline : IAsyncDisposable
                 }
 
                 var slept = Stopwatch.GetTimestamp();
-                _wake.Wait(1000);
+                _wake.Wait(TimeSpan.FromSeconds(1));
                 Interlocked.Exchange(ref _sleeping, 0);
                 if (Stopwatch.GetTimestamp() - slept < MaxSpinTicks)
                 {

@@ -2,7 +2,7 @@ namespace HybridLogging.Internal;
 
 /// <summary>
 /// Wakes a thread that sleeps until another one has work or room for it: <see cref="Set"/> wakes every thread waiting
-/// now, or the next one to wait when none is. <see cref="Wait(TimeSpan)"/> blocks at once, without spinning first.
+/// now, or the next one to wait when none is. <see cref="Wait"/> blocks at once, without spinning first.
 /// </summary>
 /// <remarks>
 /// Why not <see cref="SemaphoreSlim"/>: its <c>Wait</c> spins about 140 times before it blocks, yielding the core on
@@ -58,7 +58,4 @@ internal sealed class WakeSignal
             return wasSet;
         }
     }
-
-    /// <inheritdoc cref="Wait(TimeSpan)"/>
-    public bool Wait(int millisecondsTimeout) => Wait(TimeSpan.FromMilliseconds(millisecondsTimeout));
 }

@@ -103,8 +103,10 @@ internal sealed class SubscriberBuffer
     public void Complete()
     {
         _completed = true;
-        Wake();
-        Volatile.Read(ref _wakeThread)?.Wake(); // ends the thread at once, even with no reader waiting
+
+        // The wake thread completes a waiting reader's wait and then ends; without one, no reader has waited yet, and
+        // its next wait sees the end.
+        Volatile.Read(ref _wakeThread)?.Wake();
     }
 
     private void Wake()

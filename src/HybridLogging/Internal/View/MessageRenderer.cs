@@ -189,7 +189,6 @@ internal static class MessageRenderer
     {
         private char[] _buffer = view.MessageBuffer(Math.Min(maxLength, 256) + ValueSnapshot.TruncatedMarker.Length);
         private bool _truncated;
-        private bool _truncatedBeforeValue;
         private int _valueCut; // characters of the current value lost to the limit; -1 when not known
 
         public int Length { get; private set; }
@@ -199,11 +198,7 @@ internal static class MessageRenderer
         public readonly int Remaining => maxLength - Length;
 
         /// <summary>Marks where a hole's value starts, so <see cref="Align"/> knows how much of it the limit cut.</summary>
-        public void StartValue()
-        {
-            _truncatedBeforeValue = _truncated;
-            _valueCut = 0;
-        }
+        public void StartValue() => _valueCut = 0;
 
         /// <summary>The current value was cut by the limit without its whole length being known.</summary>
         public void CutLengthUnknown() => _valueCut = -1;
@@ -334,13 +329,14 @@ internal static class MessageRenderer
         /// </summary>
         private void AlignCutValue(int start, int alignment)
         {
-            var full = Length - start + _valueCut;
-            if (alignment <= 0 || _truncatedBeforeValue || _valueCut < 0 || full >= alignment)
+            // A message already cut before this value left it no room (room 0): nothing moves then.
+            var room = Length - start;
+            var full = room + _valueCut;
+            if (alignment <= 0 || _valueCut < 0 || full >= alignment)
             {
                 return;
             }
 
-            var room = Length - start; // the value filled the message up to the limit
             var pad = Math.Min(alignment - full, room);
             var keep = room - pad;
             _buffer.AsSpan(start, keep).CopyTo(_buffer.AsSpan(start + pad));
