@@ -18,6 +18,7 @@ public sealed class CorrelationContext
 
     private readonly Guid _generatedId;
     private string? _correlationId;
+    private int _ended;
 
     private CorrelationContext(string? correlationId, Guid generatedId, string? requestId, string? userId, string? sessionId, string? operationType, CorrelationContext? parent)
     {
@@ -80,7 +81,7 @@ public sealed class CorrelationContext
             operationType ?? parent?.OperationType,
             parent);
         CurrentContext.Value = context;
-        return new CorrelationScope(context, parent);
+        return new CorrelationScope(context);
     }
 
     /// <summary>
@@ -100,7 +101,17 @@ public sealed class CorrelationContext
         return Interlocked.CompareExchange(ref _correlationId, text, null) ?? text;
     }
 
-    internal static void Restore(CorrelationContext? previous) => CurrentContext.Value = previous;
+    /// <summary>
+    /// Ends the context its handle began: the enclosing context (current when this one began) is current again. Only
+    /// the first call does anything, whichever copy of the handle makes it.
+    /// </summary>
+    internal void End()
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        {
+            CurrentContext.Value = Parent;
+        }
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"CorrelationId={CorrelationId}, RequestId={RequestId}, UserId={UserId}, SessionId={SessionId}";

@@ -92,6 +92,25 @@ public sealed class CapturedExceptionTests
     }
 
     [Fact]
+    public void A_failure_that_repeats_is_snapshotted_on_the_calling_thread_without_allocating()
+    {
+        // A fresh exception from the same frames with the same message: neither its frames nor a new snapshot are made.
+        // Another test class may take the slot in between, so a few tries are allowed.
+        _ = ErrorCapture.Snapshot(Thrown());
+        long allocated = -1;
+        for (var attempt = 0; attempt < 5 && allocated != 0; attempt++)
+        {
+            var exception = Thrown();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var snapshot = ErrorCapture.Snapshot(exception);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(exception.StackTrace, snapshot.StackTrace);
+        }
+
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public void A_failure_too_large_to_keep_is_not_shared_and_not_kept()
     {
         // Three inner errors of 8K characters each (the message limit): above the 16K a kept snapshot may hold.

@@ -153,6 +153,29 @@ public sealed class CorrelationTests
     }
 
     [Fact]
+    public void A_copy_of_a_handle_is_the_same_handle_and_a_default_handle_restores_nothing()
+    {
+        var outer = CorrelationContext.Begin("outer");
+        var inner = CorrelationContext.Begin("inner");
+        var copy = inner;
+        Assert.True(copy == inner);
+
+        copy.Dispose();
+        Assert.Equal("outer", CorrelationContext.Current?.CorrelationId);
+
+        // The handle was disposed through its copy: disposing it again changes nothing.
+        var later = CorrelationContext.Begin("later");
+        inner.Dispose();
+        default(CorrelationScope).Dispose();
+        Assert.Same(later.Context, CorrelationContext.Current);
+        Assert.Null(default(CorrelationScope).Context);
+
+        later.Dispose();
+        outer.Dispose();
+        Assert.Null(CorrelationContext.Current);
+    }
+
+    [Fact]
     public async Task Context_set_inside_an_async_method_does_not_leak_to_the_caller()
     {
         static async Task InnerAsync()

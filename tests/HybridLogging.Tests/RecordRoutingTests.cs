@@ -110,7 +110,7 @@ public sealed partial class RecordRoutingTests
         {
             foreach (var logger in loggers)
             {
-                using (i % 3 == 0 ? CorrelationContext.Begin("corr-" + i, userId: "u\"" + i) : null)
+                using (i % 3 == 0 ? CorrelationContext.Begin("corr-" + i, userId: "u\"" + i) : default)
                 {
                     LogOrder(logger, i, "x" + i, i * 1.5);
                     logger.LogWarning("Cache {Key} miss {Count}", "k" + i, i);

@@ -31,6 +31,25 @@ public sealed class StackTraceTextTests
     }
 
     [Fact]
+    public void A_failure_thrown_again_along_the_same_frames_finds_its_text_without_allocating()
+    {
+        // The frames are read where the runtime recorded them: no listed StackTrace (about 800 B) per logged exception.
+        // Another test class may take the slot in between, so a few tries are allowed.
+        _ = StackTraceTexts.Of(Throw(site: 2, depth: 3));
+        long allocated = -1;
+        for (var attempt = 0; attempt < 5 && allocated != 0; attempt++)
+        {
+            var again = Throw(site: 2, depth: 3);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var text = StackTraceTexts.Of(again);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(again.StackTrace, text);
+        }
+
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public void Another_throw_site_another_depth_or_a_rethrow_gets_its_own_text()
     {
         var baseline = Throw(site: 0, depth: 1);

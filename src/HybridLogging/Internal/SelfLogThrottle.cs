@@ -63,7 +63,7 @@ internal sealed class SelfLogThrottle
     {
         var length = Math.Min(message.Length, MaxKeyLength);
         var span = message.AsSpan(0, length);
-        if (span.IndexOfAnyInRange('0', '9') < 0)
+        if (CharRange.IndexOfAny(span, '0', '9') < 0)
         {
             return length == message.Length ? message : new string(span);
         }

@@ -17,7 +17,7 @@ internal static class ErrorCapture
     // each is formatted once instead of twice per logged exception.
     private static readonly ConcurrentDictionary<int, string> Codes = new();
 
-    // Snapshots taken lately, by a cheap hash of their shape (see Reuse); a hit is checked field by field.
+    // Snapshots taken lately, by a cheap hash of their shape (see Shared); a hit is checked field by field.
     private static readonly RecentSlots<LogError> Recent = new(RecentSnapshots);
 
     /// <summary>Levels of inner exceptions kept for a logged exception.</summary>
@@ -28,27 +28,67 @@ internal static class ErrorCapture
     /// argument: rethrowing it (<c>throw;</c>) appends frames to its stack trace, and another thread may be doing so
     /// while the dispatcher reads it, so its text is taken when the call is made (issue 10, item 3). The stack text is
     /// the dearest part of an entry (several µs, tens for deep async chains): one thrown along the same frames as an
-    /// earlier exception reuses that text (<see cref="StackTraceTexts"/>), so a repeating failure pays only for listing
-    /// its frames.
+    /// earlier exception reuses that text (<see cref="StackTraceTexts"/>), so a repeating failure pays only for reading
+    /// its frames, and gets an earlier snapshot with the same content (<see cref="Shared"/>) rather than a new one.
     /// </summary>
-    public static LogError Snapshot(Exception exception) => Reuse(Capture(exception, DefaultDepth, code: null));
+    public static LogError Snapshot(Exception exception) => Capture(exception, DefaultDepth, code: null, share: true);
+
+    /// <summary>New details of <paramref name="exception"/> (<see cref="LogError.FromException"/>, an entry's error).</summary>
+    public static LogError Capture(Exception exception, int maxDepth, string? code) => Capture(exception, maxDepth, code, share: false);
+
+    private static LogError Capture(Exception exception, int maxDepth, string? code, bool share)
+    {
+        IReadOnlyList<LogError> inner = [];
+        if (maxDepth > 0)
+        {
+            if (exception is AggregateException aggregate)
+            {
+                var list = new List<LogError>();
+                foreach (var item in aggregate.InnerExceptions)
+                {
+                    if (list.Count == MaxInnerPerLevel)
+                    {
+                        break;
+                    }
+
+                    list.Add(Capture(item, maxDepth - 1, null, share));
+                }
+
+                inner = list;
+            }
+            else if (exception.InnerException is { } innerException)
+            {
+                inner = [Capture(innerException, maxDepth - 1, null, share)];
+            }
+        }
+
+        var type = exception.GetType().FullName ?? exception.GetType().Name;
+        var message = ValueSnapshot.Sanitize(MessageOf(exception) ?? string.Empty, MaxMessageLength);
+        var stack = StackTraceOf(exception) is { } text ? ValueSnapshot.Sanitize(text, MaxStackTraceLength) : null;
+        code ??= exception.HResult != 0 ? CodeOf(exception.HResult) : null;
+        return share
+            ? Shared(type, message, stack, code, inner)
+            : new LogError { Type = type, Message = message, StackTrace = stack, Code = code, InnerErrors = inner };
+    }
 
     /// <summary>
-    /// An earlier snapshot with the same content when there is one, else <paramref name="error"/>. A failure that repeats
-    /// (a dependency timing out, a throttled call) logs the same type, message and stack text over and over, and while the
+    /// An earlier snapshot with this content when there is one, else a new one. A failure that repeats (a dependency
+    /// timing out, a throttled call) logs the same type, message and stack text over and over, and while the
     /// dispatcher catches up its queued entries keep their snapshots alive: each survived a collection or two and was
-    /// copied, about 1 KB per entry for the sample's errors. Sharing one instance keeps one copy. Comparing costs tens of
-    /// nanoseconds, mostly reference checks: a shared stack text is the same string instance.
+    /// copied, about 1 KB per entry for the sample's errors. Sharing one instance keeps one copy, and the calling thread
+    /// makes none. Comparing costs tens of nanoseconds, mostly reference checks: a shared stack text is the same string
+    /// instance, and so are shared inner snapshots.
     /// </summary>
-    private static LogError Reuse(LogError error)
+    private static LogError Shared(string type, string message, string? stack, string? code, IReadOnlyList<LogError> inner)
     {
-        var hash = HashCode.Combine(error.Type, error.Message.Length, error.StackTrace?.Length ?? -1, error.Code, error.InnerErrors.Count);
+        var hash = HashCode.Combine(type, message.Length, stack?.Length ?? -1, code, inner.Count);
         var recent = Recent.Get(hash);
-        if (recent is not null && SameContent(recent, error))
+        if (recent is not null && SameContent(recent, type, message, stack, code, inner))
         {
             return recent;
         }
 
+        var error = new LogError { Type = type, Message = message, StackTrace = stack, Code = code, InnerErrors = inner };
         var budget = MaxReusedChars;
         if (Fits(error, ref budget))
         {
@@ -71,16 +111,17 @@ internal static class ErrorCapture
         return budget >= 0;
     }
 
-    private static bool SameContent(LogError a, LogError b)
+    private static bool SameContent(LogError a, string type, string message, string? stack, string? code, IReadOnlyList<LogError> inner)
     {
-        if (!(a.Type == b.Type && a.Code == b.Code && a.Message == b.Message && a.StackTrace == b.StackTrace && a.InnerErrors.Count == b.InnerErrors.Count))
+        if (!(a.Type == type && a.Code == code && a.Message == message && a.StackTrace == stack && a.InnerErrors.Count == inner.Count))
         {
             return false;
         }
 
-        for (var i = 0; i < a.InnerErrors.Count; i++)
+        for (var i = 0; i < inner.Count; i++)
         {
-            if (!SameContent(a.InnerErrors[i], b.InnerErrors[i]))
+            var (x, y) = (a.InnerErrors[i], inner[i]);
+            if (!ReferenceEquals(x, y) && !SameContent(x, y.Type, y.Message, y.StackTrace, y.Code, y.InnerErrors))
             {
                 return false;
             }
@@ -91,45 +132,7 @@ internal static class ErrorCapture
 
     /// <summary>The same details under the code a call named explicitly (a lifted <c>ErrorCode</c> value).</summary>
     public static LogError WithCode(LogError error, string? code) =>
-        code is null || code == error.Code
-            ? error
-            : new LogError { Type = error.Type, Message = error.Message, StackTrace = error.StackTrace, Code = code, InnerErrors = error.InnerErrors };
-
-    public static LogError Capture(Exception exception, int maxDepth, string? code)
-    {
-        IReadOnlyList<LogError> inner = [];
-        if (maxDepth > 0)
-        {
-            if (exception is AggregateException aggregate)
-            {
-                var list = new List<LogError>();
-                foreach (var item in aggregate.InnerExceptions)
-                {
-                    if (list.Count == MaxInnerPerLevel)
-                    {
-                        break;
-                    }
-
-                    list.Add(Capture(item, maxDepth - 1, null));
-                }
-
-                inner = list;
-            }
-            else if (exception.InnerException is { } innerException)
-            {
-                inner = [Capture(innerException, maxDepth - 1, null)];
-            }
-        }
-
-        return new LogError
-        {
-            Type = exception.GetType().FullName ?? exception.GetType().Name,
-            Message = ValueSnapshot.Sanitize(MessageOf(exception) ?? string.Empty, MaxMessageLength),
-            StackTrace = StackTraceOf(exception) is { } stack ? ValueSnapshot.Sanitize(stack, MaxStackTraceLength) : null,
-            Code = code ?? (exception.HResult != 0 ? CodeOf(exception.HResult) : null),
-            InnerErrors = inner,
-        };
-    }
+        code is null || code == error.Code ? error : Shared(error.Type, error.Message, error.StackTrace, code, error.InnerErrors);
 
     // Message and StackTrace are virtual: an override may throw. (No lambdas here: two closures per logged exception.)
     private static string? MessageOf(Exception exception)

@@ -10,22 +10,22 @@ namespace HybridLogging.Internal;
 /// An exception's stack trace text, shared with an earlier exception thrown along the same frames. Reading
 /// <see cref="Exception.StackTrace"/> resolves every frame's method signature, file and line each time: measured on the
 /// 2-core benchmark VM, 3.3 µs for two frames, 15-27 µs for twelve, 31-57 µs for an async chain of six. That runs on the
-/// calling thread (the text is taken at the call, see <see cref="ErrorCapture.Snapshot"/>). Listing the frames alone
-/// (method and IL offset, no file information) costs 0.55, 1.5 and 2.3 µs for the same exceptions, and a failure that
-/// repeats (a dependency down, a throttled call) throws along the same frames every time, so the frames select a text
-/// built earlier. <c>ExceptionCaptureBenchmarks</c> measures the whole snapshot both ways (benchmarks/RESULTS.md).
+/// calling thread (the text is taken at the call, see <see cref="ErrorCapture.Snapshot"/>). A failure that repeats (a
+/// dependency down, a throttled call) throws along the same frames every time, so the frames select a text built
+/// earlier. They are read in place (<see cref="ThrownFrames"/>): a repeated failure costs neither a text nor a listed
+/// <see cref="StackTrace"/>. <c>ExceptionCaptureBenchmarks</c> measures the whole snapshot (benchmarks/RESULTS.md).
 /// </summary>
 /// <remarks>
 /// Why the frames decide the text: the runtime writes the text from the frames alone (each frame's method, and its
-/// file and line, which follow from the method and the IL offset), except in two cases that the frames do not show and
-/// that are therefore never shared: a type that overrides <see cref="Exception.StackTrace"/>, and an exception that
+/// file and line, which follow from the method and the code address), except in two cases that the frames do not show
+/// and that are therefore never shared: a type that overrides <see cref="Exception.StackTrace"/>, and an exception that
 /// carries a stack trace text of its own (<c>ExceptionDispatchInfo.SetRemoteStackTrace</c>, or a deserialized
 /// exception). The second is only visible in two private fields of <see cref="Exception"/>, read through
 /// <see cref="UnsafeAccessorAttribute"/>; on a runtime without them nothing is shared and every text is built.
-/// Hidden frames (<c>ExceptionDispatchInfo.Throw</c> at an async rethrow) are listed, so where a rethrow split the trace
-/// is part of the key. A key compares methods with <see cref="MethodBase.Equals(object)"/>, which is stricter than the
-/// text (two instantiations of one generic method are two keys), never looser. A kept key holds its methods, so traces
-/// through a collectible assembly (a plugin's load context) are not kept: they would keep it from unloading.
+/// Hidden frames (<c>ExceptionDispatchInfo.Throw</c> at an async rethrow) are recorded, and so are the marks where a
+/// rethrow split the trace, so both are part of the key. A text is kept only after its frames were listed once and
+/// every method among them was named and not collectible: a kept key then refers to code that stays where it is for
+/// the life of the process, and traces through a plugin's load context are never kept (they would keep it loaded).
 /// </remarks>
 internal static class StackTraceTexts
 {
@@ -41,64 +41,65 @@ internal static class StackTraceTexts
     /// <summary>The text <see cref="Exception.StackTrace"/> returns now; may throw what an override throws.</summary>
     public static string? Of(Exception exception)
     {
-        StackTrace? trace;
+        ulong[]? key = null;
         int hash;
+        object source;
         try
         {
-            if (!TryKey(exception, out trace, out hash))
+            if (!CanShare(exception) || !ThrownFrames.TryRead(exception, MaxFrames, out var frames))
             {
                 return exception.StackTrace;
             }
 
+            hash = frames.Hash();
             var known = Recent.Get(hash);
-            if (known is not null && known.Matches(hash, trace))
+            if (known is not null && known.Hash == hash && frames.Matches(known.Key))
             {
                 return known.Text;
             }
+
+            if (NamedAndLasting(exception, frames.Count))
+            {
+                key = frames.ToKey();
+            }
+
+            source = frames.Source;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Listing the frames is only a shortcut: whatever goes wrong there, the text is read the usual way.
+            // Reading the frames is only a shortcut: whatever goes wrong there, the text is read the usual way.
             return exception.StackTrace;
         }
 
         var text = exception.StackTrace;
-        if (text is not null && text.Length <= MaxSharedLength)
+        if (key is not null && text is not null && text.Length <= MaxSharedLength && Unchanged(exception, source, key))
         {
-            Recent.Set(hash, new Known(hash, trace, text));
+            Recent.Set(hash, new Known(hash, key, text));
         }
 
         return text;
     }
 
-    private static bool TryKey(Exception exception, [NotNullWhen(true)] out StackTrace? trace, out int hash)
+    // A rethrow on another thread between reading the frames and the text would pair the key with a longer text.
+    private static bool Unchanged(Exception exception, object source, ulong[] key) =>
+        ThrownFrames.TryRead(exception, MaxFrames, out var now) && ReferenceEquals(now.Source, source) && now.Matches(key);
+
+    // Listed once per text kept: every frame's method must be named (not a dynamic method, not most frames under
+    // NativeAOT) and not collectible, and the runtime must see as many frames as were read.
+    private static bool NamedAndLasting(Exception exception, int count)
     {
-        trace = null;
-        hash = 0;
-        if (!CanShare(exception))
+        var trace = new StackTrace(exception, fNeedFileInfo: false);
+        if (trace.FrameCount != count)
         {
             return false;
         }
 
-        trace = new StackTrace(exception, fNeedFileInfo: false);
-        var count = trace.FrameCount;
-        if (count == 0 || count > MaxFrames)
-        {
-            return false; // not thrown (no text, or a remote one), or too deep to be worth a key
-        }
-
         for (var i = 0; i < count; i++)
         {
-            var frame = trace.GetFrame(i)!;
-            if (MethodOf(frame) is not { IsCollectible: false } method)
+            if (MethodOf(trace.GetFrame(i)!) is not { IsCollectible: false })
             {
-                // A frame whose method the runtime cannot name (a dynamic method; most frames under NativeAOT) does not
-                // tell two call paths apart, and a kept method of a collectible assembly (a plugin's load context)
-                // would keep that assembly from unloading: such a trace is never shared.
                 return false;
             }
-
-            hash = HashCode.Combine(hash, method.GetHashCode(), frame.GetILOffset());
         }
 
         return true;
@@ -144,8 +145,8 @@ internal static class StackTraceTexts
         return plain;
     }
 
-    // Methods are compared for identity only, and a frame without one is never shared (above): metadata that trimming
-    // removed can only cost a reuse, never give a wrong text.
+    // A method is only checked for a name and an assembly that stays loaded: metadata that trimming removed can only
+    // cost a reuse, never give a wrong text.
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Identity only; a missing method is never shared.")]
     private static MethodBase? MethodOf(StackFrame frame) => frame.GetMethod();
 
@@ -171,46 +172,12 @@ internal static class StackTraceTexts
     private static extern ref string? StackTraceString(Exception exception);
 
     /// <summary>The frames of an exception whose text was built, and that text. Immutable.</summary>
-    private sealed class Known
+    private sealed class Known(int hash, ulong[] key, string text)
     {
-        private readonly int _hash;
-        private readonly MethodBase?[] _methods;
-        private readonly int[] _offsets;
+        public int Hash { get; } = hash;
 
-        public Known(int hash, StackTrace trace, string text)
-        {
-            _hash = hash;
-            _methods = new MethodBase?[trace.FrameCount];
-            _offsets = new int[trace.FrameCount];
-            for (var i = 0; i < _methods.Length; i++)
-            {
-                var frame = trace.GetFrame(i)!;
-                _methods[i] = MethodOf(frame);
-                _offsets[i] = frame.GetILOffset();
-            }
+        public ulong[] Key { get; } = key;
 
-            Text = text;
-        }
-
-        public string Text { get; }
-
-        public bool Matches(int hash, StackTrace trace)
-        {
-            if (hash != _hash || trace.FrameCount != _methods.Length)
-            {
-                return false;
-            }
-
-            for (var i = 0; i < _methods.Length; i++)
-            {
-                var frame = trace.GetFrame(i)!;
-                if (frame.GetILOffset() != _offsets[i] || !Equals(MethodOf(frame), _methods[i]))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
+        public string Text { get; } = text;
     }
 }

@@ -136,7 +136,7 @@ internal static class ValueSnapshot
     /// <summary>Index of the first UTF-16 surrogate without its pair, or -1.</summary>
     public static int FindLoneSurrogate(ReadOnlySpan<char> span)
     {
-        var index = span.IndexOfAnyInRange('\uD800', '\uDFFF');
+        var index = CharRange.IndexOfAny(span, '\uD800', '\uDFFF');
         if (index < 0)
         {
             return -1;
