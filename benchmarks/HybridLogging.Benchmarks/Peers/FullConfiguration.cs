@@ -10,7 +10,8 @@ namespace HybridLogging.Benchmarks.Peers;
 /// HybridLogging with everything a service might turn on at once: the file sink, the console sink with standard output
 /// redirected to a file (JSON lines, as the console sink writes when redirected), a stream with a level filter (Warning
 /// and above) to a second file, and (optionally) one live subscriber (<c>Streams.Subscribe()</c>, default capacity) read by a task
-/// that counts what it receives. Every destination blocks when full; the subscriber, by design, drops its oldest
+/// that counts what it receives; optionally (<c>paced --realtime</c>) the stream also raises <c>RealTimeLog</c>, counted by a
+/// handler. Every destination blocks when full; the subscriber, by design, drops its oldest
 /// buffered entries when its reader falls behind (counted as missed), and the pipeline never waits for it.
 /// </summary>
 public sealed class FullConfiguration : IDisposable
@@ -21,12 +22,13 @@ public sealed class FullConfiguration : IDisposable
     private readonly RedirectedStdout _stdout;
     private readonly LogSubscription? _subscription;
     private readonly Task<long>? _reader;
+    private long _realTimeEvents;
 
     /// <summary>
     /// Builds the configuration writing under <paramref name="root"/> (one sub-folder per output) and, when
     /// <paramref name="subscriber"/> is set, starts the subscriber.
     /// </summary>
-    public FullConfiguration(string root, bool subscriber)
+    public FullConfiguration(string root, bool subscriber, bool realTime = false)
     {
         FileFolder = Directory.CreateDirectory(Path.Combine(root, "file")).FullName;
         ConsoleFolder = Directory.CreateDirectory(Path.Combine(root, "console")).FullName;
@@ -53,6 +55,7 @@ public sealed class FullConfiguration : IDisposable
                 o.AddStream(new LogStreamConfig
                 {
                     Id = StreamId,
+                    RealTimeEnabled = realTime,
                     Filters = [new LogFilter { Id = "warning-and-above", MinimumLevel = LogLevel.Warning }],
                     Destinations =
                     [
@@ -75,6 +78,11 @@ public sealed class FullConfiguration : IDisposable
         });
         _services = services.BuildServiceProvider();
         Factory = _services.GetRequiredService<ILoggerFactory>();
+        if (realTime)
+        {
+            _services.GetRequiredService<HybridLoggerProvider>().Streams.RealTimeLog += (_, _) => Interlocked.Increment(ref _realTimeEvents);
+        }
+
         if (!subscriber)
         {
             return;
@@ -96,6 +104,9 @@ public sealed class FullConfiguration : IDisposable
     }
 
     public ILoggerFactory Factory { get; }
+
+    /// <summary><c>RealTimeLog</c> events handled so far.</summary>
+    public long RealTimeEvents => Interlocked.Read(ref _realTimeEvents);
 
     public string FileFolder { get; }
 

@@ -14,9 +14,10 @@ namespace HybridLogging.Benchmarks.Peers;
 /// process's other threads (the logger's background work, GC and JIT included), and the context switches per entry.
 /// </summary>
 /// <remarks>
-/// Usage: <c>paced [--rate 20000] [--seconds 5] [--rounds 3] [--peers HybridLogging,ZLogger,NLog,Serilog] [--full]</c>.
+/// Usage: <c>paced [--rate 20000] [--seconds 5] [--rounds 3] [--peers HybridLogging,ZLogger,NLog,Serilog] [--full [--realtime]]</c>.
 /// <c>--full</c> runs HybridLogging in the peers benchmark's full configuration (file, console redirected to a file, a
-/// Warning stream to a second file, a live subscriber) while the peers still write one file.
+/// Warning stream to a second file, a live subscriber) while the peers still write one file; <c>--realtime</c> also has
+/// that stream raise <c>LogStreamManager.RealTimeLog</c> to one handler.
 /// The caller logs the entries due so far, then sleeps a millisecond, as request threads that mostly wait do. The
 /// window runs from the first measured call until the logger factory's Dispose returns (everything written). Each run
 /// starts with one second unmeasured, and a whole first round is run and not reported: the JIT's tiering to optimized
@@ -34,12 +35,13 @@ public static partial class PacedMode
         var peers = PeerComparison.StringArg(args, "--peers", "HybridLogging,ZLogger,NLog,Serilog")!
             .Split(',').Select(p => Enum.Parse<Peer>(p, ignoreCase: true)).ToArray();
         var full = Array.IndexOf(args, "--full") >= 0;
+        var realTime = Array.IndexOf(args, "--realtime") >= 0;
         var results = peers.ToDictionary(p => p, _ => new List<Result>());
         for (var round = 0; round <= rounds; round++)
         {
             foreach (var peer in peers)
             {
-                var result = RunOnce(peer, rate, seconds, full && peer == Peer.HybridLogging);
+                var result = RunOnce(peer, rate, seconds, full && peer == Peer.HybridLogging, realTime);
                 if (round == 0)
                 {
                     continue; // JIT: tiering to optimized code still runs in the first windows after a short warm-up
@@ -50,7 +52,7 @@ public static partial class PacedMode
             }
         }
 
-        var shape = full ? "HybridLogging in the full configuration (file, console, a stream, a live subscriber), the peers to one file" : "JSON lines to a file";
+        var shape = full ? $"HybridLogging in the full configuration (file, console, a stream{(realTime ? " raising RealTimeLog" : "")}, a live subscriber), the peers to one file" : "JSON lines to a file";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Paced: the sample's requests at {rate:N0} entries/s on one thread for {seconds} s, {shape}; median of {rounds} rounds (interleaved)."));
         Console.WriteLine();
         Console.WriteLine("| Logger | Caller CPU ns/entry | Other threads' CPU ns/entry | Total CPU ns/entry | Total vs HybridLogging | Context switches per entry | Lines written / logged (last round, warm-up included) |");
@@ -73,10 +75,10 @@ public static partial class PacedMode
         return 0;
     }
 
-    private static Result RunOnce(Peer peer, int rate, int seconds, bool full)
+    private static Result RunOnce(Peer peer, int rate, int seconds, bool full, bool realTime)
     {
         using var dir = new TempDir($"paced-{peer}");
-        using var configuration = full ? new FullConfiguration(dir.Path, subscriber: true) : null;
+        using var configuration = full ? new FullConfiguration(dir.Path, subscriber: true, realTime) : null;
         var path = configuration is null ? dir.File("log.json") : Path.Combine(configuration.FileFolder, "log.json");
         var factory = configuration?.Factory ?? Loggers.Create(peer, path, requestScopes: true);
         var router = factory.CreateLogger(SampleLog.RouterCategory);

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Threading.Channels;
 using HybridLogging.Internal;
 
 namespace HybridLogging;
@@ -34,8 +33,7 @@ public sealed partial class LogStreamManager
     private readonly HybridLoggerProvider _provider;
     private readonly StreamBuilder _builder;
     private readonly Lock _gate = new();
-    private readonly Channel<object> _events;
-    private readonly Task _eventPump;
+    private readonly StreamEventThread _events;
     private readonly Meter _meter;
     private readonly HashSet<string> _configuredIds = new(StringComparer.Ordinal);
     private volatile StreamRuntime[] _streams = [];
@@ -47,20 +45,14 @@ public sealed partial class LogStreamManager
     internal LogStreamManager(HybridLoggerProvider provider)
     {
         _provider = provider;
-        _events = Channel.CreateBounded<object>(
-            new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            _ => Interlocked.Increment(ref _eventsDropped));
+        _events = new StreamEventThread(RaiseEvent, () => Interlocked.Increment(ref _eventsDropped));
         _builder = new StreamBuilder(provider, (stream, destination, count) =>
         {
             if (StreamFlushed is not null)
             {
-                _events.Writer.TryWrite(new StreamFlushedEventArgs(stream, destination, count));
+                _events.Post(new StreamFlushedEventArgs(stream, destination, count));
             }
         });
-        using (ExecutionContext.SuppressFlow())
-        {
-            _eventPump = Task.Run(PumpEventsAsync);
-        }
 
         _meter = new Meter(HybridLoggingMetrics.MeterName);
         _meter.CreateObservableCounter("hybridlogging.stream.received", () => PerStream(s => s.Received), "{entry}", "Entries offered to a stream.");
@@ -76,7 +68,7 @@ public sealed partial class LogStreamManager
     /// <summary>Whether streams receive entries (see <see cref="Start"/> and <see cref="StopAsync"/>).</summary>
     public bool IsRunning => _running;
 
-    /// <summary>Events dropped because handlers could not keep up (bounded event queue of 10,000).</summary>
+    /// <summary>Events dropped because handlers could not keep up (bounded event queue of 16,384; the oldest goes).</summary>
     public long EventsDropped => Volatile.Read(ref _eventsDropped);
 
     /// <summary>Resumes routing entries to streams.</summary>
@@ -229,7 +221,7 @@ public sealed partial class LogStreamManager
     /// <summary>Counters of every stream.</summary>
     public IReadOnlyList<LogStreamStats> GetAllStreamStats() => [.. _streams.Select(StreamBuilder.StatsOf)];
 
-    /// <summary>Ends subscriptions and the event pump. Destinations are stopped by the provider's shutdown.</summary>
+    /// <summary>Ends subscriptions and the events thread (after it raised what was queued). Destinations are stopped by the provider's shutdown.</summary>
     /// <remarks>Internal: the provider owns the manager and disposes it; a user disposing it would end every subscription.</remarks>
     internal async ValueTask DisposeAsync()
     {
@@ -244,8 +236,7 @@ public sealed partial class LogStreamManager
             subscriber.Complete();
         }
 
-        _events.Writer.TryComplete();
-        await _eventPump.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        await _events.CompleteAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         _meter.Dispose();
     }
 
@@ -266,8 +257,11 @@ public sealed partial class LogStreamManager
         return (streams, [.. subscribers.Where(s => s.StreamId is null)]);
     }
 
-    /// <summary>Queues a <see cref="RealTimeLog"/> event (dispatcher thread; raised by the event pump).</summary>
-    internal void RaiseRealTime(string streamId, LogEntry entry) => _events.Writer.TryWrite(new RealTimeLogEventArgs(streamId, entry));
+    /// <summary>Queues a <see cref="RealTimeLog"/> event (dispatcher thread; raised on the events thread after <see cref="SignalEvents"/>).</summary>
+    internal void RaiseRealTime(string streamId, LogEntry entry) => _events.PostQuietly(new RealTimeLogEventArgs(streamId, entry));
+
+    /// <summary>Wakes the events thread for the <see cref="RealTimeLog"/> events of the dispatcher's round.</summary>
+    internal void SignalEvents() => _events.Signal();
 
     internal void CollectWorkers(List<SinkWorker> workers)
     {
@@ -326,27 +320,17 @@ public sealed partial class LogStreamManager
         }
     }
 
-    private async Task PumpEventsAsync()
+    // Runs on the events thread (StreamEventThread), which reports what a handler throws.
+    private void RaiseEvent(object item)
     {
-        SuppressionScope.Enter();
-        await foreach (var item in _events.Reader.ReadAllAsync().ConfigureAwait(false))
+        switch (item)
         {
-            try
-            {
-                switch (item)
-                {
-                    case RealTimeLogEventArgs realTime:
-                        RealTimeLog?.Invoke(this, realTime);
-                        break;
-                    case StreamFlushedEventArgs flushed:
-                        StreamFlushed?.Invoke(this, flushed);
-                        break;
-                }
-            }
-            catch (Exception ex)
-            {
-                SelfLog.Report($"A stream event handler threw: {ex.GetType().Name}: {ex.Message}");
-            }
+            case RealTimeLogEventArgs realTime:
+                RealTimeLog?.Invoke(this, realTime);
+                break;
+            case StreamFlushedEventArgs flushed:
+                StreamFlushed?.Invoke(this, flushed);
+                break;
         }
     }
 

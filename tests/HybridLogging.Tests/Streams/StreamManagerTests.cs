@@ -381,7 +381,12 @@ public sealed class StreamManagerTests
         await using var provider = new HybridLoggerProvider(StreamKit.Options(factory, o => o.AddStream(stream)));
         var realTime = new TaskCompletionSource<RealTimeLogEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         var flushed = new TaskCompletionSource<StreamFlushedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
-        provider.Streams.RealTimeLog += (_, e) => realTime.TrySetResult(e);
+        string? raisedOn = null;
+        provider.Streams.RealTimeLog += (_, e) =>
+        {
+            raisedOn = Thread.CurrentThread.IsThreadPoolThread ? "a pool thread" : Thread.CurrentThread.Name;
+            realTime.TrySetResult(e);
+        };
         provider.Streams.StreamFlushed += (_, e) => flushed.TrySetResult(e);
         provider.Streams.RealTimeLog += (_, _) => throw new InvalidOperationException("a broken handler is isolated");
         var subscription = provider.Streams.SubscribeToStream("live", null, 10);
@@ -389,6 +394,7 @@ public sealed class StreamManagerTests
         await provider.FlushAsync(Ct);
         var live = await realTime.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         Assert.Equal(("live", 7), (live.StreamId, live.Entry.Seq()));
+        Assert.Equal("HybridLogging events", raisedOn); // never a pool thread, whose idle polling cost the app CPU
         var batch = await flushed.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         Assert.Equal(("live", "sink", 1), (batch.StreamId, batch.DestinationId, batch.Count));
         await foreach (var entry in subscription.WithCancellation(Ct))

@@ -129,6 +129,8 @@ internal sealed class RouteTable
                 subscriber.Signal();
             }
         }
+
+        StreamManager?.SignalEvents();
     }
 }
 
