@@ -19,10 +19,11 @@ internal sealed class StreamEventThread(Action<object> raise, Action dropped)
     /// <summary>Events the queue holds before the oldest is dropped (a power of two).</summary>
     public const int Capacity = 16_384;
 
+    private const int SignalEvery = 256;
+
     private readonly BoundedRing<object> _queue = new(Capacity);
     private readonly WakeSignal _signal = new();
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private const int SignalEvery = 256;
 
     private volatile bool _completing;
     private int _started;
