@@ -177,8 +177,10 @@ internal readonly ref struct ThrownFrames
             var key = a.ToKey();
             return b.Matches(key) && !c.Matches(key) && a.Hash() == b.Hash() && new StackTrace(first, fNeedFileInfo: false).FrameCount == a.Count;
         }
-        catch (Exception ex) when (ex is MissingFieldException or NotSupportedException or ArgumentOutOfRangeException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Whatever fails here (a missing field, another layout) must not fail the type's initializer: that would
+            // throw on every logged exception instead of turning the shortcut off once.
             return false;
         }
     }
