@@ -47,11 +47,7 @@ internal sealed partial class LogPipeline : IAsyncDisposable
         _wakeIfSleeping = WakeIfSleeping;
         _isAccepting = () => _accepting;
         ShutdownTimeout = options.ShutdownTimeout;
-        _thread = new Thread(Run) { IsBackground = true, Name = "HybridLogging dispatcher" };
-        using (ExecutionContext.SuppressFlow())
-        {
-            _thread.Start();
-        }
+        _thread = LibraryThread.Start("HybridLogging dispatcher", Run);
     }
 
     public PipelineSettings Settings

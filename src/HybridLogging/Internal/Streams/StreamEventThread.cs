@@ -85,16 +85,7 @@ internal sealed class StreamEventThread(Action<object> raise, Action dropped)
 
         if (Volatile.Read(ref _started) == 0 && Interlocked.Exchange(ref _started, 1) == 0)
         {
-            Start();
-        }
-    }
-
-    private void Start()
-    {
-        var thread = new Thread(Run) { IsBackground = true, Name = "HybridLogging events" };
-        using (ExecutionContext.SuppressFlow())
-        {
-            thread.Start();
+            LibraryThread.Start("HybridLogging events", Run);
         }
     }
 

@@ -30,11 +30,7 @@ internal sealed class SubscriberWakeThread
     {
         _takeWaiter = takeWaiter;
         _completed = completed;
-        var thread = new Thread(Run) { IsBackground = true, Name = "HybridLogging subscriber" };
-        using (ExecutionContext.SuppressFlow())
-        {
-            thread.Start();
-        }
+        LibraryThread.Start("HybridLogging subscriber", Run);
     }
 
     /// <summary>Whether the thread has stopped (the subscription completed and its last wait was released).</summary>

@@ -147,7 +147,7 @@ internal static class StackTraceTexts
 
     // A method is only checked for a name and an assembly that stays loaded: metadata that trimming removed can only
     // cost a reuse, never give a wrong text.
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Identity only; a missing method is never shared.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Checked for a name and a lasting assembly; a missing method is never shared.")]
     private static MethodBase? MethodOf(StackFrame frame) => frame.GetMethod();
 
     // The trimmer keeps a property's definition with any accessor it keeps, and an override of StackTrace on a thrown
