@@ -9,6 +9,7 @@ namespace HybridLogging.Sinks.File.Tests;
 /// A file destination whose settings change at run time is replaced by a new sink on the same path. The old sink holds
 /// the file's lock until it has written what it accepted, so the replacement must wait for it instead of being refused.
 /// </summary>
+[Collection(SelfLogCollection.Name)]
 public sealed class FileDestinationHandoverTests : IDisposable
 {
     private readonly TempFolder _folder = new();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace HybridLogging.Sinks.File.Tests;
 
 /// <summary>Rolling by size and interval, retention and compression of rolled files.</summary>
+[Collection(SelfLogCollection.Name)]
 public sealed class FileSinkRollingTests : IDisposable
 {
     private readonly TempFolder _folder = new();
