@@ -99,6 +99,7 @@ internal sealed class ActiveFile
         Commit();
         _file!.Flush(flushToDisk: true);
         _dirty = false;
+        _writeback.ThrowIfSyncFailed();
     }
 
     /// <summary>Like <see cref="FlushToDisk"/>, but only when something was written since the last one (the periodic flush).</summary>
@@ -145,6 +146,7 @@ internal sealed class ActiveFile
             }
         }
 
+        _writeback.Stop(); // no background sync runs beside the last flush, which reports any that failed
         try
         {
             FlushToDisk();
