@@ -60,7 +60,7 @@ public static class PeerComparison
                     foreach (var config in configurations)
                     {
                         var sample = RunOnce(workload, config, entries, threadCount);
-                        Console.Error.WriteLine($"  {workload,-6} {sample.Name,-34} threads={threadCount} run={run + 1}: {sample.EntriesPerSecond,12:N0}/s {sample.BytesPerEntry,8:N1} B/entry (caller {sample.CallerBytesPerEntry:N1}, its scope {sample.ScopeBytesPerEntry:N1}) cpu={sample.CpuNsPerEntry:N0} ns/entry gc={sample.GcCollections} pause={sample.GcPauseMs:N0} ms lines={sample.Lines:N0} ok={sample.JsonOk} {sample.Detail}{(string.IsNullOrEmpty(sample.ThreadTimes) ? "" : $"\n      threads while calling: {sample.ThreadTimes}")}");
+                        Console.Error.WriteLine($"  {workload,-6} {sample.Name,-34} threads={threadCount} run={run + 1}: {sample.EntriesPerSecond,12:N0}/s {sample.BytesPerEntry,8:N1} B/entry (caller {sample.CallerBytesPerEntry:N1}, its scope {sample.ScopeBytesPerEntry:N1}) cpu={sample.CpuNsPerEntry:N0} ns/entry gc={sample.GcCollections} pause={sample.GcPauseMs:N0} ms shutdown={sample.ShutdownMs:N0} ms on-disk={sample.OnDiskPerSecond:N0}/s lines={sample.Lines:N0} ok={sample.JsonOk} {sample.Detail}{(string.IsNullOrEmpty(sample.ThreadTimes) ? "" : $"\n      threads while calling: {sample.ThreadTimes}")}");
                         samples[config].Add(sample);
                     }
                 }
@@ -112,6 +112,8 @@ public static class PeerComparison
             ScopeBytesPerEntry = Mid(s => s.ScopeBytesPerEntry),
             CpuNsPerEntry = Mid(s => s.CpuNsPerEntry),
             GcPauseMs = Mid(s => s.GcPauseMs),
+            ShutdownMs = Mid(s => s.ShutdownMs),
+            OnDiskPerSecond = Mid(s => s.OnDiskPerSecond),
             AllVerified = samples.All(s => s.Lines == entries && s.JsonOk),
         };
     }
@@ -209,6 +211,12 @@ public static class PeerComparison
             }
 
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+            // HybridLogging's file sink makes its files durable (fsync) before its shutdown returns; the peers leave that
+            // to the kernel. Syncing every output file here puts each logger's rate "until its lines are on disk" beside
+            // the rate "until its shutdown returns" (for HybridLogging the sync finds nothing left to write).
+            SyncFiles(dir.Path);
+            var durableSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var threadTimes = ThreadTimes.Describe(threadsBefore, threadsAfter, (callerRun, callerWait), threadCount, entries, callingSeconds);
             var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
             var pause = GC.GetTotalPauseDuration() - pauseBefore;
@@ -241,6 +249,8 @@ public static class PeerComparison
                 CpuNsPerEntry = cpu.Ticks * 100.0 / entries,
                 GcPauseMs = pause.TotalMilliseconds,
                 GcCollections = collections,
+                ShutdownMs = (seconds - callingSeconds) * 1000,
+                OnDiskPerSecond = entries / durableSeconds,
                 Detail = detail,
                 ThreadTimes = threadTimes,
             };
@@ -249,6 +259,23 @@ public static class PeerComparison
         {
             full?.Dispose();
             Console.SetOut(originalOut);
+        }
+    }
+
+    /// <summary>fsync of every file under <paramref name="folder"/> (a write handle: .NET syncs only writable streams).</summary>
+    private static void SyncFiles(string folder)
+    {
+        foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            try
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+                stream.Flush(flushToDisk: true);
+            }
+            catch (IOException)
+            {
+                // A lock file removed meanwhile: nothing to sync.
+            }
         }
     }
 
@@ -312,6 +339,12 @@ public sealed record PeerResult(
 
     /// <summary>Collections of generations 0/1/2 during the timed window.</summary>
     public string? GcCollections { get; init; }
+
+    /// <summary>Milliseconds from the last call's return to the logger's shutdown returning (queue drained, files closed), inside <see cref="Seconds"/>.</summary>
+    public double ShutdownMs { get; init; }
+
+    /// <summary>Entries per second timed until every output file was synced to disk after the shutdown (the median of the runs).</summary>
+    public double OnDiskPerSecond { get; init; }
 
     /// <summary>What was verified, and for the full configuration each output and the subscriber's counts.</summary>
     public string? Detail { get; init; }
