@@ -38,13 +38,8 @@ internal sealed class LoopThread
     {
         var home = new LoopThread();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() => home.Run(loop, done))
-        {
-            IsBackground = true,
-            Name = name,
-        };
         completion = done.Task;
-        thread.Start();
+        LibraryThread.Start(name, () => home.Run(loop, done));
         return home;
     }
 

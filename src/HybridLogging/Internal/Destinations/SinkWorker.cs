@@ -84,12 +84,9 @@ internal sealed partial class SinkWorker : IAsyncDisposable
         _writer = new BatchWriter(name, options, _counters);
         _deferred = new DeferredRecords(name, _counters, _forceWake);
 
-        // The loop must not capture the caller's ExecutionContext (its AsyncLocals, e.g. a correlation context).
-        // It runs on a thread of its own and sleeps there between batches (see LoopThread).
-        using (ExecutionContext.SuppressFlow())
-        {
-            LoopThread.Start($"HybridLogging sink {name}", RunAsync, out _loop);
-        }
+        // The loop runs on a thread of its own and sleeps there between batches (see LoopThread), without the caller's
+        // execution context (see LibraryThread).
+        LoopThread.Start($"HybridLogging sink {name}", RunAsync, out _loop);
     }
 
     public string Name { get; }
