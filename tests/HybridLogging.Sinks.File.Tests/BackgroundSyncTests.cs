@@ -51,7 +51,7 @@ public sealed class BackgroundSyncTests : IDisposable
     {
         using var file = new FileStream(_folder.Combine("log.json"), FileMode.Create, FileAccess.Write);
         var calls = 0;
-        var sync = new BackgroundSync(_ =>
+        var sync = new BackgroundSync(sync: _ =>
         {
             Interlocked.Increment(ref calls);
             return 5; // EIO
@@ -75,7 +75,7 @@ public sealed class BackgroundSyncTests : IDisposable
     {
         using var file = new FileStream(_folder.Combine("log.json"), FileMode.Create, FileAccess.Write);
         var calls = 0;
-        var sync = new BackgroundSync(_ =>
+        var sync = new BackgroundSync(sync: _ =>
         {
             Interlocked.Increment(ref calls);
             return errno;
@@ -96,7 +96,7 @@ public sealed class BackgroundSyncTests : IDisposable
         using var entered = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
         var closedDuringSync = true;
-        var sync = new BackgroundSync(h =>
+        var sync = new BackgroundSync(sync: h =>
         {
             entered.Set();
             release.Wait(Patience);
@@ -123,7 +123,7 @@ public sealed class BackgroundSyncTests : IDisposable
         file.Dispose();
         using var open = new FileStream(_folder.Combine("other.json"), FileMode.Create, FileAccess.Write);
         var synced = new List<SafeFileHandle>();
-        var sync = new BackgroundSync(h =>
+        var sync = new BackgroundSync(sync: h =>
         {
             lock (synced)
             {
@@ -146,12 +146,16 @@ public sealed class BackgroundSyncTests : IDisposable
     }
 
     [Fact]
-    public void After_stop_requests_start_nothing()
+    public void Syncs_run_on_the_sinks_own_background_thread_and_after_stop_requests_start_nothing()
     {
         using var file = new FileStream(_folder.Combine("log.json"), FileMode.Create, FileAccess.Write);
         var calls = 0;
-        var sync = new BackgroundSync(_ =>
+        string? threadName = null;
+        var background = false;
+        var sync = new BackgroundSync("app", _ =>
         {
+            threadName = Thread.CurrentThread.Name;
+            background = Thread.CurrentThread.IsBackground;
             Interlocked.Increment(ref calls);
             return 0;
         });
@@ -163,6 +167,8 @@ public sealed class BackgroundSyncTests : IDisposable
         Thread.Sleep(50);
 
         Assert.Equal(1, Volatile.Read(ref calls));
+        Assert.Equal("HybridLogging file sync app", threadName); // the sink's own thread, never the app's or the pool's
+        Assert.True(background);
     }
 
 

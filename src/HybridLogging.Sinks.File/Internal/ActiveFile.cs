@@ -20,7 +20,7 @@ internal sealed class ActiveFile
     private FileStream? _file;
     private Stream? _writer;
     private long _committed;
-    private readonly EarlyWriteback _writeback = new();
+    private readonly EarlyWriteback _writeback;
     private long? _truncateTo;
     private DateTimeOffset _start;
     private DateTimeOffset? _nextRollAt;
@@ -38,6 +38,7 @@ internal sealed class ActiveFile
         _options = options;
         _names = names;
         _wrap = wrap;
+        _writeback = new EarlyWriteback(new BackgroundSync(sinkName));
     }
 
     /// <summary>Bytes handed to the current file, committed or not.</summary>

@@ -35,6 +35,7 @@ internal sealed class BackgroundSync
     private const int ERofs = 30;
     private const int ENotSup = 95;
 
+    private readonly string _threadName;
     private readonly Func<SafeFileHandle, int> _sync;
     private readonly object _gate = new();
     private SafeFileHandle? _pending;
@@ -43,9 +44,11 @@ internal sealed class BackgroundSync
     private int _failure;
     private long _completed;
 
+    /// <param name="sinkName">The sink's name, for the thread's name.</param>
     /// <param name="sync">Test seam: syncs the handle's file and returns 0 or the error number.</param>
-    public BackgroundSync(Func<SafeFileHandle, int>? sync = null)
+    public BackgroundSync(string? sinkName = null, Func<SafeFileHandle, int>? sync = null)
     {
+        _threadName = sinkName is null ? "HybridLogging file sync" : $"HybridLogging file sync {sinkName}";
         _sync = sync ?? SyncToDisk;
     }
 
@@ -78,7 +81,7 @@ internal sealed class BackgroundSync
             if (_thread is null)
             {
                 // No execution context: the app's async-locals have nothing to do with this thread.
-                _thread = new Thread(Run) { IsBackground = true, Name = "HybridLogging file sync" };
+                _thread = new Thread(Run) { IsBackground = true, Name = _threadName };
                 _thread.UnsafeStart();
             }
 

@@ -1,9 +1,10 @@
 namespace HybridLogging.Internal;
 
 /// <summary>
-/// Starts one of the library's own threads (dispatcher, destination loops, subscriber wake-ups, stream events): a background thread, so it
-/// never keeps the app alive, named for profilers and dumps, and started without the starting thread's execution
-/// context, whose async-locals (a correlation context, a suppression flag) belong to the app's flow, not to the loop.
+/// Starts one of the library's own threads (dispatcher, destination loops, subscriber wake-ups, stream events): a
+/// background thread, so it never keeps the app alive, named for profilers and dumps, and started without the starting
+/// thread's execution context, whose async-locals (a correlation context, a suppression flag) belong to the app's flow,
+/// not to the loop.
 /// </summary>
 /// <remarks>
 /// <see cref="Thread.UnsafeStart()"/> starts the thread without capturing the context: the effect of <c>Start()</c>
