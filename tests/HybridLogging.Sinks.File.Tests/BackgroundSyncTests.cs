@@ -89,6 +89,29 @@ public sealed class BackgroundSyncTests : IDisposable
     }
 
     [Fact]
+    public void Without_fdatasync_in_libc_background_syncing_turns_itself_off()
+    {
+        using var file = new FileStream(_folder.Combine("log.json"), FileMode.Create, FileAccess.Write);
+        var calls = 0;
+        var sync = new BackgroundSync(sync: _ =>
+        {
+            Interlocked.Increment(ref calls);
+            throw new EntryPointNotFoundException("fdatasync");
+        });
+
+        sync.Request(file.SafeFileHandle);
+        WaitFor(() => Volatile.Read(ref calls) == 1);
+        WaitFor(() => !sync.Pending);
+        Thread.Sleep(50);
+        sync.Request(file.SafeFileHandle);
+        Thread.Sleep(50);
+        sync.Stop();
+
+        Assert.Equal(1, Volatile.Read(ref calls));
+        sync.ThrowIfFailed(); // not a failure of the file: the sink's own flushes still sync it
+    }
+
+    [Fact]
     public void A_file_closed_while_its_sync_runs_keeps_its_descriptor_until_the_sync_ends()
     {
         var file = new FileStream(_folder.Combine("log.json"), FileMode.Create, FileAccess.Write);

@@ -160,6 +160,16 @@ internal sealed class BackgroundSync
         {
             // Closed before the sync began: the sink flushed it to disk before closing it, or abandoned it after a failure.
         }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A libc without fdatasync (glibc and musl have it): the sink's own flushes do all the syncing, as elsewhere.
+            lock (_gate)
+            {
+                _stopped = true;
+            }
+
+            HybridSelfLog.Report("file-sync", $"File sink: syncing to disk in the background is not available here ({ex.GetType().Name}).");
+        }
         catch (Exception ex)
         {
             // Never let a background thread take the process down; the sink's own flushes still make the data durable.
