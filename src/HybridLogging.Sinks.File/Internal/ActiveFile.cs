@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace HybridLogging.Sinks.File.Internal;
 
 /// <summary>
@@ -32,13 +34,14 @@ internal sealed class ActiveFile
     /// <param name="options">The sink's validated settings.</param>
     /// <param name="names">Names of the active and rolled files.</param>
     /// <param name="wrap">Test seam: wraps each opened file stream (a full disk, a failing device).</param>
-    public ActiveFile(string sinkName, FileSinkOptions options, RolledFileNames names, Func<FileStream, Stream>? wrap)
+    /// <param name="syncToDisk">Test seam: the background sync's call (see <see cref="BackgroundSync"/>).</param>
+    public ActiveFile(string sinkName, FileSinkOptions options, RolledFileNames names, Func<FileStream, Stream>? wrap, Func<SafeFileHandle, int>? syncToDisk = null)
     {
         _sinkName = sinkName;
         _options = options;
         _names = names;
         _wrap = wrap;
-        _writeback = new EarlyWriteback(new BackgroundSync(sinkName));
+        _writeback = new EarlyWriteback(new BackgroundSync(sinkName, syncToDisk));
     }
 
     /// <summary>Bytes handed to the current file, committed or not.</summary>
@@ -103,13 +106,31 @@ internal sealed class ActiveFile
         _writeback.ThrowIfSyncFailed();
     }
 
-    /// <summary>Like <see cref="FlushToDisk"/>, but only when something was written since the last one (the periodic flush).</summary>
+    /// <summary>
+    /// The periodic flush: when something was written since the last one, commits it and has it synced to disk. Where the
+    /// sink syncs in the background (Linux) the sync is asked of that thread and this returns at once, so a slow disk
+    /// holds neither the sink's gate (and, behind it, the pipeline) nor the timer's pool thread for the length of an
+    /// fsync; the sync starts at once, so the interval bounds what a crash can lose as before, and its failure is thrown
+    /// by this method's next call or the next flush. Elsewhere it is <see cref="FlushToDisk"/>.
+    /// </summary>
     public void FlushToDiskIfDirty()
     {
         if (_dirty)
         {
-            FlushToDisk();
+            if (_writer is not null && _writeback.CanSyncInBackground)
+            {
+                Commit();
+                _writeback.RequestSync();
+                _dirty = false;
+            }
+            else
+            {
+                FlushToDisk();
+                return;
+            }
         }
+
+        _writeback.ThrowIfSyncFailed();
     }
 
     /// <summary>

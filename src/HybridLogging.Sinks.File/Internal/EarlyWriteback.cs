@@ -33,6 +33,7 @@ internal sealed class EarlyWriteback
     private long _started;
     private long _from;
     private long _syncedFrom;
+    private long _committed;
 
     /// <param name="sync">Test seam: the background sync.</param>
     public EarlyWriteback(BackgroundSync? sync = null)
@@ -58,6 +59,19 @@ internal sealed class EarlyWriteback
     /// <summary>Background syncs that completed (for tests and diagnostics).</summary>
     public long BackgroundSyncs => _sync.Completed;
 
+    /// <summary>Whether the file can be synced on the background thread now (Linux, an open file).</summary>
+    public bool CanSyncInBackground => !s_unsupported && _handle is { IsClosed: false };
+
+    /// <summary>Has the file synced on the background thread (the periodic flush); call after a commit.</summary>
+    public void RequestSync()
+    {
+        if (CanSyncInBackground)
+        {
+            _syncedFrom = _committed;
+            _sync.Request(_handle!);
+        }
+    }
+
     /// <summary>Ends background syncing (at shutdown, before the last flush to disk).</summary>
     public void Stop() => _sync.Stop();
 
@@ -67,6 +81,7 @@ internal sealed class EarlyWriteback
     /// <summary>Starts writeback of [last start, <paramref name="committed"/>) once it is at least <see cref="Threshold"/> bytes.</summary>
     public void Committed(long committed)
     {
+        _committed = committed;
         if (s_unsupported || _handle is not { IsClosed: false } handle || committed - _from < Threshold)
         {
             return;

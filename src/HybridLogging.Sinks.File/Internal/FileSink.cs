@@ -1,5 +1,6 @@
 using HybridLogging.Formatting;
 using Microsoft.Extensions.Options;
+using Microsoft.Win32.SafeHandles;
 
 namespace HybridLogging.Sinks.File.Internal;
 
@@ -39,7 +40,9 @@ internal sealed class FileSink : IFormattedLogSink, IReportsBytes
     /// <param name="options">Settings; validated here.</param>
     /// <param name="timeProvider">Clock for interval rolling and the periodic flush.</param>
     /// <param name="wrapStream">Test seam: wraps each file stream the sink opens (a full disk, a failing device).</param>
-    internal FileSink(string name, FileSinkOptions options, TimeProvider? timeProvider, Func<FileStream, Stream>? wrapStream)
+    /// <param name="syncToDisk">Test seam: the background sync's call (a slow or failing disk).</param>
+    internal FileSink(
+        string name, FileSinkOptions options, TimeProvider? timeProvider, Func<FileStream, Stream>? wrapStream, Func<SafeFileHandle, int>? syncToDisk = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(options);
@@ -54,7 +57,7 @@ internal sealed class FileSink : IFormattedLogSink, IReportsBytes
         _time = timeProvider ?? TimeProvider.System;
         _names = new RolledFileNames(System.IO.Path.GetFullPath(_options.Path));
         Formatter = _options.Format == LogFormat.Text ? new TextLogFormatter() : JsonLogFormatter.Instance;
-        _file = new ActiveFile(name, _options, _names, wrapStream);
+        _file = new ActiveFile(name, _options, _names, wrapStream, syncToDisk);
         _housekeeping = new Housekeeping(name, _options, _names);
         System.IO.Directory.CreateDirectory(_names.Directory);
         _lock = FileLock.Acquire(_names.ActivePath, name);
