@@ -35,7 +35,7 @@ internal sealed class ActiveFile
     /// <param name="names">Names of the active and rolled files.</param>
     /// <param name="wrap">Test seam: wraps each opened file stream (a full disk, a failing device).</param>
     /// <param name="syncToDisk">Test seam: the background sync's call (see <see cref="BackgroundSync"/>).</param>
-    public ActiveFile(string sinkName, FileSinkOptions options, RolledFileNames names, Func<FileStream, Stream>? wrap, Func<SafeFileHandle, int>? syncToDisk = null)
+    public ActiveFile(string sinkName, FileSinkOptions options, RolledFileNames names, Func<FileStream, Stream>? wrap, Action<SafeFileHandle>? syncToDisk = null)
     {
         _sinkName = sinkName;
         _options = options;

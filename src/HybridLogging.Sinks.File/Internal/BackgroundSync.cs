@@ -1,10 +1,9 @@
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace HybridLogging.Sinks.File.Internal;
 
 /// <summary>
-/// Syncs a busy file's data to disk (<c>fdatasync</c>) on a thread of its own while the sink goes on writing, so the
+/// Syncs a busy file's data to disk (fsync) on a thread of its own while the sink goes on writing, so the
 /// sink's own flushes to disk (the periodic one, <c>FlushAsync</c>, a roll, shutdown) find little left to wait for.
 /// </summary>
 /// <remarks>
@@ -18,10 +17,11 @@ namespace HybridLogging.Sinks.File.Internal;
 /// shutdown.
 /// </para>
 /// <para>
-/// A failed background sync is kept and thrown by the next flush to disk on the sink's thread
-/// (<see cref="ThrowIfFailed"/>). Linux reports a writeback error once per open file, so the background call would
-/// otherwise take the error from the flush that must report it. Like <c>FileStream.Flush(true)</c>, it ignores the
-/// errors of files that cannot be synced at all (special files, read-only file systems).
+/// The sync is <see cref="RandomAccess.FlushToDisk"/> on the sink's handle (fsync; it ignores, as
+/// <c>FileStream.Flush(true)</c> does, files that cannot be synced at all, such as special files). A failed background
+/// sync is kept and thrown by the next flush to disk on the sink's thread (<see cref="ThrowIfFailed"/>): Linux reports
+/// a writeback error once per open file, so the background call would otherwise take the error from the flush that
+/// must report it.
 /// </para>
 /// <para>
 /// Requests while a sync runs collapse into one: the next sync covers everything written before it starts. The thread
@@ -31,25 +31,21 @@ namespace HybridLogging.Sinks.File.Internal;
 /// </remarks>
 internal sealed class BackgroundSync
 {
-    private const int EInval = 22;
-    private const int ERofs = 30;
-    private const int ENotSup = 95;
-
     private readonly string _threadName;
-    private readonly Func<SafeFileHandle, int> _sync;
+    private readonly Action<SafeFileHandle> _sync;
     private readonly object _gate = new();
     private SafeFileHandle? _pending;
     private Thread? _thread;
     private bool _stopped;
-    private int _failure;
+    private string? _failure;
     private long _completed;
 
     /// <param name="sinkName">The sink's name, for the thread's name.</param>
-    /// <param name="sync">Test seam: syncs the handle's file and returns 0 or the error number.</param>
-    public BackgroundSync(string? sinkName = null, Func<SafeFileHandle, int>? sync = null)
+    /// <param name="sync">Test seam: syncs the handle's file, throwing <see cref="IOException"/> when that fails.</param>
+    public BackgroundSync(string? sinkName = null, Action<SafeFileHandle>? sync = null)
     {
         _threadName = sinkName is null ? "HybridLogging file sync" : $"HybridLogging file sync {sinkName}";
-        _sync = sync ?? SyncToDisk;
+        _sync = sync ?? RandomAccess.FlushToDisk;
     }
 
     /// <summary>Background syncs that completed.</summary>
@@ -107,10 +103,9 @@ internal sealed class BackgroundSync
     /// <summary>Throws once for a background sync that failed since the last call.</summary>
     public void ThrowIfFailed()
     {
-        var errno = Interlocked.Exchange(ref _failure, 0);
-        if (errno != 0)
+        if (Interlocked.Exchange(ref _failure, null) is { } failure)
         {
-            throw new IOException($"Flushing the log file to disk in the background failed (errno {errno}).");
+            throw new IOException($"Flushing the log file to disk in the background failed: {failure}");
         }
     }
 
@@ -146,29 +141,16 @@ internal sealed class BackgroundSync
         {
             // The sink may close the file meanwhile (a roll): the descriptor stays open, and not reused, until released.
             handle.DangerousAddRef(ref added);
-            var errno = _sync(handle);
-            if (errno == 0)
-            {
-                Interlocked.Increment(ref _completed);
-            }
-            else if (errno is not (EInval or ERofs or ENotSup))
-            {
-                Interlocked.CompareExchange(ref _failure, errno, 0);
-            }
+            _sync(handle);
+            Interlocked.Increment(ref _completed);
         }
         catch (ObjectDisposedException)
         {
             // Closed before the sync began: the sink flushed it to disk before closing it, or abandoned it after a failure.
         }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        catch (IOException ex)
         {
-            // A libc without fdatasync (glibc and musl have it): the sink's own flushes do all the syncing, as elsewhere.
-            lock (_gate)
-            {
-                _stopped = true;
-            }
-
-            HybridSelfLog.Report("file-sync", $"File sink: syncing to disk in the background is not available here ({ex.GetType().Name}).");
+            Interlocked.CompareExchange(ref _failure, ex.Message, null);
         }
         catch (Exception ex)
         {
@@ -183,12 +165,4 @@ internal sealed class BackgroundSync
             }
         }
     }
-
-    private static int SyncToDisk(SafeFileHandle handle) =>
-        FDataSync((int)handle.DangerousGetHandle()) == 0 ? 0 : Marshal.GetLastPInvokeError();
-
-#pragma warning disable SYSLIB1054 // a DllImport of blittable arguments needs no generated marshalling nor unsafe code
-    [DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
-    private static extern int FDataSync(int fd);
-#pragma warning restore SYSLIB1054
 }

@@ -42,7 +42,7 @@ internal sealed class FileSink : IFormattedLogSink, IReportsBytes
     /// <param name="wrapStream">Test seam: wraps each file stream the sink opens (a full disk, a failing device).</param>
     /// <param name="syncToDisk">Test seam: the background sync's call (a slow or failing disk).</param>
     internal FileSink(
-        string name, FileSinkOptions options, TimeProvider? timeProvider, Func<FileStream, Stream>? wrapStream, Func<SafeFileHandle, int>? syncToDisk = null)
+        string name, FileSinkOptions options, TimeProvider? timeProvider, Func<FileStream, Stream>? wrapStream, Action<SafeFileHandle>? syncToDisk = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(options);
