@@ -120,7 +120,7 @@ internal sealed class ActiveFile
             if (_writer is not null && _writeback.CanSyncInBackground)
             {
                 Commit();
-                _writeback.RequestSync();
+                _writeback.RequestSync(_committed);
                 _dirty = false;
             }
             else

@@ -24,9 +24,9 @@ namespace HybridLogging.Sinks.File.Internal;
 /// must report it.
 /// </para>
 /// <para>
-/// Requests while a sync runs collapse into one: the next sync covers everything written before it starts. The thread
-/// starts with the first request, so a sink that never writes that much never has one, and ends at
-/// <see cref="Stop"/>.
+/// Requests while a sync runs collapse into one: the next sync covers everything written before it starts. Requests
+/// come every <see cref="EarlyWriteback.SyncThreshold"/> committed and from the periodic flush. The thread starts with
+/// the first request, so a sink that has written nothing has none, and ends at <see cref="Stop"/>.
 /// </para>
 /// </remarks>
 internal sealed class BackgroundSync

@@ -33,7 +33,6 @@ internal sealed class EarlyWriteback
     private long _started;
     private long _from;
     private long _syncedFrom;
-    private long _committed;
 
     /// <param name="sync">Test seam: the background sync.</param>
     public EarlyWriteback(BackgroundSync? sync = null)
@@ -62,14 +61,14 @@ internal sealed class EarlyWriteback
     /// <summary>Whether the file can be synced on the background thread now (Linux, an open file).</summary>
     public bool CanSyncInBackground => !s_unsupported && _handle is { IsClosed: false };
 
-    /// <summary>Has the file synced on the background thread (the periodic flush); call after a commit.</summary>
-    public void RequestSync()
+    /// <summary>
+    /// Has the file synced on the background thread up to <paramref name="committed"/> (the periodic flush, after a
+    /// commit); only when <see cref="CanSyncInBackground"/>.
+    /// </summary>
+    public void RequestSync(long committed)
     {
-        if (CanSyncInBackground)
-        {
-            _syncedFrom = _committed;
-            _sync.Request(_handle!);
-        }
+        _syncedFrom = committed;
+        _sync.Request(_handle!);
     }
 
     /// <summary>Ends background syncing (at shutdown, before the last flush to disk).</summary>
@@ -81,7 +80,6 @@ internal sealed class EarlyWriteback
     /// <summary>Starts writeback of [last start, <paramref name="committed"/>) once it is at least <see cref="Threshold"/> bytes.</summary>
     public void Committed(long committed)
     {
-        _committed = committed;
         if (s_unsupported || _handle is not { IsClosed: false } handle || committed - _from < Threshold)
         {
             return;
