@@ -27,9 +27,6 @@ public static class Loggers
     /// <summary>Asynchronous queue size for the peers (their usual defaults are 10,000 for Serilog/NLog).</summary>
     public const int PeerQueue = 10_000;
 
-    /// <summary>Queue size of a HybridLogging destination in these benchmarks.</summary>
-    public const int HybridSinkQueue = 4096;
-
     /// <summary>
     /// A factory writing JSON lines to <paramref name="path"/> (or, when it is null, to a discarding target), minimum level
     /// Information. <paramref name="factoryMinimum"/> is MEL's own filter: set it lower to let a logger's own level gate decide
@@ -37,7 +34,7 @@ public static class Loggers
     /// <c>ILogger.BeginScope</c> scopes and some carry exceptions, so the peers write scope properties (and NLog's layout
     /// gets the exception); HybridLogging takes its ids from <c>CorrelationContext</c> either way.
     /// </summary>
-    public static ILoggerFactory Create(Peer peer, string? path, int hybridSinkQueue = HybridSinkQueue, LogLevel factoryMinimum = LogLevel.Information, bool requestScopes = false)
+    public static ILoggerFactory Create(Peer peer, string? path, LogLevel factoryMinimum = LogLevel.Information, bool requestScopes = false)
     {
         return peer switch
         {
@@ -50,11 +47,11 @@ public static class Loggers
                     ConfigureHybrid(o);
                     if (path is null)
                     {
-                        o.AddSink("null", new NullSink(), s => { s.QueueCapacity = hybridSinkQueue; s.FullMode = QueueFullMode.Block; });
+                        o.AddSink("null", new NullSink(), s => s.FullMode = QueueFullMode.Block);
                     }
                     else
                     {
-                        AddHybridFile(o, "file", path, hybridSinkQueue);
+                        AddHybridFile(o, "file", path);
                     }
                 });
             }),
@@ -98,20 +95,25 @@ public static class Loggers
     /// </summary>
     public static int HybridQueueCapacity { get; set; } = 1 << 14;
 
-    /// <summary>The pipeline settings every HybridLogging run here uses: block when full, never drop.</summary>
+    /// <summary>
+    /// The pipeline settings every HybridLogging run here uses: the library's defaults (batch size, scopes, flush
+    /// interval, queue capacity unless <c>--hybrid-queue</c> sets one) except what every logger compared gets alike:
+    /// minimum level Information, and block when full, never drop (with timeouts long enough that nothing is dropped).
+    /// </summary>
     public static void ConfigureHybrid(HybridLoggingOptions o)
     {
         o.MinimumLevel = LogLevel.Information;
         o.FullMode = QueueFullMode.Block;
         o.BlockTimeout = TimeSpan.FromMinutes(1);
         o.QueueCapacity = HybridQueueCapacity;
-        o.BatchSize = 1000;
         o.ShutdownTimeout = TimeSpan.FromMinutes(5);
-        o.IncludeScopes = false;
     }
 
-    /// <summary>A file destination that never rolls within a run and blocks when full.</summary>
-    public static void AddHybridFile(HybridLoggingOptions o, string name, string path, int queue = HybridSinkQueue)
+    /// <summary>
+    /// A file destination that never rolls within a run (so one file holds every line to verify) and blocks when full,
+    /// like the peers; its queue and its periodic sync to disk are the defaults.
+    /// </summary>
+    public static void AddHybridFile(HybridLoggingOptions o, string name, string path)
     {
         o.AddFile(
             name,
@@ -119,15 +121,8 @@ public static class Loggers
             {
                 f.Path = path;
                 f.MaxFileSizeBytes = 64L * 1024 * 1024 * 1024;
-                f.FlushToDiskInterval = TimeSpan.FromHours(1);
             },
-            s =>
-            {
-                // Like the peers: block when full, never drop. A small destination queue keeps the
-                // backlog in the pipeline queue (pooled holders) rather than as built entries.
-                s.QueueCapacity = queue;
-                s.FullMode = QueueFullMode.Block;
-            });
+            s => s.FullMode = QueueFullMode.Block);
     }
 
     private static ILoggerFactory CreateSerilog(string? path, LogLevel factoryMinimum)

@@ -24,7 +24,6 @@ public class FlushLatencyBenchmarks
         {
             FlushInterval = TimeSpan.FromHours(1),
             BatchSize = 10_000,
-            IncludeScopes = false,
         };
         options.AddFile("file", f =>
         {

@@ -47,11 +47,7 @@ public sealed class FullConfiguration : IDisposable
             {
                 Loggers.ConfigureHybrid(o);
                 Loggers.AddHybridFile(o, "file", Path.Combine(FileFolder, "log.json"));
-                o.AddSink("console", console, s =>
-                {
-                    s.QueueCapacity = Loggers.HybridSinkQueue;
-                    s.FullMode = QueueFullMode.Block;
-                });
+                o.AddSink("console", console, s => s.FullMode = QueueFullMode.Block);
                 o.AddStream(new LogStreamConfig
                 {
                     Id = StreamId,
@@ -67,9 +63,7 @@ public sealed class FullConfiguration : IDisposable
                             {
                                 ["Path"] = Path.Combine(StreamFolder, "warnings.json"),
                                 ["MaxFileSizeBytes"] = (64L * 1024 * 1024 * 1024).ToString(CultureInfo.InvariantCulture),
-                                ["FlushToDiskInterval"] = "01:00:00",
                             },
-                            QueueCapacity = Loggers.HybridSinkQueue,
                             FullMode = QueueFullMode.Block,
                         },
                     ],

@@ -27,7 +27,7 @@ public static class LatencyMode
         var sent = new long[total];
         var latencies = new double[total];
 
-        var provider = new HybridLoggerProvider(new HybridLoggingOptions { IncludeScopes = false });
+        var provider = new HybridLoggerProvider(new HybridLoggingOptions());
         using var factory = LoggerFactory.Create(b => b.AddProvider(provider));
         var logger = factory.CreateLogger(Loggers.Category);
         var subscription = provider.Streams.Subscribe(null, 1 << 20);

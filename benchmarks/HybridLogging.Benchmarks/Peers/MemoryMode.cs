@@ -79,7 +79,6 @@ public static class MemoryMode
         {
             FlushInterval = TimeSpan.FromHours(1),
             BatchSize = 50_000,
-            IncludeScopes = false,
         };
         options.AddFile("file", f =>
         {
