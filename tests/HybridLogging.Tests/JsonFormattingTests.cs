@@ -84,14 +84,18 @@ public sealed class JsonFormattingTests
         var builder = new ViewBuilder();
         var view = new LogEntryView();
         var template = input.ScopeKey + " {Value} " + input.Message.Replace("{", "", StringComparison.Ordinal).Replace("}", "", StringComparison.Ordinal);
-        foreach (var eventName in new[] { input.PlainScope, input.ScopeValue, input.PlainScope, null })
+        foreach (var (eventId, eventName, level) in new (int, string?, LogLevel)[]
         {
-            // One template with changing event names: each line must carry its own name, never the one noted before.
+            (7, input.PlainScope, LogLevel.Information), (7, input.ScopeValue, LogLevel.Warning), (8, input.PlainScope, LogLevel.Information), (0, null, LogLevel.Error),
+        })
+        {
+            // One template and category with changing events and levels: each line must carry its own, never the ones
+            // encoded for the line before.
             var state = new List<KeyValuePair<string, object?>> { new("Value", input.ArgValue), new("{OriginalFormat}", template) };
             var pending = PendingEntry<List<KeyValuePair<string, object?>>>.Rent(state, (_, _) => "unused");
             pending.TimestampTicks = DateTime.UtcNow.Ticks;
-            pending.Level = LogLevel.Information;
-            pending.EventId = new EventId(7, eventName);
+            pending.Level = level;
+            pending.EventId = new EventId(eventId, eventName);
             pending.Category = settings.ResolveCategory(input.PropertyName + "." + input.PropertyValue);
             builder.Build(pending, settings, view, 1);
             pending.Return();
@@ -103,6 +107,8 @@ public sealed class JsonFormattingTests
             Assert.Equal(Encoding.UTF8.GetString(escaped.WrittenSpan), Encoding.UTF8.GetString(encoded.WrittenSpan));
             var json = JsonDocument.Parse(encoded.WrittenSpan[..^1].ToArray()).RootElement;
             Assert.Equal(eventName is null ? null : ValueSnapshot.Sanitize(eventName, int.MaxValue), json.TryGetProperty("eventName", out var name) ? name.GetString() : null);
+            Assert.Equal(eventId == 0 ? null : (int?)eventId, json.TryGetProperty("eventId", out var id) ? id.GetInt32() : (int?)null);
+            Assert.Equal(LogLevelNames.Get(level), json.GetProperty("level").GetString());
         }
     }
 
