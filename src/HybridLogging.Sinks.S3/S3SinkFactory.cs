@@ -10,10 +10,11 @@ namespace HybridLogging;
 /// <summary>
 /// Creates S3 archive sinks for destinations declared in configuration with <c>"Type": "S3"</c>; the destination's
 /// section binds onto <see cref="S3SinkOptions"/>, for example
-/// <c>"Logging:HybridLogging:Sinks:archive": { "Type": "S3", "BucketName": "my-logs", "Prefix": "app", "MaxObjectAge": "00:05:00", "WriteTimeout": "00:02:00" }</c>.
-/// Found through the assembly's <see cref="LogSinkFactoryAttribute"/>, so no registration code is needed.
+/// <c>"Logging:HybridLogging:Sinks:archive": { "Type": "S3", "BucketName": "my-logs", "Prefix": "app", "MaxObjectAge": "00:05:00" }</c>.
+/// Found through the assembly's <see cref="LogSinkFactoryAttribute"/>, so no registration code is needed. Such a
+/// destination gets the archive pipeline settings <c>AddS3</c> sets in code (see <see cref="ApplyDestinationDefaults"/>).
 /// </summary>
-public sealed class S3SinkFactory : ILogSinkFactory
+public sealed class S3SinkFactory : ILogSinkFactory, ILogSinkDestinationDefaults
 {
     /// <inheritdoc />
     public string Type => "S3";
@@ -36,5 +37,16 @@ public sealed class S3SinkFactory : ILogSinkFactory
         }
 
         return new S3Sink(context.Name, options, context.Services.GetService<IAmazonS3>(), context.Services.GetService<TimeProvider>());
+    }
+
+    /// <summary>
+    /// The archive pipeline settings, as <c>AddS3</c> sets them: <see cref="SinkOptions.BatchSize"/> 10,000,
+    /// <see cref="SinkOptions.FlushInterval"/> 1 second, <see cref="SinkOptions.QueueCapacity"/> 100,000 and
+    /// <see cref="SinkOptions.WriteTimeout"/> 2 minutes. A setting the destination's section names wins.
+    /// </summary>
+    public void ApplyDestinationDefaults(SinkOptions destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        S3SinkHybridLoggingOptionsExtensions.ApplyArchiveDefaults(destination);
     }
 }

@@ -353,6 +353,8 @@ public sealed partial class HybridLoggerProvider : ILoggerProvider, ISupportExte
     }
 
     /// <summary>Creates a sink through the factory of its type (used by the stream manager).</summary>
+    internal ILogSinkDestinationDefaults? DestinationDefaults(string name, string? type) => _resolver.DestinationDefaults(name, type, _options);
+
     internal ILogSink CreateSink(string name, string type, IConfiguration section, bool compression) =>
         _resolver.Create(name, type, section, compression, _options);
 

@@ -99,6 +99,37 @@ public sealed class S3SinkRegistrationTests(S3rverFixture s3)
     }
 
     [Fact]
+    public async Task A_destination_declared_in_configuration_gets_the_archive_settings_AddS3_gives_unless_it_names_its_own()
+    {
+        using var client = s3.Client();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:HybridLogging:Sinks:archive:Type"] = "S3",
+            ["Logging:HybridLogging:Sinks:archive:BucketName"] = "bucket-a",
+            ["Logging:HybridLogging:Sinks:sized:Type"] = "S3",
+            ["Logging:HybridLogging:Sinks:sized:BucketName"] = "bucket-b",
+            ["Logging:HybridLogging:Sinks:sized:QueueCapacity"] = "5000",
+        }).Build();
+        var services = new ServiceCollection().AddSingleton<IAmazonS3>(client);
+        services.AddLogging(logging =>
+        {
+            logging.AddConfiguration(configuration.GetSection("Logging"));
+            logging.AddHybridLogging(o => o.AddS3("coded", b => b.BucketName = "bucket-c"));
+        });
+        await using var container = services.BuildServiceProvider();
+
+        var stats = container.GetRequiredService<HybridLoggerProvider>().GetStats().Sinks.ToDictionary(s => s.Name);
+
+        Assert.Equal(stats["coded"].QueueCapacity, stats["archive"].QueueCapacity);
+        Assert.InRange(stats["archive"].QueueCapacity, 10 * S3SinkHybridLoggingOptionsExtensions.ArchiveBatchSize, 131_072);
+        Assert.InRange(stats["sized"].QueueCapacity, 5_000, 8_192);
+
+        var defaults = new SinkOptions();
+        ((ILogSinkDestinationDefaults)new S3SinkFactory()).ApplyDestinationDefaults(defaults);
+        Assert.Equal((S3SinkHybridLoggingOptionsExtensions.ArchiveBatchSize, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(2)), (defaults.BatchSize, defaults.FlushInterval, defaults.WriteTimeout));
+    }
+
+    [Fact]
     public void AddS3_refuses_invalid_settings_at_registration()
     {
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(

@@ -47,7 +47,10 @@ internal sealed class ConfiguredSinks(SinkResolver resolver, Action<string> late
             }
 
             var section = ConfigSnapshot.Copy((IConfiguration?)configuration?.GetSection("Sinks").GetSection(name) ?? ConfigSnapshot.Empty);
-            var next = new Destination(name, sinkOptions.Clone(), section, options);
+            var effective = resolver.DestinationDefaults(name, sinkOptions.Type, options) is { } defaults
+                ? DestinationDefaults.Apply(defaults, sinkOptions, section)
+                : sinkOptions.Clone();
+            var next = new Destination(name, effective, section, options);
             if (current.TryGetValue(name, out var existing) && existing.Fingerprint == next.Fingerprint)
             {
                 plan.Next[name] = existing;

@@ -42,6 +42,19 @@ internal sealed class SinkResolver(IServiceProvider services, ILogSinkFactory[] 
         }
     }
 
+    /// <summary>The destination settings the type's factory asks for, or null (no such factory, or it asks for none).</summary>
+    public ILogSinkDestinationDefaults? DestinationDefaults(string name, string? type, HybridLoggingOptions options)
+    {
+        try
+        {
+            return Resolve(name, type, options) as ILogSinkDestinationDefaults;
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // an unknown type: Validate reports it
+        }
+    }
+
     public ILogSink Create(string name, string? type, IConfiguration section, bool compression, HybridLoggingOptions options) =>
         Resolve(name, type, options).Create(Context(name, section, compression));
 
