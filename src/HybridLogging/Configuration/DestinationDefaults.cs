@@ -12,7 +12,7 @@ internal static class DestinationDefaults
 {
     private static readonly SinkOptions Untouched = new();
 
-    /// <summary>Returns <paramref name="destination"/> with the factory's defaults applied (a copy when any applies).</summary>
+    /// <summary>A copy of <paramref name="destination"/> with the factory's settings wherever the destination left the default.</summary>
     public static SinkOptions Apply(ILogSinkDestinationDefaults factory, SinkOptions destination, IConfiguration? section)
     {
         var wanted = new SinkOptions();
@@ -27,41 +27,13 @@ internal static class DestinationDefaults
         }
 
         var result = destination.Clone();
-        if (Open(nameof(SinkOptions.BatchSize), destination.BatchSize, Untouched.BatchSize, section))
-        {
-            result.BatchSize = wanted.BatchSize;
-        }
-
-        if (Open(nameof(SinkOptions.FlushInterval), destination.FlushInterval, Untouched.FlushInterval, section))
-        {
-            result.FlushInterval = wanted.FlushInterval;
-        }
-
-        if (Open(nameof(SinkOptions.QueueCapacity), destination.QueueCapacity, Untouched.QueueCapacity, section))
-        {
-            result.QueueCapacity = wanted.QueueCapacity;
-        }
-
-        if (Open(nameof(SinkOptions.FullMode), destination.FullMode, Untouched.FullMode, section))
-        {
-            result.FullMode = wanted.FullMode;
-        }
-
-        if (Open(nameof(SinkOptions.WriteTimeout), destination.WriteTimeout, Untouched.WriteTimeout, section))
-        {
-            result.WriteTimeout = wanted.WriteTimeout;
-        }
-
-        if (Open(nameof(SinkOptions.MaxRetries), destination.MaxRetries, Untouched.MaxRetries, section))
-        {
-            result.MaxRetries = wanted.MaxRetries;
-        }
-
-        if (Open(nameof(SinkOptions.RetryBaseDelay), destination.RetryBaseDelay, Untouched.RetryBaseDelay, section))
-        {
-            result.RetryBaseDelay = wanted.RetryBaseDelay;
-        }
-
+        result.BatchSize = Pick(nameof(SinkOptions.BatchSize), destination.BatchSize, Untouched.BatchSize, wanted.BatchSize, section);
+        result.FlushInterval = Pick(nameof(SinkOptions.FlushInterval), destination.FlushInterval, Untouched.FlushInterval, wanted.FlushInterval, section);
+        result.QueueCapacity = Pick(nameof(SinkOptions.QueueCapacity), destination.QueueCapacity, Untouched.QueueCapacity, wanted.QueueCapacity, section);
+        result.FullMode = Pick(nameof(SinkOptions.FullMode), destination.FullMode, Untouched.FullMode, wanted.FullMode, section);
+        result.WriteTimeout = Pick(nameof(SinkOptions.WriteTimeout), destination.WriteTimeout, Untouched.WriteTimeout, wanted.WriteTimeout, section);
+        result.MaxRetries = Pick(nameof(SinkOptions.MaxRetries), destination.MaxRetries, Untouched.MaxRetries, wanted.MaxRetries, section);
+        result.RetryBaseDelay = Pick(nameof(SinkOptions.RetryBaseDelay), destination.RetryBaseDelay, Untouched.RetryBaseDelay, wanted.RetryBaseDelay, section);
         return result;
     }
 
@@ -71,6 +43,6 @@ internal static class DestinationDefaults
 
     // A setting is the factory's to choose when it still has the default value and the section does not name it (a
     // section may name the default value on purpose).
-    private static bool Open<T>(string key, T value, T untouched, IConfiguration? section) =>
-        EqualityComparer<T>.Default.Equals(value, untouched) && section?[key] is null;
+    private static T Pick<T>(string key, T value, T untouched, T wanted, IConfiguration? section) =>
+        EqualityComparer<T>.Default.Equals(value, untouched) && section?[key] is null ? wanted : value;
 }
