@@ -353,10 +353,11 @@ public sealed partial class HybridLoggerProvider : ILoggerProvider, ISupportExte
     }
 
     /// <summary>Creates a sink through the factory of its type (used by the stream manager).</summary>
-    internal ILogSinkDestinationDefaults? DestinationDefaults(string name, string? type) => _resolver.DestinationDefaults(name, type, _options);
-
     internal ILogSink CreateSink(string name, string type, IConfiguration section, bool compression) =>
         _resolver.Create(name, type, section, compression, _options);
+
+    /// <summary>The destination settings the factory of a type asks for, or null (used by the stream manager).</summary>
+    internal ILogSinkDestinationDefaults? DestinationDefaults(string name, string? type) => _resolver.DestinationDefaults(name, type, _options);
 
     /// <summary>Whether the app registered change sources for the options besides <c>Logging:HybridLogging</c> (followed through the monitor).</summary>
     private bool HasOtherChangeSources() =>

@@ -7,6 +7,10 @@ namespace HybridLogging;
 /// <see cref="SinkOptions"/>; a setting its configuration section names, or that code changed from the default, wins.
 /// The package's <c>AddX</c> method should apply the same settings to destinations added in code.
 /// </summary>
+/// <remarks>
+/// A stream destination's settings are typed (<see cref="LogDestinationConfig"/>), so there a setting left at its
+/// default value takes the factory's even when the configuration names that value.
+/// </remarks>
 public interface ILogSinkDestinationDefaults
 {
     /// <summary>
