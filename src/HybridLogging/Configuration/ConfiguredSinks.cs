@@ -47,9 +47,7 @@ internal sealed class ConfiguredSinks(SinkResolver resolver, Action<string> late
             }
 
             var section = ConfigSnapshot.Copy((IConfiguration?)configuration?.GetSection("Sinks").GetSection(name) ?? ConfigSnapshot.Empty);
-            var effective = resolver.DestinationDefaults(name, sinkOptions.Type, options) is { } defaults
-                ? DestinationDefaults.Apply(defaults, sinkOptions, section)
-                : sinkOptions.Clone();
+            var effective = DestinationDefaults.Apply(resolver.DestinationDefaults(name, sinkOptions.Type, options), sinkOptions, section);
             var next = new Destination(name, effective, section, options);
             if (current.TryGetValue(name, out var existing) && existing.Fingerprint == next.Fingerprint)
             {

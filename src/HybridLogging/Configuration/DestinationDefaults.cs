@@ -12,9 +12,17 @@ internal static class DestinationDefaults
 {
     private static readonly SinkOptions Untouched = new();
 
-    /// <summary>A copy of <paramref name="destination"/> with the factory's settings wherever the destination left the default.</summary>
-    public static SinkOptions Apply(ILogSinkDestinationDefaults factory, SinkOptions destination, IConfiguration? section)
+    /// <summary>
+    /// A copy of <paramref name="destination"/> with the factory's settings wherever the destination left the default
+    /// (<paramref name="section"/> is null for a stream destination, whose settings are typed); a plain copy without a factory.
+    /// </summary>
+    public static SinkOptions Apply(ILogSinkDestinationDefaults? factory, SinkOptions destination, IConfiguration? section)
     {
+        if (factory is null)
+        {
+            return destination.Clone();
+        }
+
         var wanted = new SinkOptions();
         try
         {
@@ -36,10 +44,6 @@ internal static class DestinationDefaults
         result.RetryBaseDelay = Pick(nameof(SinkOptions.RetryBaseDelay), destination.RetryBaseDelay, Untouched.RetryBaseDelay, wanted.RetryBaseDelay, section);
         return result;
     }
-
-    /// <summary>Stream destinations: their typed settings, left at the <see cref="LogDestinationConfig"/> defaults, take the factory's.</summary>
-    public static SinkOptions Apply(ILogSinkDestinationDefaults? factory, LogDestinationConfig destination) =>
-        factory is null ? destination.ToSinkOptions() : Apply(factory, destination.ToSinkOptions(), section: null);
 
     // A setting is the factory's to choose when it still has the default value and the section does not name it (a
     // section may name the default value on purpose).

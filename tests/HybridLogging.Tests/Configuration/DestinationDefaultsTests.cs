@@ -31,9 +31,9 @@ public sealed class DestinationDefaultsTests
     [Fact]
     public async Task A_configured_destination_runs_with_the_settings_its_sink_factory_asks_for()
     {
-        await using var host = Start(new() { ["Logging:HybridLogging:Sinks:archive:Type"] = DefaultingFactory.TypeName });
+        var factory = new DefaultingFactory();
+        await using var host = Start(new() { ["Logging:HybridLogging:Sinks:archive:Type"] = DefaultingFactory.TypeName }, factory);
 
-        var factory = (DefaultingFactory)host.Provider.Options.GetSinkFactories().Single();
         Assert.Equal(FactoryCapacityInForce, Sink(host, "archive").QueueCapacity);
 
         // The factory's batch size of 3 and flush interval of an hour: three entries make one batch at once.

@@ -76,7 +76,7 @@ internal sealed class StreamBuilder(HybridLoggerProvider provider, Action<string
         var name = $"{stream.Id}/{destination.Id}";
         var type = destination.Type;
         var compression = stream.CompressionEnabled;
-        var worker = new SinkWorker(destination.Id, () => provider.CreateSink(name, type, settings, compression), DestinationDefaults.Apply(provider.DestinationDefaults(name, type), destination), provider.Options, stream.Id, predecessorStopped, expectedFormatter);
+        var worker = new SinkWorker(destination.Id, () => provider.CreateSink(name, type, settings, compression), DestinationDefaults.Apply(provider.DestinationDefaults(name, type), destination.ToSinkOptions(), section: null), provider.Options, stream.Id, predecessorStopped, expectedFormatter);
         var streamId = stream.Id;
         var destinationId = destination.Id;
         worker.BatchWritten = count => batchWritten(streamId, destinationId, count);
