@@ -36,7 +36,8 @@ public sealed partial class LogEntryView
     /// <summary>
     /// Makes this view a copy of <paramref name="source"/> that outlives it: the subscriber and recent buffers keep
     /// copies and build a <see cref="LogEntry"/> only for the ones that are read. Property values are immutable
-    /// snapshots, so they are shared, not cloned; the message is copied. Copying allocates nothing once the buffers have
+    /// snapshots, so they are shared, not cloned, except a primitive in a box the dispatcher reuses (it gets a box of
+    /// its own); the message is copied. Copying allocates nothing once the buffers have
     /// grown, where building an entry for every offered view allocated about 370 B, mostly for entries that were
     /// evicted unread.
     /// </summary>
@@ -56,6 +57,15 @@ public sealed partial class LogEntryView
 
         Array.Copy(source._properties, _properties, count);
         PropertyCount = count;
+        for (var i = 0; i < count; i++)
+        {
+            if (_properties[i].Recycled)
+            {
+                // The copy outlives the entry: its value gets a box of its own.
+                _properties[i].Value = Kept(_properties[i]);
+                _properties[i].Recycled = false;
+            }
+        }
 
         var length = source.MessageLength;
         LetGoOfLargeMessageBuffer(length);

@@ -14,6 +14,9 @@ namespace HybridLogging;
 /// snapshots: <c>null</c>, <see cref="string"/>, <see cref="bool"/>, the integral and floating-point types,
 /// <see cref="decimal"/>, <see cref="DateTime"/>, <see cref="DateTimeOffset"/>, <see cref="TimeSpan"/>,
 /// <see cref="Guid"/>, <c>object?[]</c> for sequences and <c>KeyValuePair&lt;string, object?&gt;[]</c> for maps.
+/// A value returned by <see cref="GetPropertyValue"/> or <see cref="TryGetProperty"/> may be kept. The pipeline's own
+/// writers read a <c>LoggerMessage</c> call's primitives from boxes it reuses for the next entry, so these two methods
+/// hand out such a value in a new box of its own, at each call.
 /// </remarks>
 public sealed partial class LogEntryView
 {
@@ -168,7 +171,13 @@ public sealed partial class LogEntryView
     public string GetPropertyName(int index) => PropertyAt(index).Name;
 
     /// <summary>Value of the property at <paramref name="index"/> (a snapshot; see the remarks of the class).</summary>
-    public object? GetPropertyValue(int index) => PropertyAt(index).Value;
+    public object? GetPropertyValue(int index) => Kept(PropertyAt(index));
+
+    /// <summary>
+    /// The value as stored, for the dispatcher's own readers that use it while the entry is dispatched and keep nothing:
+    /// a primitive may be in a box the next entry overwrites (<see cref="Internal.RecycledBoxes"/>).
+    /// </summary>
+    internal object? PropertyValueForNow(int index) => PropertyAt(index).Value;
 
     /// <summary>Finds a property by name (ordinal, then ordinal ignoring case).</summary>
     public bool TryGetProperty(string name, out object? value)
@@ -181,7 +190,7 @@ public sealed partial class LogEntryView
             {
                 if (string.Equals(_properties[i].Name, name, comparison))
                 {
-                    value = _properties[i].Value;
+                    value = Kept(_properties[i]);
                     return true;
                 }
             }
@@ -277,14 +286,14 @@ public sealed partial class LogEntryView
 
     internal void SetError(LogError? error) => _error = error;
 
-    internal void AddProperty(string name, object? value, byte[]? encodedName = null)
+    internal void AddProperty(string name, object? value, byte[]? encodedName = null, bool recycled = false)
     {
         if (PropertyCount == _properties.Length)
         {
             Array.Resize(ref _properties, _properties.Length * 2);
         }
 
-        _properties[PropertyCount++] = new Property(name, value, encodedName);
+        _properties[PropertyCount++] = new Property(name, value, encodedName) { Recycled = recycled };
     }
 
     internal bool HasProperty(string name)
@@ -333,7 +342,7 @@ public sealed partial class LogEntryView
         var properties = PropertyCount == 0 ? [] : new KeyValuePair<string, object?>[PropertyCount];
         for (var i = 0; i < PropertyCount; i++)
         {
-            properties[i] = new(_properties[i].Name, _properties[i].Value);
+            properties[i] = new(_properties[i].Name, Kept(_properties[i]));
         }
 
         return new LogEntry
@@ -361,8 +370,15 @@ public sealed partial class LogEntryView
         };
     }
 
+    // A recycled value goes out in a box of its own: whoever asks may keep it.
+    private static object? Kept(in Property property) =>
+        property.Recycled && property.Value is { } value ? Internal.RecycledBoxes.Rebox(value) : property.Value;
+
     private record struct Property(string Name, object? Value, byte[]? EncodedName)
     {
+        /// <summary>Whether <see cref="Value"/> is in a box the dispatcher reuses for the next entry.</summary>
+        public bool Recycled;
+
         /// <summary>Where the value's own text stands in the message (start, length), or (0, 0).</summary>
         public (int Start, int Length) MessageText;
     }

@@ -141,6 +141,7 @@ public static class DispatchMode
         var view = new LogEntryView();
         var output = new ArrayBufferWriter<byte>(1 << 20);
         var values = new KeyValuePair<string, object?>[16];
+        var boxes = new RecycledBoxes(256);
         var read = new List<double>();
         var build = new List<double>();
         var buildUnscanned = new List<double>();
@@ -150,7 +151,8 @@ public static class DispatchMode
             var start = ThreadCpu.Nanoseconds();
             for (var i = 0; i < entries; i++)
             {
-                var n = captured[i % captured.Length].ReadValues(ref values, 256);
+                boxes.BeginEntry();
+                var n = captured[i % captured.Length].ReadValues(ref values, 256, boxes);
                 Array.Clear(values, 0, Math.Max(n, 0));
             }
 

@@ -79,9 +79,11 @@ internal abstract class PendingEntry
     /// <summary>
     /// Copies the call's key/value pairs (the snapshot when there is one, else the state's) into <paramref name="buffer"/>,
     /// at most <paramref name="max"/>; returns how many, or -1 when the state is not key/value shaped. A value whose
-    /// read throws is skipped (MEL's own state throws for a template with more holes than arguments).
+    /// read throws is skipped (MEL's own state throws for a template with more holes than arguments). With
+    /// <paramref name="boxes"/>, the primitive values of <c>LoggerMessage</c>'s states go into its recycled boxes
+    /// (marked there) instead of new ones.
     /// </summary>
-    public abstract int ReadValues(ref KeyValuePair<string, object?>[] buffer, int max);
+    public abstract int ReadValues(ref KeyValuePair<string, object?>[] buffer, int max, RecycledBoxes? boxes = null);
 
     /// <summary>
     /// Whether the message is MEL's rendering of the <c>{OriginalFormat}</c> template (the state and formatter come from
@@ -178,11 +180,28 @@ internal sealed class PendingEntry<TState> : PendingEntry
         return formatter(_state, Exception);
     }
 
-    public override int ReadValues(ref KeyValuePair<string, object?>[] buffer, int max)
+    public override int ReadValues(ref KeyValuePair<string, object?>[] buffer, int max, RecycledBoxes? boxes = null)
     {
         if (SnapshotCount >= 0)
         {
             return CopySnapshot(ref buffer, max);
+        }
+
+        if (boxes is not null && LogValuesReader<TState>.Instance is { } typed)
+        {
+            try
+            {
+                var copy = _state;
+                var read = typed.Read(ref copy, ref buffer, boxes);
+                if (read >= 0)
+                {
+                    return read;
+                }
+            }
+            catch (Exception)
+            {
+                // Not expected (it reads fields); the indexer below reads the state as before.
+            }
         }
 
         if (StructStateReader<TState>.Instance is { } reader)
@@ -320,7 +339,7 @@ internal sealed class ReadyEntry : PendingEntry
 {
     public override string RenderMessage() => Ready?.Message ?? string.Empty;
 
-    public override int ReadValues(ref KeyValuePair<string, object?>[] buffer, int max) => -1;
+    public override int ReadValues(ref KeyValuePair<string, object?>[] buffer, int max, RecycledBoxes? boxes = null) => -1;
 
     public override bool RendersTemplate => false;
 

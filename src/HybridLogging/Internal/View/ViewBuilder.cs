@@ -25,6 +25,7 @@ internal sealed class ViewBuilder
     private readonly Dictionary<string, KeyInfo> _keys = new(StringComparer.Ordinal);
     private readonly List<object?> _plainScopes = [];
     private readonly List<string> _secrets = [];
+    private readonly RecycledBoxes _boxes = new(MaxValues);
     private KeyValuePair<string, object?>[] _values = new KeyValuePair<string, object?>[16];
     private bool[] _redacted = new bool[16];
     private PipelineSettings? _settings;
@@ -71,7 +72,8 @@ internal sealed class ViewBuilder
         // A logged call's category state lives as long as its logger, so its encoded names are computed once; a written
         // entry's is made per entry (HybridLoggerProvider.Write), where encoding would cost more than escaping.
         view.Names = pending.Category;
-        var count = pending.ReadValues(ref _values, MaxValues);
+        _boxes.BeginEntry();
+        var count = pending.ReadValues(ref _values, MaxValues, _boxes);
         string? template = null;
         var valueCount = 0;
         for (var i = 0; i < count; i++)
@@ -85,6 +87,7 @@ internal sealed class ViewBuilder
             if (valueCount != i)
             {
                 _values[valueCount] = _values[i]; // only after a template that was not last: no store (and barrier) in place
+                _boxes.Move(i, valueCount);
             }
 
             valueCount++;
@@ -173,7 +176,7 @@ internal sealed class ViewBuilder
         {
             var key = keys.IsEmpty ? KeyOf(values[i].Key ?? string.Empty, settings) : keys[i];
             redacted[i] = key.Redacted;
-            Apply(key, values[i].Value, view, settings);
+            Apply(key, values[i].Value, view, settings, _boxes.IsRecycled(i));
         }
     }
 
@@ -212,7 +215,7 @@ internal sealed class ViewBuilder
         MessageRenderer.SetText(view, _secrets.Count == 0 ? text : SecretText.ReplaceWholeWords(text, _secrets), settings.MaxMessageLength);
     }
 
-    private void Apply(KeyInfo key, object? value, LogEntryView view, PipelineSettings settings)
+    private void Apply(KeyInfo key, object? value, LogEntryView view, PipelineSettings settings, bool recycled = false)
     {
         if (key.Field != WellKnownField.None && !key.Redacted)
         {
@@ -236,7 +239,8 @@ internal sealed class ViewBuilder
             return; // bounded; and the first (most specific) value of a name wins
         }
 
-        view.AddProperty(key.Name, key.Redacted ? ValueSnapshot.RedactedMarker : NormalizeFor(key, value, settings), key.EncodedName);
+        var stored = key.Redacted ? ValueSnapshot.RedactedMarker : NormalizeFor(key, value, settings);
+        view.AddProperty(key.Name, stored, key.EncodedName, recycled && ReferenceEquals(stored, value));
     }
 
     private static object? NormalizeFor(KeyInfo key, object? value, PipelineSettings settings)
