@@ -14,9 +14,10 @@ namespace HybridLogging;
 /// snapshots: <c>null</c>, <see cref="string"/>, <see cref="bool"/>, the integral and floating-point types,
 /// <see cref="decimal"/>, <see cref="DateTime"/>, <see cref="DateTimeOffset"/>, <see cref="TimeSpan"/>,
 /// <see cref="Guid"/>, <c>object?[]</c> for sequences and <c>KeyValuePair&lt;string, object?&gt;[]</c> for maps.
-/// A value returned by <see cref="GetPropertyValue"/> or <see cref="TryGetProperty"/> may be kept. The pipeline's own
-/// writers read a <c>LoggerMessage</c> call's primitives from boxes it reuses for the next entry, so these two methods
-/// hand out such a value in a new box of its own, at each call.
+/// A value returned by <see cref="GetPropertyValue"/> or <see cref="TryGetProperty"/> may be kept. The pipeline reads a
+/// <c>LoggerMessage</c> call's primitives into boxes it reuses for the next entry, so these two methods hand out such a
+/// value in a new box of its own, at each call; <see cref="PeekPropertyValue"/> reads it without one, for use during the
+/// call only.
 /// </remarks>
 public sealed partial class LogEntryView
 {
@@ -174,10 +175,12 @@ public sealed partial class LogEntryView
     public object? GetPropertyValue(int index) => Kept(PropertyAt(index));
 
     /// <summary>
-    /// The value as stored, for the dispatcher's own readers that use it while the entry is dispatched and keep nothing:
-    /// a primitive may be in a box the next entry overwrites (<see cref="Internal.RecycledBoxes"/>).
+    /// Value of the property at <paramref name="index"/> as the pipeline holds it, for a formatter or observer that uses
+    /// it during the call and keeps nothing: a primitive of a <c>LoggerMessage</c> call is in a box the pipeline
+    /// overwrites for the next entry, so reading it here allocates nothing. Keep a value only from
+    /// <see cref="GetPropertyValue"/>.
     /// </summary>
-    internal object? PropertyValueForNow(int index) => PropertyAt(index).Value;
+    public object? PeekPropertyValue(int index) => PropertyAt(index).Value;
 
     /// <summary>Finds a property by name (ordinal, then ordinal ignoring case).</summary>
     public bool TryGetProperty(string name, out object? value)

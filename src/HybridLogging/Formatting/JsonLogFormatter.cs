@@ -180,7 +180,7 @@ public sealed class JsonLogFormatter : LogEntryFormatter
                 }
                 else
                 {
-                    WriteValue(ref w, entry.PropertyValueForNow(i), 0);
+                    WriteValue(ref w, entry.PeekPropertyValue(i), 0);
                 }
             }
 

@@ -110,7 +110,7 @@ internal sealed class EcsDocumentWriter
         {
             writer.WriteStartObject(EcsNames.Transaction);
             writer.WritePropertyName(EcsNames.Id);
-            EcsValues.WriteValue(writer, entry.GetPropertyValue(transaction), 0);
+            EcsValues.WriteValue(writer, entry.PeekPropertyValue(transaction), 0);
             writer.WriteEndObject();
         }
 
@@ -202,7 +202,7 @@ internal sealed class EcsDocumentWriter
         List<string>? written = null;
         for (var i = 0; i < entry.PropertyCount; i++)
         {
-            if (i == skip || entry.GetPropertyValue(i) is not string value)
+            if (i == skip || entry.PeekPropertyValue(i) is not string value)
             {
                 continue;
             }
@@ -290,7 +290,7 @@ internal sealed class EcsDocumentWriter
         List<string>? written = null;
         for (var i = 0; i < entry.PropertyCount; i++)
         {
-            var value = entry.GetPropertyValue(i);
+            var value = entry.PeekPropertyValue(i);
             if (i == skip || value is string)
             {
                 continue;
@@ -344,7 +344,7 @@ internal sealed class EcsDocumentWriter
         {
             var name = entry.GetPropertyName(i);
             if (name.Length == TransactionIdProperty.Length && string.Equals(name, TransactionIdProperty, StringComparison.OrdinalIgnoreCase) &&
-                entry.GetPropertyValue(i) is string or Guid)
+                entry.PeekPropertyValue(i) is string or Guid)
             {
                 return i;
             }

@@ -127,7 +127,7 @@ internal sealed class CompiledFilter
         {
             if (string.Equals(entry.GetPropertyName(i), key, StringComparison.OrdinalIgnoreCase))
             {
-                return expected is null || ValueEquals(entry.PropertyValueForNow(i), expected);
+                return expected is null || ValueEquals(entry.PeekPropertyValue(i), expected);
             }
         }
 
