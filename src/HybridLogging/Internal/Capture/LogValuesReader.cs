@@ -12,9 +12,9 @@ namespace HybridLogging.Internal;
 /// <see cref="RecycledBoxes"/>: the state's indexer boxes every int, double, date, … anew for each entry.
 /// </summary>
 /// <remarks>
-/// The state type is MEL's, internal and unchanged since .NET Core 2 in what is read here: a <c>_formatter</c> with
-/// <c>ValueNames</c> and <c>OriginalFormat</c>, and <c>_value0</c> … <c>_valueN</c> whose indexer returns them in that
-/// order, named by <c>ValueNames</c>, then the template. The reader is made only when every one of those members is found
+/// The state type is MEL's own and internal. What is read here: a <c>_formatter</c> with <c>ValueNames</c> and
+/// <c>OriginalFormat</c>, and <c>_value0</c> … <c>_valueN</c>, which its indexer returns in that order, named by
+/// <c>ValueNames</c>, then the template. The reader is made only when every one of those members is found
 /// with the expected type, and per entry only when the names fit; otherwise (another MEL, native AOT) the state is read
 /// through its indexer as before. The tests compare both reads for every arity.
 /// </remarks>
