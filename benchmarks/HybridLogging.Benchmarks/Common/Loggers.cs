@@ -90,10 +90,10 @@ public static class Loggers
     }
 
     /// <summary>
-    /// The pipeline queue's capacity in HybridLogging runs: the default (16,384; peers use 10,000) unless
-    /// <c>peers --hybrid-queue N</c> sets another for an experiment on the setting itself (RESULTS.md says which runs).
+    /// The pipeline queue's capacity in HybridLogging runs when <c>peers --hybrid-queue N</c> sets one for an experiment on
+    /// the setting itself (RESULTS.md says which runs); null keeps the library's default.
     /// </summary>
-    public static int HybridQueueCapacity { get; set; } = 1 << 14;
+    public static int? HybridQueueCapacity { get; set; }
 
     /// <summary>
     /// The pipeline settings every HybridLogging run here uses: the library's defaults (batch size, scopes, flush
@@ -105,7 +105,11 @@ public static class Loggers
         o.MinimumLevel = LogLevel.Information;
         o.FullMode = QueueFullMode.Block;
         o.BlockTimeout = TimeSpan.FromMinutes(1);
-        o.QueueCapacity = HybridQueueCapacity;
+        if (HybridQueueCapacity is { } capacity)
+        {
+            o.QueueCapacity = capacity;
+        }
+
         o.ShutdownTimeout = TimeSpan.FromMinutes(5);
     }
 

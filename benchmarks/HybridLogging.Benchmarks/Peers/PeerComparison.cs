@@ -32,7 +32,7 @@ public static class PeerComparison
         var workloads = StringArg(args, "--workload", string.Join(',', Enum.GetNames<Workload>()))!
             .Split(',').Select(w => Enum.Parse<Workload>(w, ignoreCase: true)).ToArray();
         var output = StringArg(args, "--out", null);
-        Loggers.HybridQueueCapacity = IntArg(args, "--hybrid-queue", Loggers.HybridQueueCapacity);
+        Loggers.HybridQueueCapacity = StringArg(args, "--hybrid-queue", null) is { } queue ? int.Parse(queue, CultureInfo.InvariantCulture) : null;
         NullTargets = Array.IndexOf(args, "--null") >= 0;
         ShowLines = Array.IndexOf(args, "--show") >= 0;
         using var allocationTypes = Array.IndexOf(args, "--alloc-types") >= 0 ? new AllocationTypes() : null;
